@@ -1,0 +1,329 @@
+"""Scenario: frozen assumptions read from a TOML file, validated with messages for people."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from budget.errors import BudgetInputError
+from budget.schema import DRIVER_HELP, TABLES, TABLES_BY_NAME, Table
+
+DRIVER_NAMES: tuple[str, ...] = tuple(DRIVER_HELP)
+
+
+@dataclass(frozen=True)
+class Drivers:
+    """What-if multipliers; 1.0 leaves the workloads as written."""
+
+    inference_volume: float = 1.0
+    output_tokens: float = 1.0
+    refresh_frequency: float = 1.0
+    gpu_price: float = 1.0
+    token_price: float = 1.0
+
+
+@dataclass(frozen=True)
+class GpuPrice:
+    """USD per GPU-hour for one (cloud, gpu), with its source and date."""
+
+    cloud: str
+    gpu: str
+    on_demand: float
+    source: str
+    as_of: str
+    spot: float | None = None
+    reserved: float | None = None
+
+    def usd_per_gpu_hour(self, pricing: str) -> float | None:
+        """Return the hourly price under `pricing`, or None when the row has none."""
+        return {"on_demand": self.on_demand, "spot": self.spot, "reserved": self.reserved}[pricing]
+
+
+@dataclass(frozen=True)
+class InferenceWorkload:
+    """A serving workload; its cost is a monthly run-rate."""
+
+    name: str
+    team: str
+    model: str
+    kind: str
+    requests_per_month: float
+    input_tokens: float
+    output_tokens: float
+    serving: str
+    environment: str = "production"
+    monthly_growth: float = 0.0
+    price_per_1m_input: float | None = None
+    price_per_1m_output: float | None = None
+    cloud: str | None = None
+    gpu: str | None = None
+    output_tokens_per_gpu_second: float | None = None
+    input_tokens_per_gpu_second: float | None = None
+    utilization: float | None = None
+    pricing: str = "on_demand"
+
+
+@dataclass(frozen=True)
+class TrainingWorkload:
+    """A training project; one run per refresh."""
+
+    name: str
+    team: str
+    model: str
+    cloud: str
+    gpu: str
+    gpu_hours_per_run: float
+    refreshes_per_quarter: float
+    pricing: str = "on_demand"
+
+
+@dataclass(frozen=True)
+class ExperimentationWorkload:
+    """A team's weekly research GPU budget."""
+
+    name: str
+    team: str
+    cloud: str
+    gpu: str
+    gpu_hours_per_week: float
+    pricing: str = "on_demand"
+
+
+@dataclass(frozen=True)
+class PlatformLine:
+    """A shared overhead line with a monthly run-rate."""
+
+    name: str
+    category: str
+    monthly_cost: float
+    team: str = "platform"
+    monthly_growth: float = 0.0
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """All assumptions of one plan; hashable, so it can key a cache."""
+
+    name: str
+    start: str
+    months: int
+    currency: str = "USD"
+    drivers: Drivers = field(default_factory=Drivers)
+    gpu_prices: tuple[GpuPrice, ...] = ()
+    inference: tuple[InferenceWorkload, ...] = ()
+    training: tuple[TrainingWorkload, ...] = ()
+    experimentation: tuple[ExperimentationWorkload, ...] = ()
+    platform: tuple[PlatformLine, ...] = ()
+    source: str = "<memory>"
+
+    def price(self, cloud: str, gpu: str) -> GpuPrice:
+        """Return the price row for (cloud, gpu); KeyError when there is none."""
+        for row in self.gpu_prices:
+            if row.cloud == cloud and row.gpu == gpu:
+                return row
+        raise KeyError((cloud, gpu))
+
+    def with_drivers(self, **values: float) -> Scenario:
+        """Return a copy whose drivers are replaced by `values` (names are driver keys)."""
+        return dataclasses.replace(self, drivers=dataclasses.replace(self.drivers, **values))
+
+
+_ROW_TYPES: dict[str, type] = {
+    "gpu_prices": GpuPrice,
+    "inference": InferenceWorkload,
+    "training": TrainingWorkload,
+    "experimentation": ExperimentationWorkload,
+    "platform": PlatformLine,
+}
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate one scenario TOML file; raise BudgetInputError on any problem."""
+    path = Path(path)
+    label = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise BudgetInputError(label, "file not found", fix="check the path") from None
+    except OSError as exc:
+        raise BudgetInputError(label, f"cannot be read ({exc.strerror})",
+                               fix="check the path and its permissions") from None
+    return parse_scenario_bytes(raw, label)
+
+
+def parse_scenario_bytes(raw: bytes, label: str) -> Scenario:
+    """Decode, parse and validate scenario TOML bytes; `label` names the file in errors."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BudgetInputError(
+            label, f"is not UTF-8 text (bad byte at offset {exc.start})",
+            fix="save the file as UTF-8",
+        ) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise BudgetInputError(label, f"is not valid TOML: {exc}",
+                               fix="correct the syntax at that line and column") from None
+    return parse_scenario(data, label)
+
+
+def parse_scenario(data: Mapping[str, Any], label: str) -> Scenario:
+    """Validate parsed TOML and build a Scenario; raise BudgetInputError naming the problem."""
+    for name in data:
+        if name not in TABLES_BY_NAME:
+            close = difflib.get_close_matches(name, list(TABLES_BY_NAME), n=1)
+            fix = f'rename it to "{close[0]}"' if close else (
+                "remove it; allowed tables are " + ", ".join(TABLES_BY_NAME))
+            raise BudgetInputError(label, f'unknown table "{name}"', fix=fix)
+    values: dict[str, Any] = {}
+    for table in TABLES:
+        present = table.name in data
+        if not present:
+            if table.required:
+                raise BudgetInputError(label, f"missing table [{table.name}]",
+                                       fix=f"add a [{table.name}] table: {table.help}")
+            continue
+        content = data[table.name]
+        if table.many:
+            if not isinstance(content, list) or not all(isinstance(r, dict) for r in content):
+                raise BudgetInputError(
+                    label, f"{table.name} must be a list of tables",
+                    fix=f"write each row under its own [[{table.name}]] header")
+            values[table.name] = [
+                _check_row(table, row, label, f"[[{table.name}]] row {i}")
+                for i, row in enumerate(content, start=1)
+            ]
+        else:
+            if not isinstance(content, dict):
+                raise BudgetInputError(label, f"{table.name} must be a table",
+                                       fix=f"write it under a [{table.name}] header")
+            values[table.name] = _check_row(table, content, label, f"[{table.name}]")
+    scenario = _build(values, label)
+    _check_references(scenario, label)
+    return scenario
+
+
+def _check_row(table: Table, row: Mapping[str, Any], label: str, place: str) -> dict[str, Any]:
+    """Return the row's values with defaults, or raise on the first problem."""
+    if isinstance(row.get("name"), str):
+        place = f'{place} ("{row["name"]}")'
+    for key_name in row:
+        if table.key(key_name) is None:
+            raise BudgetInputError(label, f'unknown key "{key_name}"', place=place,
+                                   field=key_name, fix=table.suggest(key_name))
+    mode = row.get("serving") if table.name == "inference" else None
+    out: dict[str, Any] = {}
+    for key in table.keys:
+        applies = key.only_for is None or key.only_for == mode
+        if key.name not in row:
+            if key.required and applies and (key.only_for is None or mode is not None):
+                raise BudgetInputError(
+                    label, "missing required key", place=place, field=key.name,
+                    fix=f"add {key.name} = …  ({key.help})")
+            if applies and key.default is not None:
+                out[key.name] = key.default
+            continue
+        if not applies and mode in ("api", "self_hosted"):
+            raise BudgetInputError(
+                label, f'only applies when serving = "{key.only_for}", not "{mode}"',
+                place=place, field=key.name,
+                fix=f'remove {key.name}, or set serving = "{key.only_for}"')
+        problem = key.check(row[key.name])
+        if problem is not None:
+            _, text, fix = problem
+            raise BudgetInputError(label, text, place=place, field=key.name, fix=fix)
+        value = row[key.name]
+        out[key.name] = float(value) if key.kind == "number" else value
+    if table.name == "experimentation" and "name" not in out:
+        out["name"] = f"{out['team']}-experimentation"
+    return out
+
+
+def _build(values: dict[str, Any], label: str) -> Scenario:
+    """Turn checked values into the frozen dataclasses."""
+    head = values["scenario"]
+    rows: dict[str, tuple[Any, ...]] = {
+        name: tuple(kind(**row) for row in values.get(name, []))
+        for name, kind in _ROW_TYPES.items()
+    }
+    return Scenario(
+        name=head["name"],
+        start=head["start"],
+        months=head["months"],
+        currency=head["currency"],
+        drivers=Drivers(**values.get("drivers", {})),
+        source=label,
+        **rows,
+    )
+
+
+def _check_references(scenario: Scenario, label: str) -> None:
+    """Check unique names and that every GPU workload has a price for its pricing mode."""
+    seen_prices: set[tuple[str, str]] = set()
+    for i, price in enumerate(scenario.gpu_prices, start=1):
+        pair = (price.cloud, price.gpu)
+        if pair in seen_prices:
+            raise BudgetInputError(
+                label, f'a second price row for cloud "{price.cloud}", gpu "{price.gpu}"',
+                place=f"[[gpu_prices]] row {i}", fix="keep one row per cloud and GPU type")
+        seen_prices.add(pair)
+    seen_names: dict[str, str] = {}
+    gpu_rows: list[tuple[str, int, Any]] = []
+    for table in ("inference", "training", "experimentation", "platform"):
+        for i, row in enumerate(getattr(scenario, table), start=1):
+            place = f'[[{table}]] row {i} ("{row.name}")'
+            if row.name in seen_names:
+                raise BudgetInputError(
+                    label, f'the name "{row.name}" is already used by {seen_names[row.name]}',
+                    place=place, field="name", fix="give every workload a unique name")
+            seen_names[row.name] = place
+            if table != "platform" and getattr(row, "cloud", None) is not None:
+                gpu_rows.append((table, i, row))
+    available = ", ".join(f"{p.cloud}/{p.gpu}" for p in scenario.gpu_prices) or "none"
+    for table, i, row in gpu_rows:
+        place = f'[[{table}]] row {i} ("{row.name}")'
+        try:
+            price = scenario.price(row.cloud, row.gpu)
+        except KeyError:
+            raise BudgetInputError(
+                label, f'no [[gpu_prices]] row for cloud "{row.cloud}", gpu "{row.gpu}"',
+                place=place, field="gpu",
+                fix=f"add that price row, or use one that exists ({available})") from None
+        if price.usd_per_gpu_hour(row.pricing) is None:
+            raise BudgetInputError(
+                label, f'pricing "{row.pricing}" needs a {row.pricing} price, and the '
+                f'[[gpu_prices]] row for {row.cloud}/{row.gpu} has none',
+                place=place, field="pricing",
+                fix=f"add {row.pricing} = … to that price row, or choose another pricing")
+
+
+def override_drivers(scenario: Scenario, assignments: list[str]) -> Scenario:
+    """Apply 'DRIVER=VALUE' strings (the CLI's --set) to the scenario's drivers."""
+    values: dict[str, float] = {}
+    driver_table = TABLES_BY_NAME["drivers"]
+    for text in assignments:
+        name, sep, raw = text.partition("=")
+        name = name.strip()
+        if not sep:
+            raise BudgetInputError("--set", f'"{text}" is not DRIVER=VALUE',
+                                   fix="write it like --set inference_volume=1.2")
+        key = driver_table.key(name)
+        if key is None:
+            raise BudgetInputError("--set", f'unknown driver "{name}"',
+                                   fix=driver_table.suggest(name))
+        try:
+            number = float(raw)
+        except ValueError:
+            raise BudgetInputError("--set", f'"{raw}" is not a number', field=name,
+                                   fix=f"write it like --set {name}=1.2") from None
+        problem = key.check(number)
+        if problem is not None:
+            raise BudgetInputError("--set", problem[1], field=name, fix=problem[2])
+        values[name] = number
+    return scenario.with_drivers(**values)

@@ -1,0 +1,230 @@
+"""The scenario file's keys: type, bounds, default and one line of help for each."""
+
+from __future__ import annotations
+
+import difflib
+import math
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from budget.months import parse_month
+
+Kind = Literal["text", "month", "int", "number", "choice"]
+Mode = Literal["api", "self_hosted"]
+
+PRICING_CHOICES = ("on_demand", "spot", "reserved")
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of a scenario table: what it holds and how it is checked."""
+
+    name: str
+    kind: Kind
+    help: str
+    required: bool = True
+    default: Any = None
+    low: float | None = None
+    low_inclusive: bool = True
+    high: float | None = None
+    choices: tuple[str, ...] = ()
+    only_for: Mode | None = None  # inference keys that belong to one serving mode
+
+    def check(self, value: Any) -> tuple[Any, str, str] | None:
+        """Return (value, problem, fix) when `value` is wrong for this key, else None."""
+        if self.kind in ("text", "month", "choice"):
+            if not isinstance(value, str) or not value.strip():
+                return value, f"must be a non-empty text, got {_show(value)}", self._fix()
+            if self.kind == "month":
+                try:
+                    parse_month(value)
+                except ValueError:
+                    return value, f"must be a month written YYYY-MM, got {_show(value)}", (
+                        'write it like "2027-01"'
+                    )
+            if self.kind == "choice" and value not in self.choices:
+                options = ", ".join(f'"{c}"' for c in self.choices)
+                return value, f"must be one of {options}, got {_show(value)}", self._fix()
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            what = "a whole number" if self.kind == "int" else "a number"
+            return value, f"must be {what}, got {_show(value)}", self._fix()
+        if self.kind == "int" and not isinstance(value, int):
+            return value, f"must be a whole number, got {_show(value)}", self._fix()
+        if not math.isfinite(value):
+            return value, f"must be a finite number, got {_show(value)}", self._fix()
+        if self.low is not None and (
+            value < self.low or (value == self.low and not self.low_inclusive)
+        ):
+            return value, f"must be {self._bounds()}, got {_show(value)}", self._fix()
+        if self.high is not None and value > self.high:
+            return value, f"must be {self._bounds()}, got {_show(value)}", self._fix()
+        return None
+
+    def _bounds(self) -> str:
+        parts = []
+        if self.low is not None:
+            parts.append(f"{'≥' if self.low_inclusive else '>'} {_num(self.low)}")
+        if self.high is not None:
+            parts.append(f"≤ {_num(self.high)}")
+        return " and ".join(parts)
+
+    def _fix(self) -> str:
+        if self.choices:
+            return f'use one of {", ".join(self.choices)}'
+        if self.kind in ("int", "number") and (self.low is not None or self.high is not None):
+            return f"set {self.name} to a value {self._bounds()}"
+        return f"set {self.name}: {self.help}"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A scenario table: `[name]` when single, `[[name]]` when many."""
+
+    name: str
+    many: bool
+    required: bool
+    help: str
+    keys: tuple[Key, ...]
+
+    def key(self, name: str) -> Key | None:
+        """Return the key called `name`, or None."""
+        return next((k for k in self.keys if k.name == name), None)
+
+    def suggest(self, name: str) -> str:
+        """Return a 'did you mean' hint for an unknown key."""
+        close = difflib.get_close_matches(name, [k.name for k in self.keys], n=1)
+        if close:
+            return f'rename it to "{close[0]}"'
+        return "remove it; allowed keys are " + ", ".join(k.name for k in self.keys)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+_GPU_PRICING = Key(
+    "pricing", "choice", "how the GPU-hours are bought: on_demand, spot or reserved",
+    required=False, default="on_demand", choices=PRICING_CHOICES,
+)
+_CLOUD = Key("cloud", "text", "cloud or GPU provider; must have a [[gpu_prices]] row with this gpu")
+_GPU = Key("gpu", "text", "GPU type, e.g. H100; must have a [[gpu_prices]] row with this cloud")
+_TEAM = Key("team", "text", "the team that owns the cost")
+_MODEL = Key("model", "text", "the model served or trained, e.g. llama-3.1-70b")
+_GROWTH = Key(
+    "monthly_growth", "number", "compound growth per month as a fraction (0.05 = +5%/month)",
+    required=False, default=0.0, low=-1.0, low_inclusive=False, high=10.0,
+)
+
+DRIVER_HELP: dict[str, str] = {
+    "inference_volume": "multiplies every inference workload's requests per month",
+    "output_tokens": "multiplies every inference workload's output tokens per request",
+    "refresh_frequency": "multiplies every training workload's refreshes per quarter",
+    "gpu_price": "multiplies every GPU hourly price",
+    "token_price": "multiplies every API token price",
+}
+
+TABLES: tuple[Table, ...] = (
+    Table("scenario", many=False, required=True, help="what the plan is and when it runs", keys=(
+        Key("name", "text", "the plan's name, shown on every page and export"),
+        Key("start", "month", "first forecast month, YYYY-MM"),
+        Key("months", "int", "forecast horizon in months", low=1, high=120),
+        Key("currency", "choice", "currency of every amount in the file", required=False,
+            default="USD", choices=("USD",)),
+    )),
+    Table("drivers", many=False, required=False,
+          help="the what-if knobs; 1.0 means the workloads exactly as written",
+          keys=tuple(Key(n, "number", h, required=False, default=1.0, low=0.0, high=100.0)
+                     for n, h in DRIVER_HELP.items())),
+    Table("gpu_prices", many=True, required=False,
+          help="USD per GPU-hour, one row per cloud and GPU type", keys=(
+        Key("cloud", "text", "cloud or GPU provider, e.g. aws, gcp, azure, lambda"),
+        Key("gpu", "text", "GPU type, e.g. H100, A100, L4"),
+        Key("on_demand", "number", "on-demand USD per GPU-hour", low=0.0, low_inclusive=False),
+        Key("spot", "number", "spot USD per GPU-hour (needed when a workload uses spot)",
+            required=False, low=0.0, low_inclusive=False),
+        Key("reserved", "number",
+            "effective USD per GPU-hour under a 1-year commitment (needed when a workload "
+            "uses reserved)", required=False, low=0.0, low_inclusive=False),
+        Key("source", "text", "where the price comes from"),
+        Key("as_of", "month", "when the price was read, YYYY-MM"),
+    )),
+    Table("inference", many=True, required=False,
+          help="a model serving workload: a run-rate that scales with requests", keys=(
+        Key("name", "text", "unique workload name"),
+        _TEAM,
+        _MODEL,
+        Key("environment", "text", "where it runs, e.g. production, staging", required=False,
+            default="production"),
+        Key("kind", "choice", "realtime (latency-bound) or batch", choices=("realtime", "batch")),
+        Key("requests_per_month", "number", "requests in the first forecast month", low=0.0),
+        _GROWTH,
+        Key("input_tokens", "number", "average input tokens per request", low=0.0),
+        Key("output_tokens", "number", "average output tokens per request", low=0.0),
+        Key("serving", "choice", "api (pay per token) or self_hosted (pay per GPU-hour)",
+            choices=("api", "self_hosted")),
+        Key("price_per_1m_input", "number", "USD per 1M input tokens", low=0.0, only_for="api"),
+        Key("price_per_1m_output", "number", "USD per 1M output tokens", low=0.0, only_for="api"),
+        Key("cloud", "text", _CLOUD.help, only_for="self_hosted"),
+        Key("gpu", "text", _GPU.help, only_for="self_hosted"),
+        Key("output_tokens_per_gpu_second", "number",
+            "output tokens one GPU generates per second at full load", low=0.0,
+            low_inclusive=False, only_for="self_hosted"),
+        Key("input_tokens_per_gpu_second", "number",
+            "optional prefill throughput: input tokens one GPU processes per second; "
+            "when set, prefill GPU-hours are added (off by default)", required=False,
+            low=0.0, low_inclusive=False, only_for="self_hosted"),
+        Key("utilization", "number", "average fraction of GPU capacity in use, 0 < u ≤ 1",
+            low=0.0, low_inclusive=False, high=1.0, only_for="self_hosted"),
+        Key("pricing", "choice", _GPU_PRICING.help, required=False, default="on_demand",
+            choices=PRICING_CHOICES, only_for="self_hosted"),
+    )),
+    Table("training", many=True, required=False,
+          help="a model training or fine-tuning project: cost per run, one run per refresh", keys=(
+        Key("name", "text", "unique workload name"),
+        _TEAM,
+        _MODEL,
+        _CLOUD,
+        _GPU,
+        Key("gpu_hours_per_run", "number", "GPU-hours one run takes", low=0.0,
+            low_inclusive=False),
+        Key("refreshes_per_quarter", "number", "runs per quarter; fractions spread evenly",
+            low=0.0),
+        _GPU_PRICING,
+    )),
+    Table("experimentation", many=True, required=False,
+          help="short-lived research compute, budgeted per team per week", keys=(
+        Key("name", "text", "unique workload name (default: TEAM-experimentation)",
+            required=False),
+        _TEAM,
+        _CLOUD,
+        _GPU,
+        Key("gpu_hours_per_week", "number", "GPU-hours per week", low=0.0),
+        _GPU_PRICING,
+    )),
+    Table("platform", many=True, required=False,
+          help="shared overhead: storage, networking, observability, vector DB, security, people",
+          keys=(
+        Key("name", "text", "unique line name"),
+        Key("category", "choice", "kind of overhead",
+            choices=("storage", "networking", "observability", "vector_db", "security",
+                     "people", "other")),
+        Key("team", "text", "the team that owns the cost", required=False, default="platform"),
+        Key("monthly_cost", "number", "USD in the first forecast month", low=0.0),
+        _GROWTH,
+    )),
+)
+
+TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}

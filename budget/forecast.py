@@ -18,6 +18,13 @@ CATEGORIES: tuple[str, ...] = (
     "experimentation",
     "platform",
 )
+CATEGORY_LABELS: dict[str, str] = {
+    "training": "Training",
+    "batch_inference": "Batch inference",
+    "realtime_inference": "Real-time inference",
+    "experimentation": "Experimentation",
+    "platform": "Platform",
+}
 INFERENCE_CATEGORIES = ("batch_inference", "realtime_inference")
 SECONDS_PER_HOUR = 3600.0
 WEEKS_PER_MONTH = 52.0 / 12.0

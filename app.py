@@ -1,0 +1,22 @@
+"""AI infrastructure budget planner: page config and navigation only."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+st.set_page_config(
+    page_title="AI budget planner",
+    page_icon=":material/savings:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+navigation = st.navigation(
+    [
+        st.Page("pages/planner.py", title="Planner", icon=":material/tune:", url_path="planner",
+                default=True),
+        st.Page("pages/assumptions.py", title="Assumptions", icon=":material/fact_check:",
+                url_path="assumptions"),
+    ]
+)
+navigation.run()

@@ -1,0 +1,1 @@
+"""AI infrastructure budget planner: the pure domain core (no Streamlit here)."""

@@ -1,0 +1,26 @@
+"""Number formatting shared by the pages, the CLI and reports."""
+
+from __future__ import annotations
+
+import math
+
+
+def usd(amount: float | None, decimals: int = 0) -> str:
+    """Return '$1,234' (or '—' for None/NaN); negative amounts as '-$1,234'."""
+    if amount is None or math.isnan(amount):
+        return "—"
+    sign = "-" if amount < 0 else ""
+    return f"{sign}${abs(amount):,.{decimals}f}"
+
+
+def compact(number: float, decimals: int = 1) -> str:
+    """Return 4.1M, 620K, 950 style counts."""
+    for threshold, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(number) >= threshold:
+            return f"{number / threshold:,.{decimals}f}{suffix}"
+    return f"{number:,.0f}"
+
+
+def sentence(text: str) -> str:
+    """Return text with its first letter upper-cased and the rest untouched (unlike str.capitalize)."""
+    return text[:1].upper() + text[1:]

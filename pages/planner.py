@@ -1,0 +1,185 @@
+"""Planner: move the five drivers and watch the monthly forecast and unit costs recompute."""
+
+from __future__ import annotations
+
+from ui.boot import require_navigation
+
+require_navigation()
+
+import streamlit as st  # noqa: E402
+
+from budget.charts import monthly_by_category  # noqa: E402
+from budget.fmt import sentence, usd  # noqa: E402
+from budget.forecast import Forecast  # noqa: E402
+from budget.readouts import driver_readouts  # noqa: E402
+from budget.scenario import DRIVER_NAMES, Scenario  # noqa: E402
+from budget.schema import DRIVER_HELP  # noqa: E402
+from budget.tables import csv_bytes, gpu_hour_rows, monthly_rows, workload_rows  # noqa: E402
+from ui.cache import cached_forecast  # noqa: E402
+from ui.picker import pick_scenario  # noqa: E402
+
+# URL keys are a public contract: ?scenario=…&plan_volume=1.2 reproduces a view.
+SLIDER_KEYS: dict[str, str] = {
+    "inference_volume": "plan_volume",
+    "output_tokens": "plan_output_tokens",
+    "refresh_frequency": "plan_refresh",
+    "gpu_price": "plan_gpu_price",
+    "token_price": "plan_token_price",
+}
+SLIDER_LABELS: dict[str, str] = {
+    "inference_volume": "Inference volume",
+    "output_tokens": "Output length",
+    "refresh_frequency": "Model refresh frequency",
+    "gpu_price": "GPU price",
+    "token_price": "API token price",
+}
+SLIDER_MAX = 3.0
+
+
+def reset_sliders() -> None:
+    """Drop the slider values so each returns to the scenario file's driver value."""
+    for key in SLIDER_KEYS.values():
+        st.session_state.pop(key, None)
+
+
+def delta(new: float | None, old: float | None, decimals: int = 0) -> str | None:
+    """Return a signed USD change for st.metric, or None when nothing moved."""
+    if new is None or old is None or abs(new - old) < 0.5 * 10**-decimals:
+        return None
+    sign = "+" if new > old else "-"
+    return f"{sign}{usd(abs(new - old), decimals)}"
+
+
+def kpis(result: Forecast, baseline: Forecast) -> None:
+    """Show the five headline numbers with their change against the file's own drivers."""
+    units, base_units = result.unit_costs, baseline.unit_costs
+    cells = st.columns(5)
+    figures = [
+        ("Horizon total", result.total_cost_usd, baseline.total_cost_usd, 0,
+         f"All costs over {len(result.months)} months, {result.months[0]} to {result.months[-1]}."),
+        (f"Run-rate {result.months[0]}", result.run_rate_usd(0), baseline.run_rate_usd(0), 0,
+         "Total cost of the first forecast month."),
+        (f"Run-rate {result.months[-1]}", result.run_rate_usd(-1), baseline.run_rate_usd(-1), 0,
+         "Total cost of the last forecast month: where the run-rate is heading."),
+        ("Per 1K requests", units.usd_per_1k_requests, base_units.usd_per_1k_requests, 4,
+         "Inference cost (batch + real-time) over the horizon divided by its requests, × 1,000."),
+        ("Per 1M tokens", units.usd_per_1m_tokens, base_units.usd_per_1m_tokens, 4,
+         "Inference cost over the horizon divided by its input + output tokens, × 1,000,000."),
+    ]
+    for cell, (label, value, base, decimals, help_text) in zip(cells, figures, strict=True):
+        cell.metric(label, usd(value, decimals), delta(value, base, decimals),
+                    delta_color="inverse", help=help_text + " Change is against the file's drivers.",
+                    border=True)
+
+
+def sliders(base: Scenario) -> Scenario:
+    """Show one slider per driver with its absolute meaning; return the adjusted scenario."""
+    st.subheader("Drivers")
+    values: dict[str, float] = {}
+    captions = {}
+    for name in DRIVER_NAMES:
+        file_value = float(getattr(base.drivers, name))
+        values[name] = st.slider(
+            SLIDER_LABELS[name],
+            min_value=0.0,
+            max_value=max(SLIDER_MAX, file_value),
+            value=file_value,
+            step=0.05,
+            format="%.2f×",
+            key=SLIDER_KEYS[name],
+            bind="query-params",
+            help=f"{sentence(DRIVER_HELP[name])}. 1.00× is the workloads as written; "
+            f"the file sets {file_value:.2f}×.",
+        )
+        captions[name] = st.empty()
+    adjusted = base.with_drivers(**values)
+    for name, text in driver_readouts(adjusted).items():
+        captions[name].caption(text)
+    st.button("Reset to the file's drivers", on_click=reset_sliders, icon=":material/restart_alt:",
+              help="Set every slider back to the value in the scenario file.")
+    return adjusted
+
+
+def tables(result: Forecast) -> None:
+    """Show the detail tables, each with a CSV download."""
+    by_workload, monthly, training, gpu = st.tabs(
+        ["By workload", "By month", "Training projects", "GPU-hours"]
+    )
+    stem = result.scenario.name.lower().replace(" ", "-")
+    with by_workload:
+        rows = workload_rows(result)
+        st.dataframe(
+            rows, hide_index=True, width="stretch",
+            column_config={
+                "workload": "Workload", "category": "Category", "team": "Owner (team)",
+                "model": "Model / line", "environment": "Environment", "serving": "Serving",
+                "cloud": "Cloud", "gpu": "GPU", "pricing": "Pricing",
+                "cost_usd": st.column_config.NumberColumn("Horizon USD", format="dollar"),
+                "first_month_usd": st.column_config.NumberColumn("First month", format="dollar"),
+                "last_month_usd": st.column_config.NumberColumn("Last month", format="dollar"),
+                "gpu_hours": st.column_config.NumberColumn("GPU-hours", format="%,.0f"),
+                "requests": st.column_config.NumberColumn("Requests", format="compact"),
+                "usd_per_1k_requests": st.column_config.NumberColumn("USD / 1K req",
+                                                                     format="$%.4f"),
+                "usd_per_1m_tokens": st.column_config.NumberColumn("USD / 1M tok", format="$%.4f"),
+                "share_of_total": st.column_config.NumberColumn("Share", format="percent"),
+            },
+        )
+        st.download_button("Download workloads (CSV)", data=lambda: csv_bytes(rows),
+                           file_name=f"{stem}-workloads.csv", mime="text/csv",
+                           icon=":material/download:", key="plan_dl_workloads")
+    with monthly:
+        month_table = monthly_rows(result)
+        st.dataframe(month_table, hide_index=True, width="stretch",
+                     column_config={c: st.column_config.NumberColumn(format="dollar")
+                                    for c in month_table.columns if c != "Month"})
+        st.download_button("Download months (CSV)", data=lambda: csv_bytes(month_table),
+                           file_name=f"{stem}-months.csv", mime="text/csv",
+                           icon=":material/download:", key="plan_dl_months")
+    with training:
+        st.caption("Training is a project cost: priced per run, one run per refresh.")
+        projects = result.training_projects()
+        st.dataframe(projects, hide_index=True, width="stretch", column_config={
+            "usd_per_run": st.column_config.NumberColumn("USD per run", format="dollar"),
+            "usd_per_quarter": st.column_config.NumberColumn("USD per quarter", format="dollar"),
+            "usd_horizon": st.column_config.NumberColumn("USD over horizon", format="dollar"),
+            "runs_per_quarter": st.column_config.NumberColumn("Runs per quarter", format="%.2f"),
+            "gpu_hours_per_run": st.column_config.NumberColumn("GPU-hours per run",
+                                                               format="%,.0f"),
+        })
+        st.download_button("Download training projects (CSV)", data=lambda: csv_bytes(projects),
+                           file_name=f"{stem}-training.csv", mime="text/csv",
+                           icon=":material/download:", key="plan_dl_training")
+    with gpu:
+        hours = gpu_hour_rows(result)
+        st.dataframe(hours, hide_index=True, width="stretch",
+                     column_config={c: st.column_config.NumberColumn(format="%,.0f")
+                                    for c in hours.columns if c != "month"})
+        st.download_button("Download GPU-hours (CSV)", data=lambda: csv_bytes(hours),
+                           file_name=f"{stem}-gpu-hours.csv", mime="text/csv",
+                           icon=":material/download:", key="plan_dl_gpu")
+
+
+@st.fragment
+def live_panel(base: Scenario) -> None:
+    """Sliders on the left, numbers and chart on the right; reruns alone on a slider move."""
+    controls, results = st.columns([1, 3], gap="large")
+    with controls:
+        adjusted = sliders(base)
+    result = cached_forecast(adjusted)
+    baseline = cached_forecast(base)
+    with results:
+        kpis(result, baseline)
+        st.altair_chart(monthly_by_category(result), width="stretch")
+    tables(result)
+
+
+st.title("Budget planner")
+scenario = pick_scenario(on_change=reset_sliders)
+if scenario is not None:
+    st.caption(
+        f"**{scenario.name}** · {scenario.months} months from {scenario.start} · "
+        f"{scenario.currency} · file `{scenario.source.rsplit('/', 1)[-1]}`. "
+        "Inference is a monthly run-rate; training is priced per run."
+    )
+    live_panel(scenario)

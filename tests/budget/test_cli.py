@@ -1,0 +1,117 @@
+"""CLI contract: JSON shape, formats, --set, and exit code 2 with a message on bad input."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from budget.cli import main
+from tests.conftest import ROOT, SMALL
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_contract(capsys):
+    code, out, err = run(capsys, "forecast", str(SMALL), "--format", "json")
+    assert code == 0 and err == ""
+    data = json.loads(out)
+    assert list(data) == ["scenario", "currency", "months", "by_category", "by_workload",
+                          "total", "total_cost", "unit_costs"]
+    assert data["scenario"] == "Small"
+    assert data["currency"] == "USD"
+    assert data["months"] == ["2027-11", "2027-12", "2028-01"]
+    assert list(data["by_category"]) == ["training", "batch_inference", "realtime_inference",
+                                         "experimentation", "platform"]
+    assert data["by_category"]["realtime_inference"] == pytest.approx([3000, 3300, 3630])
+    assert data["by_workload"]["obs"] == pytest.approx([1000, 1500, 2250])
+    assert data["total"] == pytest.approx([5580, 6380, 7460])
+    assert data["total_cost"] == pytest.approx(19_420)
+    assert list(data["unit_costs"]) == ["per_1k_requests", "per_1m_tokens"]
+    assert data["unit_costs"]["per_1k_requests"] == pytest.approx(11_130 / 4_390)
+    assert data["unit_costs"]["per_1m_tokens"] == pytest.approx(11_130 / 8_205)
+    for series in [*data["by_category"].values(), *data["by_workload"].values()]:
+        assert len(series) == 3
+
+
+def test_set_overrides_driver(capsys):
+    code, out, _ = run(capsys, "forecast", str(SMALL), "--set", "refresh_frequency=3",
+                       "--set", "gpu_price=1.5", "--format", "json")
+    assert code == 0
+    # training 400 → 1,200 a month, then every GPU line × 1.5: (1,200+400+780) × 1.5 + API + obs
+    data = json.loads(out)
+    assert data["by_category"]["training"] == pytest.approx([1800.0] * 3)
+    assert data["total_cost"] == pytest.approx(19_420 + 2_400 + 0.5 * (1_200 + 3_600 + 2_340))
+
+
+def test_csv_lines_sum_to_total(capsys):
+    code, out, _ = run(capsys, "forecast", str(SMALL), "--format", "csv")
+    assert code == 0
+    lines = pd.read_csv(io.StringIO(out))
+    assert len(lines) == 5 * 3
+    assert lines["cost_usd"].sum() == pytest.approx(19_420)
+    assert set(lines["team"]) == {"support", "docs", "research", "platform"}
+
+
+def test_table_shows_horizon_and_units(capsys):
+    code, out, _ = run(capsys, "forecast", str(SMALL))
+    assert code == 0
+    assert "horizon total: 19,420.00 USD" in out
+    assert "inference cost per 1K requests: 2.54" in out
+    assert out.splitlines()[-5].startswith("horizon")
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["forecast", "missing.toml"], ["error: missing.toml: file not found"]),
+        (["forecast", str(SMALL), "--set", "volume=2"], ['unknown driver "volume"']),
+    ],
+)
+def test_bad_input_returns_2(capsys, args, words):
+    code, out, err = run(capsys, *args)
+    assert code == 2 and out == ""
+    for word in words:
+        assert word in err
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["forecast", str(SMALL), "--format", "xml"], ["invalid choice: 'xml'"]),
+        (["forecast"], ["the following arguments are required: scenario"]),
+    ],
+)
+def test_bad_arguments_exit_2(capsys, args, words):
+    with pytest.raises(SystemExit) as caught:
+        main(args)
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    for word in words:
+        assert word in err
+
+
+def test_invalid_scenario_file_exit_2(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(SMALL.read_text().replace("utilization = 0.5", "utilization = 5"))
+    code, out, err = run(capsys, "forecast", str(bad))
+    assert code == 2 and out == ""
+    assert 'field "utilization": must be > 0 and ≤ 1, got 5' in err
+
+
+def test_module_entry_point():
+    done = subprocess.run(
+        [sys.executable, "-m", "budget", "forecast", str(SMALL), "--set", "bogus=1"],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.startswith('error: --set: unknown driver "bogus"')

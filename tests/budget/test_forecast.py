@@ -1,0 +1,186 @@
+"""Forecast formulas against hand-computed numbers on tests/data/scenarios/small.toml.
+
+By hand, drivers at 1.0:
+  chat (api):        1e6 req × (1000 × $1 + 500 × $4) / 1e6 = $3,000, growing 10%/month
+                     → 3,000 + 3,300 + 3,630 = $9,930
+  batch-sum (self):  360,000 × 1000 tok / (1000 tok/s × 3600 × 0.5) = 200 GPU-h × $2 spot
+                     → $400/month, $1,200
+  ft (training):     1 refresh/quarter → 1/3 run/month × 300 GPU-h = 100 GPU-h × $4 → $400/month
+  research (exp.):   60 GPU-h/week × 52 / 12 = 260 GPU-h × $3 reserved → $780/month
+  obs (platform):    1,000 × 1.5^m → 1,000 + 1,500 + 2,250 = $4,750
+  months:            5,580 + 6,380 + 7,460 = $19,420
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from budget.forecast import CATEGORIES, forecast
+from budget.scenario import load_scenario, parse_scenario
+from tests.conftest import SMALL
+
+BASE_TOTAL = 19_420.0
+
+
+@pytest.fixture
+def small():
+    return load_scenario(SMALL)
+
+
+def test_months_cross_the_year(small):
+    assert forecast(small).months == ("2027-11", "2027-12", "2028-01")
+
+
+def test_each_workload_per_month(small):
+    by_workload = forecast(small).by_workload
+    expected = {
+        "chat": [3000.0, 3300.0, 3630.0],
+        "batch-sum": [400.0, 400.0, 400.0],
+        "ft": [400.0, 400.0, 400.0],
+        "research-experimentation": [780.0, 780.0, 780.0],
+        "obs": [1000.0, 1500.0, 2250.0],
+    }
+    assert list(by_workload.columns) == list(expected)
+    for name, months in expected.items():
+        assert by_workload[name].tolist() == pytest.approx(months, abs=1e-9), name
+
+
+def test_categories_and_totals(small):
+    result = forecast(small)
+    table = result.by_category
+    assert list(table.columns) == list(CATEGORIES)
+    assert table["realtime_inference"].tolist() == pytest.approx([3000, 3300, 3630])
+    assert table["batch_inference"].tolist() == pytest.approx([400, 400, 400])
+    assert table["training"].tolist() == pytest.approx([400, 400, 400])
+    assert table["experimentation"].tolist() == pytest.approx([780, 780, 780])
+    assert table["platform"].tolist() == pytest.approx([1000, 1500, 2250])
+    assert result.total_usd.tolist() == pytest.approx([5580, 6380, 7460])
+    assert result.total_cost_usd == pytest.approx(BASE_TOTAL)
+    assert result.run_rate_usd(0) == pytest.approx(5580)
+    assert result.run_rate_usd(-1) == pytest.approx(7460)
+
+
+def test_parts_sum_to_total(small):
+    result = forecast(small)
+    assert result.by_workload.to_numpy().sum() == pytest.approx(result.total_cost_usd)
+    assert result.by_category.sum(axis=1).tolist() == pytest.approx(result.total_usd.tolist())
+    assert result.workload_table()["cost_usd"].sum() == pytest.approx(BASE_TOTAL)
+    assert result.workload_table()["share_of_total"].sum() == pytest.approx(1.0)
+
+
+def test_unit_costs(small):
+    # inference cost 9,930 + 1,200 = 11,130; requests 3.31M + 1.08M = 4.39M;
+    # tokens 3.31M × 1,500 + 1.08M × 3,000 = 8.205e9
+    units = forecast(small).unit_costs
+    assert units.usd_per_1k_requests == pytest.approx(11_130 / 4_390_000 * 1000)
+    assert units.usd_per_1m_tokens == pytest.approx(11_130 / 8_205)
+
+
+def test_unit_costs_per_workload(small):
+    table = forecast(small).workload_table().set_index("workload")
+    assert table.loc["chat", "usd_per_1k_requests"] == pytest.approx(9_930 / 3_310_000 * 1000)
+    assert table.loc["batch-sum", "usd_per_1m_tokens"] == pytest.approx(1_200 / 3_240)
+    assert table.loc["ft", "team"] == "support"
+    assert table.loc["ft", "usd_per_1k_requests"] != table.loc["ft", "usd_per_1k_requests"]  # NaN
+
+
+def test_unit_costs_without_inference_are_none(small):
+    bare = dataclasses.replace(small, inference=())
+    units = forecast(bare).unit_costs
+    assert units.usd_per_1k_requests is None
+    assert units.usd_per_1m_tokens is None
+
+
+@pytest.mark.parametrize(
+    ("driver", "value", "expected_total"),
+    [
+        # chat and batch volumes double: + 9,930 + 1,200
+        ("inference_volume", 2.0, BASE_TOTAL + 9_930 + 1_200),
+        # chat: 1e6 × (1000 × 1 + 1000 × 4)/1e6 = 5,000 × 3.31 = 16,550; batch GPU-h double
+        ("output_tokens", 2.0, BASE_TOTAL - 9_930 + 16_550 + 1_200),
+        # training 1,200 → 3,600
+        ("refresh_frequency", 3.0, BASE_TOTAL + 2_400),
+        # GPU lines 1,200 + 1,200 + 2,340 = 4,740 → × 1.5
+        ("gpu_price", 1.5, BASE_TOTAL + 0.5 * 4_740),
+        # API lines 9,930 → × 0.5
+        ("token_price", 0.5, BASE_TOTAL - 0.5 * 9_930),
+        ("inference_volume", 0.0, BASE_TOTAL - 9_930 - 1_200),
+    ],
+)
+def test_each_driver(small, driver, value, expected_total):
+    assert forecast(small.with_drivers(**{driver: value})).total_cost_usd == pytest.approx(
+        expected_total
+    )
+
+
+def test_drivers_do_not_mutate_input(small):
+    changed = small.with_drivers(gpu_price=2.0)
+    assert small.drivers.gpu_price == 1.0
+    assert changed.drivers.gpu_price == 2.0
+
+
+@pytest.mark.parametrize(
+    ("pricing", "hourly"), [("on_demand", 4.0), ("spot", 2.0), ("reserved", 3.0)]
+)
+def test_pricing_modes_for_self_hosted(small_data, pricing, hourly):
+    small_data["inference"][1]["pricing"] = pricing
+    result = forecast(parse_scenario(small_data, "small.toml"))
+    assert result.by_workload["batch-sum"].tolist() == pytest.approx([200 * hourly] * 3)
+
+
+def test_pricing_defaults_to_on_demand(small_data):
+    del small_data["experimentation"][0]["pricing"]
+    result = forecast(parse_scenario(small_data, "small.toml"))
+    assert result.by_workload["research-experimentation"].tolist() == pytest.approx([1040] * 3)
+
+
+def test_prefill_option_adds_input_gpu_hours(small_data):
+    # prefill: 360,000 × 2,000 / (2,000 × 3600 × 0.5) = 200 more GPU-h → 400 × $2 = $800
+    small_data["inference"][1]["input_tokens_per_gpu_second"] = 2000
+    result = forecast(parse_scenario(small_data, "small.toml"))
+    assert result.by_workload["batch-sum"].tolist() == pytest.approx([800.0] * 3)
+    gpu = result.gpu_hours_by_pool()
+    assert gpu["aws/H100"].tolist() == pytest.approx([400 + 100 + 260] * 3)
+
+
+def test_fractional_refresh_spreads_evenly(small_data):
+    small_data["training"][0]["refreshes_per_quarter"] = 0.5  # one run every two quarters
+    result = forecast(parse_scenario(small_data, "small.toml"))
+    assert result.by_workload["ft"].tolist() == pytest.approx([0.5 / 3 * 300 * 4] * 3)
+
+
+def test_negative_growth_declines(small_data):
+    small_data["platform"][0]["monthly_growth"] = -0.5
+    result = forecast(parse_scenario(small_data, "small.toml"))
+    assert result.by_workload["obs"].tolist() == pytest.approx([1000, 500, 250])
+
+
+def test_gpu_hours_by_pool(small):
+    # 200 (batch) + 100 (training) + 260 (experimentation) GPU-hours a month
+    assert forecast(small).gpu_hours_by_pool()["aws/H100"].tolist() == pytest.approx([560] * 3)
+
+
+def test_training_is_a_project(small):
+    projects = forecast(small.with_drivers(refresh_frequency=2.0)).training_projects()
+    row = projects.set_index("workload").loc["ft"]
+    assert row["usd_per_run"] == pytest.approx(300 * 4.0)
+    assert row["runs_per_quarter"] == pytest.approx(2.0)
+    assert row["usd_per_quarter"] == pytest.approx(2400.0)
+    assert row["usd_horizon"] == pytest.approx(2400.0)  # 3 months = one quarter
+
+
+def test_lines_keep_owner(small):
+    lines = forecast(small).lines
+    owners = dict(zip(lines["workload"], lines["team"], strict=True))
+    assert owners == {"chat": "support", "batch-sum": "docs", "ft": "support",
+                      "research-experimentation": "research", "obs": "platform"}
+
+
+def test_empty_scenario_forecasts_zero(small):
+    empty = dataclasses.replace(small, inference=(), training=(), experimentation=(),
+                                platform=())
+    result = forecast(empty)
+    assert result.total_cost_usd == 0.0
+    assert result.total_usd.tolist() == [0.0, 0.0, 0.0]

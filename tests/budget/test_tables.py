@@ -1,0 +1,63 @@
+"""Presentation tables and CSV bytes reconcile with the forecast."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+
+from budget.fmt import compact, sentence, usd
+from budget.forecast import forecast
+from budget.scenario import load_scenario
+from budget.tables import assumption_tables, csv_bytes, gpu_hour_rows, monthly_rows, workload_rows
+from tests.conftest import SMALL
+
+
+@pytest.fixture
+def result():
+    return forecast(load_scenario(SMALL))
+
+
+def test_workload_csv_round_trips_and_sums(result):
+    rows = workload_rows(result)
+    assert rows["workload"].tolist()[0] == "chat"  # largest first: $9,930
+    back = pd.read_csv(io.BytesIO(csv_bytes(rows)))
+    assert back["cost_usd"].sum() == pytest.approx(19_420)
+    assert back.set_index("workload").loc["batch-sum", "category"] == "Batch inference"
+
+
+def test_monthly_rows_total_column(result):
+    table = monthly_rows(result)
+    assert table["Month"].tolist() == ["2027-11", "2027-12", "2028-01"]
+    assert table["Total"].tolist() == pytest.approx([5580, 6380, 7460])
+    parts = table.drop(columns=["Month", "Total"]).sum(axis=1)
+    assert parts.tolist() == pytest.approx(table["Total"].tolist())
+
+
+def test_gpu_hour_rows(result):
+    assert gpu_hour_rows(result)["aws/H100"].tolist() == pytest.approx([560] * 3)
+
+
+def test_assumption_tables_keep_sources():
+    tables = assumption_tables(load_scenario(SMALL))
+    assert list(tables) == ["drivers", "gpu_prices", "inference", "training", "experimentation",
+                            "platform"]
+    assert tables["gpu_prices"].loc[0, "source"] == "test figures"
+    assert tables["drivers"]["value"].tolist() == [1.0] * 5
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "text"),
+    [(1234.5, 0, "$1,234"), (-1234.4, 0, "-$1,234"), (1.20513, 4, "$1.2051"), (None, 0, "—"),
+     (float("nan"), 2, "—")],
+)
+def test_usd(value, decimals, text):
+    assert usd(value, decimals) == text
+
+
+def test_compact_and_sentence():
+    assert compact(4_123_000) == "4.1M"
+    assert compact(620_000) == "620.0K"
+    assert compact(950) == "950"
+    assert sentence("multiplies every GPU price") == "Multiplies every GPU price"

@@ -1,0 +1,1 @@
+"""Streamlit-side helpers: caching wrappers around budget/ and page plumbing."""

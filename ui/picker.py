@@ -1,0 +1,34 @@
+"""The scenario picker every page shares: one URL key, `scenario`."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from budget.errors import BudgetInputError
+from budget.scenario import Scenario
+from ui.cache import load, scenario_dir, scenario_files
+
+SCENARIO_KEY = "scenario"
+
+
+def pick_scenario(on_change: object = None) -> Scenario | None:
+    """Show the sidebar picker; return the loaded scenario, or None after an st.error."""
+    files = scenario_files()
+    if not files:
+        st.error(f"No scenario files (*.toml) in {scenario_dir()}. Add one, then reload.")
+        return None
+    with st.sidebar:
+        choice = st.selectbox(
+            "Scenario",
+            list(files),
+            key=SCENARIO_KEY,
+            bind="query-params",
+            on_change=on_change,  # type: ignore[arg-type]
+            help=f"A TOML file in {scenario_dir().name}/. Each file is one plan; "
+            "edit it like code, and the app re-reads it when it changes.",
+        )
+    try:
+        return load(files[choice])
+    except BudgetInputError as exc:
+        st.error(str(exc))
+        return None

@@ -13,8 +13,8 @@ st.set_page_config(
 
 navigation = st.navigation(
     [
-        st.Page("pages/planner.py", title="Planner", icon=":material/tune:", url_path="planner",
-                default=True),
+        st.Page("pages/overview.py", title="Overview", icon=":material/home:", default=True),
+        st.Page("pages/planner.py", title="Planner", icon=":material/tune:", url_path="planner"),
         st.Page("pages/assumptions.py", title="Assumptions", icon=":material/fact_check:",
                 url_path="assumptions"),
     ]

@@ -22,7 +22,7 @@ def _step(text: str) -> None:
 
 def ensure_env() -> None:
     """Create .venv and install the project with its dev tools when pyproject.toml changed."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be started by an older python3
         sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
     if not PYTHON.exists():
         _step(f"creating a virtual environment in {VENV.name}/")

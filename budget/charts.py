@@ -27,7 +27,7 @@ def monthly_by_category(result: Forecast, height: int = 380) -> alt.Chart:
     long["month_total_usd"] = long["month"].map(totals)
     labels = [CATEGORY_LABELS[c] for c in CATEGORIES]
     colors = [CATEGORY_COLORS[c] for c in CATEGORIES]
-    return (
+    chart: alt.Chart = (
         alt.Chart(long)
         .mark_bar()
         .encode(
@@ -47,3 +47,4 @@ def monthly_by_category(result: Forecast, height: int = 380) -> alt.Chart:
         )
         .properties(height=height)
     )
+    return chart

@@ -25,7 +25,8 @@ class BudgetInputError(ValueError):
     @property
     def message(self) -> str:
         """Return 'FILE: PLACE, field "F": PROBLEM. Fix: FIX.' with empty parts left out."""
-        where = ", ".join(p for p in (self.place, f'field "{self.field}"' if self.field else "") if p)
+        field = f'field "{self.field}"' if self.field else ""
+        where = ", ".join(p for p in (self.place, field) if p)
         head = f"{self.file}: {where}: " if where else f"{self.file}: "
         text = head + self.problem.rstrip(".") + "."
         if self.fix:

@@ -22,5 +22,5 @@ def compact(number: float, decimals: int = 1) -> str:
 
 
 def sentence(text: str) -> str:
-    """Return text with its first letter upper-cased and the rest untouched (unlike str.capitalize)."""
+    """Return text with its first letter upper-cased, the rest untouched."""
     return text[:1].upper() + text[1:]

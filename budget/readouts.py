@@ -27,7 +27,7 @@ def training_runs_per_quarter(scenario: Scenario) -> float:
 
 
 def busiest_gpu_pool(scenario: Scenario) -> tuple[str, str, str] | None:
-    """Return the (cloud, gpu, pricing) used by the most GPU workloads; the first listed wins ties."""
+    """Return the (cloud, gpu, pricing) used by most GPU workloads; first listed wins ties."""
     pools: list[tuple[str, str, str]] = [
         (w.cloud, w.gpu, w.pricing) for w in scenario.inference
         if w.cloud is not None and w.gpu is not None

@@ -56,7 +56,8 @@ def kpis(result: Forecast, baseline: Forecast) -> None:
     cells = st.columns(5)
     figures = [
         ("Horizon total", result.total_cost_usd, baseline.total_cost_usd, 0,
-         f"All costs over {len(result.months)} months, {result.months[0]} to {result.months[-1]}."),
+         f"All costs over {len(result.months)} months, "
+         f"{result.months[0]} to {result.months[-1]}."),
         (f"Run-rate {result.months[0]}", result.run_rate_usd(0), baseline.run_rate_usd(0), 0,
          "Total cost of the first forecast month."),
         (f"Run-rate {result.months[-1]}", result.run_rate_usd(-1), baseline.run_rate_usd(-1), 0,
@@ -68,8 +69,8 @@ def kpis(result: Forecast, baseline: Forecast) -> None:
     ]
     for cell, (label, value, base, decimals, help_text) in zip(cells, figures, strict=True):
         cell.metric(label, usd(value, decimals), delta(value, base, decimals),
-                    delta_color="inverse", help=help_text + " Change is against the file's drivers.",
-                    border=True)
+                    delta_color="inverse", border=True,
+                    help=help_text + " The change is against the file's own drivers.")
 
 
 def sliders(base: Scenario) -> Scenario:
@@ -162,15 +163,17 @@ def tables(result: Forecast) -> None:
 
 @st.fragment
 def live_panel(base: Scenario) -> None:
-    """Sliders on the left, numbers and chart on the right; reruns alone on a slider move."""
-    controls, results = st.columns([1, 3], gap="large")
+    """KPIs across the top, sliders left of the chart; reruns alone on a slider move."""
+    kpi_row = st.container()
+    controls, chart = st.columns([1, 3], gap="large")
     with controls:
         adjusted = sliders(base)
     result = cached_forecast(adjusted)
-    baseline = cached_forecast(base)
-    with results:
-        kpis(result, baseline)
-        st.altair_chart(monthly_by_category(result), width="stretch")
+    with kpi_row:
+        kpis(result, cached_forecast(base))
+    with chart:
+        st.subheader("Monthly forecast by category")
+        st.altair_chart(monthly_by_category(result, height=520), width="stretch")
     tables(result)
 
 

@@ -37,8 +37,10 @@ CASES = [
     ("inference.0.requests_per_mnth", 5, ['[[inference]] row 1 ("chat")',
                                            'unknown key "requests_per_mnth"',
                                            'rename it to "requests_per_month"']),
-    ("training.0.gpu_hours_per_run", DELETE, ['[[training]] row 1 ("ft")', "missing required key",
-                                              'field "gpu_hours_per_run"', "add gpu_hours_per_run"]),
+    ("training.0.gpu_hours_per_run", DELETE, ['[[training]] row 1 ("ft")',
+                                              "missing required key",
+                                              'field "gpu_hours_per_run"',
+                                              "add gpu_hours_per_run"]),
     ("scenario.months", "12", ["[scenario]", 'field "months"', 'must be a whole number, got "12"']),
     ("scenario.months", 0, ['field "months"', "must be ≥ 1 and ≤ 120, got 0"]),
     ("scenario.start", "2027-13", ['field "start"', "must be a month written YYYY-MM",
@@ -92,7 +94,7 @@ def test_validation_messages(small_data, path, value, words):
 
 def test_unknown_table_suggests_name(small_data):
     small_data["driver"] = small_data.pop("drivers")
-    with pytest.raises(BudgetInputError, match='unknown table "driver".*rename it to "drivers"'):
+    with pytest.raises(BudgetInputError, match=r'unknown table "driver".*rename it to "drivers"'):
         parse_scenario(small_data, "x.toml")
 
 

@@ -1,0 +1,38 @@
+"""Overview: the plan in four numbers, and where to go next."""
+
+from __future__ import annotations
+
+from ui.boot import require_navigation
+
+require_navigation()
+
+import streamlit as st  # noqa: E402
+
+from budget.fmt import usd  # noqa: E402
+from ui.cache import cached_forecast  # noqa: E402
+from ui.picker import pick_scenario  # noqa: E402
+
+st.title("AI infrastructure budget")
+st.caption(
+    "Forecast, explain and challenge AI spend: inference as a run-rate that scales with "
+    "requests and tokens, training as projects priced per run, experimentation as team budgets, "
+    "platform overhead as a run-rate with growth."
+)
+scenario = pick_scenario()
+if scenario is not None:
+    result = cached_forecast(scenario)
+    units = result.unit_costs
+    st.subheader(f"{scenario.name}: {result.months[0]} to {result.months[-1]}")
+    total, first, last, per_1k = st.columns(4)
+    total.metric("Horizon total", usd(result.total_cost_usd), border=True,
+                 help="Every cost line over the whole horizon, with the file's drivers.")
+    first.metric(f"Run-rate {result.months[0]}", usd(result.run_rate_usd(0)), border=True,
+                 help="Total cost of the first forecast month.")
+    last.metric(f"Run-rate {result.months[-1]}", usd(result.run_rate_usd(-1)), border=True,
+                help="Total cost of the last forecast month.")
+    per_1k.metric("Inference per 1K requests", usd(units.usd_per_1k_requests, 4), border=True,
+                  help="Horizon inference cost divided by horizon requests, × 1,000.")
+st.page_link("pages/planner.py", label="Planner: move the drivers and watch the forecast",
+             icon=":material/tune:")
+st.page_link("pages/assumptions.py", label="Assumptions: every input, with sources and dates",
+             icon=":material/fact_check:")

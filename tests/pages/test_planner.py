@@ -1,0 +1,104 @@
+"""Planner page (AppTest): each slider moves the KPIs by the hand-computed amount."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from budget.fmt import usd
+from tests.conftest import SMALL
+from tests.pages.apptest import open_page
+
+BASE_TOTAL = 19_420.0
+
+
+@pytest.fixture
+def app(monkeypatch) -> AppTest:
+    monkeypatch.setenv("BUDGET_SCENARIO_DIR", str(SMALL.parent))
+    return open_page("planner")
+
+
+def metric(at: AppTest, label: str):
+    return next(m for m in at.metric if m.label == label)
+
+
+def test_baseline_kpis(app):
+    assert metric(app, "Horizon total").value == "$19,420"
+    assert metric(app, "Run-rate 2027-11").value == "$5,580"
+    assert metric(app, "Run-rate 2028-01").value == "$7,460"
+    # 11,130 / 4.39M requests × 1,000 and 11,130 / 8,205M tokens × 1M
+    assert metric(app, "Per 1K requests").value == "$2.5353"
+    assert metric(app, "Per 1M tokens").value == "$1.3565"
+    assert not metric(app, "Horizon total").delta  # nothing moved yet
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected_total"),
+    [
+        ("plan_volume", 2.0, BASE_TOTAL + 9_930 + 1_200),
+        ("plan_output_tokens", 2.0, BASE_TOTAL - 9_930 + 16_550 + 1_200),
+        ("plan_refresh", 3.0, BASE_TOTAL + 2_400),
+        ("plan_gpu_price", 1.5, BASE_TOTAL + 0.5 * 4_740),
+        ("plan_token_price", 0.5, BASE_TOTAL - 0.5 * 9_930),
+    ],
+)
+def test_each_slider_moves_total(app, key, value, expected_total):
+    app.slider(key=key).set_value(value).run()
+    assert not app.exception
+    total = metric(app, "Horizon total")
+    assert total.value == usd(expected_total)
+    change = expected_total - BASE_TOTAL
+    assert total.delta == ("+" if change > 0 else "-") + usd(abs(change))
+
+
+def test_token_price_moves_unit_costs(app):
+    app.slider(key="plan_token_price").set_value(0.5).run()
+    # inference cost 4,965 (chat at half price) + 1,200 (self-hosted) over 4.39M requests
+    assert metric(app, "Per 1K requests").value == usd(6_165 / 4_390, 4)
+    assert metric(app, "Per 1K requests").delta == "-" + usd((11_130 - 6_165) / 4_390, 4)
+
+
+def test_captions_show_absolute_values(app):
+    app.slider(key="plan_volume").set_value(3.0).run()
+    captions = [c.value for c in app.caption]
+    assert "≈ 4.1M requests/month in 2027-11" in captions
+
+
+def test_reset_button_restores_file_drivers(app):
+    app.slider(key="plan_gpu_price").set_value(2.0).run()
+    assert metric(app, "Horizon total").value != "$19,420"
+    app.button[0].click().run()
+    assert app.slider(key="plan_gpu_price").value == 1.0
+    assert metric(app, "Horizon total").value == "$19,420"
+
+
+def test_every_input_has_help(app):
+    widgets = [*app.slider, *app.selectbox, *app.button]
+    assert len(widgets) >= 7
+    for widget in widgets:
+        assert widget.help, f"{widget.label} has no help text"
+
+
+def test_workload_table_lists_owners(app):
+    table = app.dataframe[0].value
+    assert dict(zip(table["workload"], table["team"], strict=True))["batch-sum"] == "docs"
+    assert table["cost_usd"].sum() == pytest.approx(BASE_TOTAL)
+
+
+def test_invalid_scenario_shows_error_and_keeps_serving(tmp_path, monkeypatch):
+    bad = tmp_path / "a-bad.toml"
+    bad.write_text(SMALL.read_text().replace("kind = \"batch\"", "kind = \"bulk\""))
+    (tmp_path / "b-good.toml").write_text(SMALL.read_text())
+    monkeypatch.setenv("BUDGET_SCENARIO_DIR", str(tmp_path))
+    at = open_page("planner")
+    assert len(at.error) == 1
+    assert 'a-bad.toml: [[inference]] row 2 ("batch-sum"), field "kind"' in at.error[0].value
+    at.selectbox(key="scenario").set_value("b-good").run()
+    assert not at.error
+    assert metric(at, "Horizon total").value == "$19,420"
+
+
+def test_no_scenarios_is_an_error_not_a_crash(tmp_path, monkeypatch):
+    monkeypatch.setenv("BUDGET_SCENARIO_DIR", str(tmp_path))
+    at = open_page("planner")
+    assert "No scenario files" in at.error[0].value

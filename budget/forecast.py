@@ -60,19 +60,21 @@ class Forecast:
     @cached_property
     def by_category(self) -> pd.DataFrame:
         """Return USD per month (rows) and category (columns, all five, zero-filled)."""
-        table = self.lines.pivot_table(
-            index="month", columns="category", values="cost_usd", aggfunc="sum", fill_value=0.0
-        )
-        return table.reindex(index=list(self.months), columns=list(CATEGORIES), fill_value=0.0)
+        return self._wide("category", "cost_usd", list(CATEGORIES))
 
     @cached_property
     def by_workload(self) -> pd.DataFrame:
         """Return USD per month (rows) and workload (columns, in file order)."""
-        order = list(dict.fromkeys(self.lines["workload"]))
-        table = self.lines.pivot_table(
-            index="month", columns="workload", values="cost_usd", aggfunc="sum", fill_value=0.0
-        )
-        return table.reindex(index=list(self.months), columns=order, fill_value=0.0)
+        return self._wide("workload", "cost_usd", list(dict.fromkeys(self.lines["workload"])))
+
+    def _wide(self, column: str, value: str, order: list[str], lines: pd.DataFrame | None = None,
+              ) -> pd.DataFrame:
+        """Return sum of `value` per month (rows, horizon order) and `column` (given order)."""
+        source = self.lines if lines is None else lines
+        table = source.groupby(["month", column], sort=False)[value].sum().unstack(fill_value=0.0)
+        table = table.reindex(index=list(self.months), columns=order, fill_value=0.0)
+        table.columns.name = column
+        return table
 
     @cached_property
     def total_usd(self) -> pd.Series:
@@ -137,10 +139,7 @@ class Forecast:
         if gpu.empty:
             return pd.DataFrame(index=list(self.months))
         pools = gpu.assign(pool=gpu["cloud"] + "/" + gpu["gpu"])
-        table = pools.pivot_table(
-            index="month", columns="pool", values="gpu_hours", aggfunc="sum", fill_value=0.0
-        )
-        return table.reindex(index=list(self.months), fill_value=0.0)
+        return self._wide("pool", "gpu_hours", sorted(set(pools["pool"])), pools)
 
     def training_projects(self) -> pd.DataFrame:
         """Return per training workload: GPU-hours and USD per run, runs and USD per quarter."""

@@ -12,8 +12,9 @@ import streamlit as st  # noqa: E402
 
 from budget.fmt import sentence  # noqa: E402
 from budget.schema import TABLES_BY_NAME  # noqa: E402
-from budget.tables import assumption_tables, csv_bytes  # noqa: E402
+from budget.tables import assumption_tables  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
+from ui.tables import table_with_download  # noqa: E402
 
 TITLES = {
     "drivers": "Drivers (what-if multipliers)",
@@ -37,9 +38,7 @@ if scenario is not None:
         if table.empty:
             st.info(f"The file has no [[{name}]] rows.")
             continue
-        st.dataframe(table, hide_index=True, width="stretch")
-        st.download_button(f"Download {name} (CSV)", data=csv_bytes(table),
-                           file_name=f"{Path(scenario.source).stem}-{name}.csv", mime="text/csv",
-                           icon=":material/download:", key=f"assume_dl_{name}")
+        table_with_download(table, name, f"{Path(scenario.source).stem}-{name}.csv",
+                            f"assume_dl_{name}")
     with st.expander("The scenario file as written"):
         st.code(Path(scenario.source).read_text(encoding="utf-8"), language="toml")

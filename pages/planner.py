@@ -6,17 +6,20 @@ from ui.boot import require_navigation
 
 require_navigation()
 
+from pathlib import Path  # noqa: E402
+
 import streamlit as st  # noqa: E402
 
 from budget.charts import monthly_by_category  # noqa: E402
 from budget.fmt import sentence, usd  # noqa: E402
 from budget.forecast import Forecast  # noqa: E402
 from budget.readouts import driver_readouts  # noqa: E402
-from budget.scenario import DRIVER_NAMES, Scenario  # noqa: E402
+from budget.scenario import DRIVER_NAMES, Drivers, Scenario  # noqa: E402
 from budget.schema import DRIVER_HELP  # noqa: E402
-from budget.tables import csv_bytes, gpu_hour_rows, monthly_rows, workload_rows  # noqa: E402
+from budget.tables import gpu_hour_rows, monthly_rows, workload_rows  # noqa: E402
 from ui.cache import cached_forecast  # noqa: E402
-from ui.picker import pick_scenario  # noqa: E402
+from ui.picker import pick_scenario, selected_scenario  # noqa: E402
+from ui.tables import table_with_download  # noqa: E402
 
 # URL keys are a public contract: ?scenario=…&plan_volume=1.2 reproduces a view.
 SLIDER_KEYS: dict[str, str] = {
@@ -36,10 +39,16 @@ SLIDER_LABELS: dict[str, str] = {
 SLIDER_MAX = 3.0
 
 
-def reset_sliders() -> None:
-    """Drop the slider values so each returns to the scenario file's driver value."""
-    for key in SLIDER_KEYS.values():
-        st.session_state.pop(key, None)
+def reset_sliders(drivers: Drivers) -> None:
+    """Set every slider to the scenario file's driver value (and so drop it from the URL)."""
+    for name, key in SLIDER_KEYS.items():
+        st.session_state[key] = float(getattr(drivers, name))
+
+
+def reset_for_new_scenario() -> None:
+    """After a scenario switch, start the sliders from the new file's drivers."""
+    scenario = selected_scenario()
+    reset_sliders(scenario.drivers if scenario is not None else Drivers())
 
 
 def delta(new: float | None, old: float | None, decimals: int = 0) -> str | None:
@@ -96,9 +105,33 @@ def sliders(base: Scenario) -> Scenario:
     adjusted = base.with_drivers(**values)
     for name, text in driver_readouts(adjusted).items():
         captions[name].caption(text)
-    st.button("Reset to the file's drivers", on_click=reset_sliders, icon=":material/restart_alt:",
+    st.button("Reset to the file's drivers", on_click=reset_sliders, args=(base.drivers,),
+              icon=":material/restart_alt:",
               help="Set every slider back to the value in the scenario file.")
     return adjusted
+
+
+DOLLARS = st.column_config.NumberColumn(format="dollar")
+WORKLOAD_COLUMNS = {
+    "workload": "Workload", "category": "Category", "team": "Owner (team)",
+    "model": "Model / line", "environment": "Environment", "serving": "Serving",
+    "cloud": "Cloud", "gpu": "GPU", "pricing": "Pricing",
+    "cost_usd": st.column_config.NumberColumn("Horizon USD", format="dollar"),
+    "first_month_usd": st.column_config.NumberColumn("First month", format="dollar"),
+    "last_month_usd": st.column_config.NumberColumn("Last month", format="dollar"),
+    "gpu_hours": st.column_config.NumberColumn("GPU-hours", format="%,.0f"),
+    "requests": st.column_config.NumberColumn("Requests", format="compact"),
+    "usd_per_1k_requests": st.column_config.NumberColumn("USD / 1K req", format="$%.4f"),
+    "usd_per_1m_tokens": st.column_config.NumberColumn("USD / 1M tok", format="$%.4f"),
+    "share_of_total": st.column_config.NumberColumn("Share", format="percent"),
+}
+TRAINING_COLUMNS = {
+    "usd_per_run": st.column_config.NumberColumn("USD per run", format="dollar"),
+    "usd_per_quarter": st.column_config.NumberColumn("USD per quarter", format="dollar"),
+    "usd_horizon": st.column_config.NumberColumn("USD over horizon", format="dollar"),
+    "runs_per_quarter": st.column_config.NumberColumn("Runs per quarter", format="%.2f"),
+    "gpu_hours_per_run": st.column_config.NumberColumn("GPU-hours per run", format="%,.0f"),
+}
 
 
 def tables(result: Forecast) -> None:
@@ -106,59 +139,23 @@ def tables(result: Forecast) -> None:
     by_workload, monthly, training, gpu = st.tabs(
         ["By workload", "By month", "Training projects", "GPU-hours"]
     )
-    stem = result.scenario.name.lower().replace(" ", "-")
+    stem = Path(result.scenario.source).stem
     with by_workload:
-        rows = workload_rows(result)
-        st.dataframe(
-            rows, hide_index=True, width="stretch",
-            column_config={
-                "workload": "Workload", "category": "Category", "team": "Owner (team)",
-                "model": "Model / line", "environment": "Environment", "serving": "Serving",
-                "cloud": "Cloud", "gpu": "GPU", "pricing": "Pricing",
-                "cost_usd": st.column_config.NumberColumn("Horizon USD", format="dollar"),
-                "first_month_usd": st.column_config.NumberColumn("First month", format="dollar"),
-                "last_month_usd": st.column_config.NumberColumn("Last month", format="dollar"),
-                "gpu_hours": st.column_config.NumberColumn("GPU-hours", format="%,.0f"),
-                "requests": st.column_config.NumberColumn("Requests", format="compact"),
-                "usd_per_1k_requests": st.column_config.NumberColumn("USD / 1K req",
-                                                                     format="$%.4f"),
-                "usd_per_1m_tokens": st.column_config.NumberColumn("USD / 1M tok", format="$%.4f"),
-                "share_of_total": st.column_config.NumberColumn("Share", format="percent"),
-            },
-        )
-        st.download_button("Download workloads (CSV)", data=lambda: csv_bytes(rows),
-                           file_name=f"{stem}-workloads.csv", mime="text/csv",
-                           icon=":material/download:", key="plan_dl_workloads")
+        table_with_download(workload_rows(result), "workloads", f"{stem}-workloads.csv",
+                            "plan_dl_workloads", WORKLOAD_COLUMNS)
     with monthly:
-        month_table = monthly_rows(result)
-        st.dataframe(month_table, hide_index=True, width="stretch",
-                     column_config={c: st.column_config.NumberColumn(format="dollar")
-                                    for c in month_table.columns if c != "Month"})
-        st.download_button("Download months (CSV)", data=lambda: csv_bytes(month_table),
-                           file_name=f"{stem}-months.csv", mime="text/csv",
-                           icon=":material/download:", key="plan_dl_months")
+        months = monthly_rows(result)
+        table_with_download(months, "months", f"{stem}-months.csv", "plan_dl_months",
+                            {c: DOLLARS for c in months.columns if c != "Month"})
     with training:
         st.caption("Training is a project cost: priced per run, one run per refresh.")
-        projects = result.training_projects()
-        st.dataframe(projects, hide_index=True, width="stretch", column_config={
-            "usd_per_run": st.column_config.NumberColumn("USD per run", format="dollar"),
-            "usd_per_quarter": st.column_config.NumberColumn("USD per quarter", format="dollar"),
-            "usd_horizon": st.column_config.NumberColumn("USD over horizon", format="dollar"),
-            "runs_per_quarter": st.column_config.NumberColumn("Runs per quarter", format="%.2f"),
-            "gpu_hours_per_run": st.column_config.NumberColumn("GPU-hours per run",
-                                                               format="%,.0f"),
-        })
-        st.download_button("Download training projects (CSV)", data=lambda: csv_bytes(projects),
-                           file_name=f"{stem}-training.csv", mime="text/csv",
-                           icon=":material/download:", key="plan_dl_training")
+        table_with_download(result.training_projects(), "training projects",
+                            f"{stem}-training.csv", "plan_dl_training", TRAINING_COLUMNS)
     with gpu:
         hours = gpu_hour_rows(result)
-        st.dataframe(hours, hide_index=True, width="stretch",
-                     column_config={c: st.column_config.NumberColumn(format="%,.0f")
-                                    for c in hours.columns if c != "month"})
-        st.download_button("Download GPU-hours (CSV)", data=lambda: csv_bytes(hours),
-                           file_name=f"{stem}-gpu-hours.csv", mime="text/csv",
-                           icon=":material/download:", key="plan_dl_gpu")
+        table_with_download(hours, "GPU-hours", f"{stem}-gpu-hours.csv", "plan_dl_gpu",
+                            {c: st.column_config.NumberColumn(format="%,.0f")
+                             for c in hours.columns if c != "month"})
 
 
 @st.fragment
@@ -178,7 +175,7 @@ def live_panel(base: Scenario) -> None:
 
 
 st.title("Budget planner")
-scenario = pick_scenario(on_change=reset_sliders)
+scenario = pick_scenario(on_change=reset_for_new_scenario)
 if scenario is not None:
     st.caption(
         f"**{scenario.name}** · {scenario.months} months from {scenario.start} · "

@@ -9,6 +9,7 @@ from budget.scenario import Scenario
 from ui.cache import load, scenario_dir, scenario_files
 
 SCENARIO_KEY = "scenario"
+DEFAULT_SCENARIO = "fy27-plan"  # the bundled sample opens first when present
 
 
 def pick_scenario(on_change: object = None) -> Scenario | None:
@@ -18,9 +19,11 @@ def pick_scenario(on_change: object = None) -> Scenario | None:
         st.error(f"No scenario files (*.toml) in {scenario_dir()}. Add one, then reload.")
         return None
     with st.sidebar:
+        names = list(files)
         choice = st.selectbox(
             "Scenario",
-            list(files),
+            names,
+            index=names.index(DEFAULT_SCENARIO) if DEFAULT_SCENARIO in names else 0,
             key=SCENARIO_KEY,
             bind="query-params",
             on_change=on_change,  # type: ignore[arg-type]
@@ -31,4 +34,15 @@ def pick_scenario(on_change: object = None) -> Scenario | None:
         return load(files[choice])
     except BudgetInputError as exc:
         st.error(str(exc))
+        return None
+
+
+def selected_scenario() -> Scenario | None:
+    """Return the scenario the picker currently names, or None when it cannot be loaded."""
+    path = scenario_files().get(st.session_state.get(SCENARIO_KEY, DEFAULT_SCENARIO))
+    if path is None:
+        return None
+    try:
+        return load(path)
+    except BudgetInputError:
         return None

@@ -19,9 +19,9 @@ import pytest
 
 from budget.forecast import CATEGORIES, forecast
 from budget.scenario import load_scenario, parse_scenario
-from tests.conftest import SMALL
+from tests.conftest import SMALL, SMALL_DRIVER_CASES, SMALL_TOTAL_USD
 
-BASE_TOTAL = 19_420.0
+BASE_TOTAL = SMALL_TOTAL_USD
 
 
 @pytest.fixture
@@ -95,19 +95,7 @@ def test_unit_costs_without_inference_are_none(small):
 
 @pytest.mark.parametrize(
     ("driver", "value", "expected_total"),
-    [
-        # chat and batch volumes double: + 9,930 + 1,200
-        ("inference_volume", 2.0, BASE_TOTAL + 9_930 + 1_200),
-        # chat: 1e6 × (1000 × 1 + 1000 × 4)/1e6 = 5,000 × 3.31 = 16,550; batch GPU-h double
-        ("output_tokens", 2.0, BASE_TOTAL - 9_930 + 16_550 + 1_200),
-        # training 1,200 → 3,600
-        ("refresh_frequency", 3.0, BASE_TOTAL + 2_400),
-        # GPU lines 1,200 + 1,200 + 2,340 = 4,740 → × 1.5
-        ("gpu_price", 1.5, BASE_TOTAL + 0.5 * 4_740),
-        # API lines 9,930 → × 0.5
-        ("token_price", 0.5, BASE_TOTAL - 0.5 * 9_930),
-        ("inference_volume", 0.0, BASE_TOTAL - 9_930 - 1_200),
-    ],
+    [*SMALL_DRIVER_CASES, ("inference_volume", 0.0, BASE_TOTAL - 9_930 - 1_200)],
 )
 def test_each_driver(small, driver, value, expected_total):
     assert forecast(small.with_drivers(**{driver: value})).total_cost_usd == pytest.approx(

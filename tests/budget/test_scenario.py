@@ -15,7 +15,7 @@ from budget.scenario import (
     parse_scenario,
     parse_scenario_bytes,
 )
-from tests.conftest import SAMPLE, SMALL
+from tests.conftest import ROOT, SAMPLE, SMALL
 
 
 def _set(data: dict[str, Any], path: str, value: Any) -> None:
@@ -187,3 +187,10 @@ def test_bundled_sample_is_plausible():
     assert len({e.team for e in sample.experimentation}) >= 2
     assert len(sample.platform) >= 2
     assert all(p.source.strip() and p.as_of for p in sample.gpu_prices)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "data" / "scenarios").glob("*.toml")),
+                         ids=lambda p: p.name)
+def test_every_bundled_scenario_loads(path):
+    scenario = load_scenario(path)
+    assert scenario.inference and scenario.training and scenario.platform

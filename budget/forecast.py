@@ -71,7 +71,7 @@ class Forecast:
               ) -> pd.DataFrame:
         """Return sum of `value` per month (rows, horizon order) and `column` (given order)."""
         source = self.lines if lines is None else lines
-        table = source.groupby(["month", column], sort=False)[value].sum().unstack(fill_value=0.0)
+        table = source.groupby(["month", column], sort=False)[value].sum().unstack(fill_value=0)
         table = table.reindex(index=list(self.months), columns=order, fill_value=0.0)
         table.columns.name = column
         return table

@@ -8,6 +8,7 @@ require_navigation()
 
 import streamlit as st  # noqa: E402
 
+from budget.charts import monthly_by_category  # noqa: E402
 from budget.fmt import usd  # noqa: E402
 from ui.cache import cached_forecast  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
@@ -32,6 +33,7 @@ if scenario is not None:
                 help="Total cost of the last forecast month.")
     per_1k.metric("Inference per 1K requests", usd(units.usd_per_1k_requests, 4), border=True,
                   help="Horizon inference cost divided by horizon requests, × 1,000.")
+    st.altair_chart(monthly_by_category(result, height=340), width="stretch")
 st.page_link("pages/planner.py", label="Planner: move the drivers and watch the forecast",
              icon=":material/tune:")
 st.page_link("pages/assumptions.py", label="Assumptions: every input, with sources and dates",

@@ -11,7 +11,8 @@ from typing import Any, TextIO
 
 from budget.errors import BudgetInputError
 from budget.forecast import CATEGORIES, Forecast, forecast
-from budget.scenario import DRIVER_NAMES, load_scenario, override_drivers
+from budget.inputs import INPUT_NAMES
+from budget.scenario import load_scenario, override_drivers
 
 EXIT_BAD_INPUT = 2
 
@@ -77,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     fc.add_argument("scenario", help="path to a scenario TOML file")
     fc.add_argument(
         "--set", dest="overrides", action="append", default=[], metavar="DRIVER=VALUE",
-        help="override a [drivers] key; drivers: " + ", ".join(DRIVER_NAMES),
+        help="override a [drivers] key: " + ", ".join(INPUT_NAMES),
     )
     fc.add_argument("--format", choices=("table", "json", "csv"), default="table")
     return parser

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -9,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from budget.months import month_labels
-from budget.scenario import Scenario
+from budget.scenario import ExperimentationWorkload, Scenario, TrainingWorkload
 
 CATEGORIES: tuple[str, ...] = (
     "training",
@@ -83,8 +86,8 @@ class Forecast:
 
     @property
     def total_cost_usd(self) -> float:
-        """Return the horizon total in USD."""
-        return float(self.lines["cost_usd"].sum())
+        """Return the horizon total in USD (an exactly rounded sum of every line-month)."""
+        return math.fsum(self.lines["cost_usd"].tolist())
 
     def run_rate_usd(self, month_index: int) -> float:
         """Return the total USD of one month (0-based; -1 for the last)."""
@@ -146,9 +149,10 @@ class Forecast:
         s = self.scenario
         rows = []
         for job in s.training:
-            price = _gpu_price(s, job.cloud, job.gpu, job.pricing)
+            price = float(_gpu_price(s, job.cloud, job.gpu, job.pricing, input_values(s)))
             runs = job.refreshes_per_quarter * s.drivers.refresh_frequency
-            per_run = job.gpu_hours_per_run * price
+            per_run = job.gpu_hours_per_run * price * float(
+                _spot_factor(job.pricing, input_values(s)))
             rows.append({
                 "workload": job.name, "team": job.team, "model": job.model,
                 "cloud": job.cloud, "gpu": job.gpu, "pricing": job.pricing,
@@ -159,96 +163,139 @@ class Forecast:
         return pd.DataFrame(rows)
 
 
-def _gpu_price(scenario: Scenario, cloud: str, gpu: str, pricing: str) -> float:
-    """Return USD per GPU-hour with the gpu_price driver applied."""
+def _gpu_price(scenario: Scenario, cloud: str, gpu: str, pricing: str,
+               values: InputValues) -> float | np.ndarray:
+    """Return USD per GPU-hour with the gpu_price input applied."""
     hourly = scenario.price(cloud, gpu).usd_per_gpu_hour(pricing)
     if hourly is None:  # validation guarantees a price; keep mypy and readers honest
         raise KeyError((cloud, gpu, pricing))
-    return hourly * scenario.drivers.gpu_price
+    return hourly * values["gpu_price"]
+
+
+InputValues = Mapping[str, "float | np.ndarray"]
+
+
+@dataclass(frozen=True)
+class Series:
+    """One workload's monthly arrays; shape (months,) or (draws, months)."""
+
+    name: str
+    category: str
+    labels: dict[str, str]
+    cost_usd: np.ndarray
+    requests: np.ndarray | float = 0.0
+    input_tokens: np.ndarray | float = 0.0
+    output_tokens: np.ndarray | float = 0.0
+    gpu_hours: np.ndarray | float = 0.0
+
+
+def _spot_factor(pricing: str, values: InputValues) -> float | np.ndarray:
+    """Return 1 + spot_overhead for spot-priced work, else 1."""
+    return 1.0 + values["spot_overhead"] if pricing == "spot" else 1.0
+
+
+def workload_series(scenario: Scenario, values: InputValues) -> list[Series]:
+    """Compute every workload's monthly arrays for input values (floats, or (draws, 1) arrays).
+
+    This is the one place the cost formulas live: the forecast, the tornado and the Monte Carlo
+    all call it. Drivers not in `values` are an error (pass every input).
+    """
+    index = np.arange(scenario.months, dtype=float)
+    v = values
+    out: list[Series] = []
+    for w in scenario.inference:
+        growth = np.maximum(1.0 + w.monthly_growth + v["inference_growth"], 0.0)
+        requests = w.requests_per_month * v["inference_volume"] * growth**index
+        input_tokens = requests * w.input_tokens
+        output_tokens = requests * (w.output_tokens * v["output_tokens"])
+        labels = {"team": w.team, "model": w.model, "environment": w.environment,
+                  "serving": w.serving, "cloud": "", "gpu": "", "pricing": ""}
+        gpu_hours: np.ndarray | float = 0.0
+        if w.serving == "api":
+            price_in = (w.price_per_1m_input or 0.0) * v["token_price"]
+            price_out = (w.price_per_1m_output or 0.0) * v["token_price"]
+            cost = (input_tokens * price_in + output_tokens * price_out) / 1_000_000.0
+        else:
+            assert w.cloud and w.gpu and w.output_tokens_per_gpu_second and w.utilization
+            utilization = np.minimum(w.utilization * v["utilization"], 1.0)
+            seconds = SECONDS_PER_HOUR * utilization * v["gpu_throughput"]
+            gpu_hours = output_tokens / (w.output_tokens_per_gpu_second * seconds)
+            if w.input_tokens_per_gpu_second:
+                gpu_hours = gpu_hours + input_tokens / (w.input_tokens_per_gpu_second * seconds)
+            gpu_hours = gpu_hours * _spot_factor(w.pricing, v)
+            cost = gpu_hours * _gpu_price(scenario, w.cloud, w.gpu, w.pricing, v)
+            labels.update(cloud=w.cloud, gpu=w.gpu, pricing=w.pricing)
+        out.append(Series(w.name, f"{w.kind}_inference", labels, cost, requests, input_tokens,
+                          output_tokens, gpu_hours))
+
+    ones = np.ones(scenario.months)
+    for t in scenario.training:
+        runs_per_month = t.refreshes_per_quarter * v["refresh_frequency"] / MONTHS_PER_QUARTER
+        hours = ones * (runs_per_month * t.gpu_hours_per_run * _spot_factor(t.pricing, v))
+        out.append(Series(t.name, "training", _gpu_labels(t.team, t.model, t), hours
+                          * _gpu_price(scenario, t.cloud, t.gpu, t.pricing, v), gpu_hours=hours))
+
+    for e in scenario.experimentation:
+        hours = ones * (e.gpu_hours_per_week * WEEKS_PER_MONTH * _spot_factor(e.pricing, v))
+        out.append(Series(e.name, "experimentation", _gpu_labels(e.team, "", e), hours
+                          * _gpu_price(scenario, e.cloud, e.gpu, e.pricing, v), gpu_hours=hours))
+
+    for p in scenario.platform:
+        labels = {"team": p.team, "model": p.category, "environment": "", "serving": "",
+                  "cloud": "", "gpu": "", "pricing": ""}
+        out.append(Series(p.name, "platform", labels, p.monthly_cost * (1.0 + p.monthly_growth)
+                          ** index))
+    return out
+
+
+def _gpu_labels(team: str, model: str, row: TrainingWorkload | ExperimentationWorkload,
+                ) -> dict[str, str]:
+    return {"team": team, "model": model, "environment": "", "serving": "", "cloud": row.cloud,
+            "gpu": row.gpu, "pricing": row.pricing}
+
+
+def input_values(scenario: Scenario) -> dict[str, float]:
+    """Return the scenario's input values (its drivers) by name."""
+    return dataclasses.asdict(scenario.drivers)
+
+
+def horizon_total_usd(scenario: Scenario) -> float:
+    """Return the horizon total, bit-for-bit the same as forecast(scenario).total_cost_usd."""
+    series = workload_series(scenario, input_values(scenario))
+    months = (scenario.months,)
+    return math.fsum(x for s in series for x in np.broadcast_to(s.cost_usd, months).tolist())
 
 
 def forecast(scenario: Scenario) -> Forecast:
     """Compute every workload's monthly USD, GPU-hours, requests and tokens for the horizon."""
     months = month_labels(scenario.start, scenario.months)
-    index = np.arange(scenario.months, dtype=float)
-    d = scenario.drivers
-    frames: list[dict[str, object]] = []
-    zeros = np.zeros(scenario.months)
-
-    def add(name: str, category: str, team: str, cost: np.ndarray, **extra: object) -> None:
-        row: dict[str, object] = {
-            "workload": name, "category": category, "team": team, "model": "",
-            "environment": "", "serving": "", "cloud": "", "gpu": "", "pricing": "",
-            "requests": zeros, "input_tokens": zeros, "output_tokens": zeros,
-            "gpu_hours": zeros, "cost_usd": cost,
-        }
-        row.update(extra)
-        frames.append(row)
-
-    for w in scenario.inference:
-        requests = w.requests_per_month * d.inference_volume * (1.0 + w.monthly_growth) ** index
-        output_per_request = w.output_tokens * d.output_tokens
-        input_tokens = requests * w.input_tokens
-        output_tokens = requests * output_per_request
-        extra: dict[str, object] = {
-            "model": w.model, "environment": w.environment, "serving": w.serving,
-            "requests": requests, "input_tokens": input_tokens, "output_tokens": output_tokens,
-        }
-        if w.serving == "api":
-            price_in = (w.price_per_1m_input or 0.0) * d.token_price
-            price_out = (w.price_per_1m_output or 0.0) * d.token_price
-            cost = (input_tokens * price_in + output_tokens * price_out) / 1_000_000.0
-        else:
-            assert w.cloud and w.gpu and w.output_tokens_per_gpu_second and w.utilization
-            gpu_hours = output_tokens / (
-                w.output_tokens_per_gpu_second * SECONDS_PER_HOUR * w.utilization
-            )
-            if w.input_tokens_per_gpu_second:
-                gpu_hours = gpu_hours + input_tokens / (
-                    w.input_tokens_per_gpu_second * SECONDS_PER_HOUR * w.utilization
-                )
-            cost = gpu_hours * _gpu_price(scenario, w.cloud, w.gpu, w.pricing)
-            extra.update(cloud=w.cloud, gpu=w.gpu, pricing=w.pricing, gpu_hours=gpu_hours)
-        add(w.name, f"{w.kind}_inference", w.team, cost, **extra)
-
-    for t in scenario.training:
-        runs_per_month = t.refreshes_per_quarter * d.refresh_frequency / MONTHS_PER_QUARTER
-        gpu_hours = np.full(scenario.months, runs_per_month * t.gpu_hours_per_run)
-        cost = gpu_hours * _gpu_price(scenario, t.cloud, t.gpu, t.pricing)
-        add(t.name, "training", t.team, cost, model=t.model, cloud=t.cloud, gpu=t.gpu,
-            pricing=t.pricing, gpu_hours=gpu_hours)
-
-    for e in scenario.experimentation:
-        gpu_hours = np.full(scenario.months, e.gpu_hours_per_week * WEEKS_PER_MONTH)
-        cost = gpu_hours * _gpu_price(scenario, e.cloud, e.gpu, e.pricing)
-        add(e.name, "experimentation", e.team, cost, cloud=e.cloud, gpu=e.gpu,
-            pricing=e.pricing, gpu_hours=gpu_hours)
-
-    for p in scenario.platform:
-        cost = p.monthly_cost * (1.0 + p.monthly_growth) ** index
-        add(p.name, "platform", p.team, cost, model=p.category)
-
-    lines = _explode(frames, months)
-    return Forecast(scenario=scenario, months=tuple(months), lines=lines)
+    series = workload_series(scenario, input_values(scenario))
+    return Forecast(scenario=scenario, months=tuple(months), lines=_explode(series, months))
 
 
-def _explode(frames: list[dict[str, object]], months: list[str]) -> pd.DataFrame:
+def _explode(series: list[Series], months: list[str]) -> pd.DataFrame:
     """Turn per-workload arrays into one long table: a row per workload per month."""
     n = len(months)
-    if not frames:
+    if not series:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in LINE_COLUMNS})
-    columns: dict[str, object] = {
-        "month": np.tile(np.array(months, dtype=object), len(frames)),
-        "month_index": np.tile(np.arange(n), len(frames)),
-    }
-    for col in LINE_COLUMNS[2:]:
-        values = [f[col] for f in frames]
-        if isinstance(values[0], np.ndarray) or col in ("requests", "input_tokens",
-                                                        "output_tokens", "gpu_hours", "cost_usd"):
-            columns[col] = np.concatenate([np.asarray(v, dtype=float) for v in values])
-        else:
-            columns[col] = np.repeat(np.array(values, dtype=object), n)
-    lines = pd.DataFrame(columns, columns=list(LINE_COLUMNS))
+
+    def column(attr: str) -> np.ndarray:
+        return np.concatenate([np.broadcast_to(np.asarray(getattr(s, attr), dtype=float), (n,))
+                               for s in series])
+
+    def label(name: str) -> np.ndarray:
+        return np.repeat(np.array([s.labels[name] for s in series], dtype=object), n)
+
+    lines = pd.DataFrame({
+        "month": np.tile(np.array(months, dtype=object), len(series)),
+        "month_index": np.tile(np.arange(n), len(series)),
+        "workload": np.repeat(np.array([s.name for s in series], dtype=object), n),
+        "category": np.repeat(np.array([s.category for s in series], dtype=object), n),
+        **{k: label(k) for k in ("team", "model", "environment", "serving", "cloud", "gpu",
+                                 "pricing")},
+        **{k: column(k) for k in ("requests", "input_tokens", "output_tokens", "gpu_hours",
+                                  "cost_usd")},
+    }, columns=list(LINE_COLUMNS))
     if not np.isfinite(lines["cost_usd"].to_numpy()).all():
         raise ValueError("forecast produced a non-finite cost")  # guarded by validation
     return lines

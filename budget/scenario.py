@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from budget.errors import BudgetInputError
-from budget.schema import DRIVER_HELP, TABLES, TABLES_BY_NAME, Table
+from budget.inputs import DRIVER_NAMES, INPUTS_BY_NAME
+from budget.schema import TABLES, TABLES_BY_NAME, Table
 
-DRIVER_NAMES: tuple[str, ...] = tuple(DRIVER_HELP)
+__all__ = ["DRIVER_NAMES", "Drivers", "InputRange", "Scenario", "load_scenario"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,18 @@ class Drivers:
     refresh_frequency: float = 1.0
     gpu_price: float = 1.0
     token_price: float = 1.0
+    inference_growth: float = 0.0
+    gpu_throughput: float = 1.0
+    utilization: float = 1.0
+    spot_overhead: float = 0.0
+
+
+@dataclass(frozen=True)
+class InputRange:
+    """A range written in [ranges], kept as ratios to (or offsets from) the file's value."""
+
+    name: str
+    relative: tuple[float, float]
 
 
 @dataclass(frozen=True)
@@ -119,6 +132,7 @@ class Scenario:
     training: tuple[TrainingWorkload, ...] = ()
     experimentation: tuple[ExperimentationWorkload, ...] = ()
     platform: tuple[PlatformLine, ...] = ()
+    ranges: tuple[InputRange, ...] = ()
     source: str = "<memory>"
 
     def price(self, cloud: str, gpu: str) -> GpuPrice:
@@ -252,15 +266,32 @@ def _build(values: dict[str, Any], label: str) -> Scenario:
         name: tuple(kind(**row) for row in values.get(name, []))
         for name, kind in _ROW_TYPES.items()
     }
+    drivers = Drivers(**values.get("drivers", {}))
     return Scenario(
         name=head["name"],
         start=head["start"],
         months=head["months"],
         currency=head["currency"],
-        drivers=Drivers(**values.get("drivers", {})),
+        drivers=drivers,
+        ranges=_ranges(values.get("ranges", {}), drivers, label),
         source=label,
         **rows,
     )
+
+
+def _ranges(written: dict[str, Any], drivers: Drivers, label: str) -> tuple[InputRange, ...]:
+    """Check low ≤ expected ≤ high for each written range; keep it relative to the expected."""
+    out = []
+    for name, (low, high) in written.items():
+        expected = float(getattr(drivers, name))
+        if not low <= expected <= high:
+            raise BudgetInputError(
+                label, f"the expected value {expected:g} (from [drivers], or its default) must lie "
+                f"within [low, high] = [{low:g}, {high:g}]", place="[ranges]", field=name,
+                fix=f"widen the range to include {expected:g}, or change {name} in [drivers]")
+        spec = INPUTS_BY_NAME[name]
+        out.append(InputRange(name, spec.relative(expected, float(low), float(high))))
+    return tuple(out)
 
 
 def _check_references(scenario: Scenario, label: str) -> None:

@@ -7,9 +7,10 @@ import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from budget.inputs import INPUTS
 from budget.months import parse_month
 
-Kind = Literal["text", "month", "int", "number", "choice"]
+Kind = Literal["text", "month", "int", "number", "choice", "pair"]
 Mode = Literal["api", "self_hosted"]
 
 PRICING_CHOICES = ("on_demand", "spot", "reserved")
@@ -32,6 +33,8 @@ class Key:
 
     def check(self, value: Any) -> tuple[Any, str, str] | None:
         """Return (value, problem, fix) when `value` is wrong for this key, else None."""
+        if self.kind == "pair":
+            return self._check_pair(value)
         if self.kind in ("text", "month", "choice"):
             if not isinstance(value, str) or not value.strip():
                 return value, f"must be a non-empty text, got {_show(value)}", self._fix()
@@ -59,6 +62,21 @@ class Key:
             return value, f"must be {self._bounds()}, got {_show(value)}", self._fix()
         if self.high is not None and value > self.high:
             return value, f"must be {self._bounds()}, got {_show(value)}", self._fix()
+        return None
+
+    def _check_pair(self, value: Any) -> tuple[Any, str, str] | None:
+        """Check a [low, high] range: two numbers within the bounds, low ≤ high."""
+        fix = f"write it like {self.name} = [0.8, 1.3], low first"
+        if not isinstance(value, list) or len(value) != 2:
+            return value, f"must be a list of two numbers [low, high], got {_show(value)}", fix
+        number = Key(self.name, "number", self.help, low=self.low,
+                     low_inclusive=self.low_inclusive, high=self.high)
+        for item in value:
+            problem = number.check(item)
+            if problem is not None:
+                return value, "each end " + problem[1], problem[2]
+        if value[0] > value[1]:
+            return value, f"low must not exceed high, got [{_num(value[0])}, {_num(value[1])}]", fix
         return None
 
     def _bounds(self) -> str:
@@ -128,13 +146,7 @@ _GROWTH = Key(
     required=False, default=0.0, low=-1.0, low_inclusive=False, high=10.0,
 )
 
-DRIVER_HELP: dict[str, str] = {
-    "inference_volume": "multiplies every inference workload's requests per month",
-    "output_tokens": "multiplies every inference workload's output tokens per request",
-    "refresh_frequency": "multiplies every training workload's refreshes per quarter",
-    "gpu_price": "multiplies every GPU hourly price",
-    "token_price": "multiplies every API token price",
-}
+DRIVER_HELP: dict[str, str] = {i.name: i.help for i in INPUTS}
 
 TABLES: tuple[Table, ...] = (
     Table("scenario", many=False, required=True, help="what the plan is and when it runs", keys=(
@@ -146,8 +158,15 @@ TABLES: tuple[Table, ...] = (
     )),
     Table("drivers", many=False, required=False,
           help="the what-if knobs; 1.0 means the workloads exactly as written",
-          keys=tuple(Key(n, "number", h, required=False, default=1.0, low=0.0, high=100.0)
-                     for n, h in DRIVER_HELP.items())),
+          keys=tuple(Key(i.name, "number", i.help, required=False, default=i.expected,
+                         low=i.low_bound, low_inclusive=i.low_inclusive, high=i.high_bound)
+                     for i in INPUTS)),
+    Table("ranges", many=False, required=False,
+          help="P10 and P90 of each uncertain input as [low, high]; the expected value is the "
+          "one in [drivers]",
+          keys=tuple(Key(i.name, "pair", f"[P10, P90] of {i.name}", required=False,
+                         low=i.low_bound, low_inclusive=i.low_inclusive, high=i.high_bound)
+                     for i in INPUTS)),
     Table("gpu_prices", many=True, required=False,
           help="USD per GPU-hour, one row per cloud and GPU type", keys=(
         Key("cloud", "text", "cloud or GPU provider, e.g. aws, gcp, azure, lambda"),

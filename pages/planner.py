@@ -14,8 +14,8 @@ from budget.charts import monthly_by_category  # noqa: E402
 from budget.fmt import sentence, usd  # noqa: E402
 from budget.forecast import Forecast  # noqa: E402
 from budget.readouts import driver_readouts  # noqa: E402
-from budget.scenario import DRIVER_NAMES, Drivers, Scenario  # noqa: E402
-from budget.schema import DRIVER_HELP  # noqa: E402
+from budget.inputs import DRIVER_NAMES, INPUTS_BY_NAME  # noqa: E402
+from budget.scenario import Drivers, Scenario  # noqa: E402
 from budget.tables import gpu_hour_rows, monthly_rows, workload_rows  # noqa: E402
 from ui.cache import cached_forecast  # noqa: E402
 from ui.picker import pick_scenario, selected_scenario  # noqa: E402
@@ -98,7 +98,7 @@ def sliders(base: Scenario) -> Scenario:
             format="%.2f×",
             key=SLIDER_KEYS[name],
             bind="query-params",
-            help=f"{sentence(DRIVER_HELP[name])}. 1.00× is the workloads as written; "
+            help=f"{sentence(INPUTS_BY_NAME[name].help)}. 1.00× is the workloads as written; "
             f"the file sets {file_value:.2f}×.",
         )
         captions[name] = st.empty()

@@ -1,0 +1,267 @@
+"""Ranges, tornado, Monte Carlo and Sobol indices over the uncertain inputs."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from budget.forecast import CATEGORIES, horizon_total_usd, input_values, workload_series
+from budget.inputs import INPUT_NAMES, INPUTS, INPUTS_BY_NAME
+from budget.scenario import Scenario
+
+DEFAULT_DRAWS = 10_000
+DEFAULT_SEED = 0
+SOBOL_BASE_SAMPLES = 1024
+NONLINEAR_TOLERANCE = 0.01  # midpoint off the mean of the ends by more than 1% of the swing
+INTERACTION_WARNING = 0.1  # warn when 1 − ΣS1 exceeds this
+
+
+@dataclass(frozen=True)
+class InputRange:
+    """The current P10, expected and P90 of one uncertain input."""
+
+    name: str
+    low: float
+    expected: float
+    high: float
+    written: bool  # True when the file's [ranges] sets it, False for the documented default
+
+
+def input_ranges(scenario: Scenario) -> list[InputRange]:
+    """Return every input's (P10, expected, P90), moved along with a moved expected value."""
+    written = {r.name: r.relative for r in scenario.ranges}
+    values = input_values(scenario)
+    out = []
+    for spec in INPUTS:
+        expected = float(values[spec.name])
+        relative = written.get(spec.name, spec.default_range)
+        low, high = spec.move(expected, relative)
+        out.append(InputRange(spec.name, min(low, expected), expected, max(high, expected),
+                              spec.name in written))
+    return out
+
+
+@dataclass(frozen=True)
+class TornadoBar:
+    """One input swung from P10 to P90 with every other input at its expected value."""
+
+    input: str
+    low_value: float
+    high_value: float
+    low_total: float
+    high_total: float
+    mid_total: float
+    swing: float
+    nonlinear: bool
+
+
+def tornado(scenario: Scenario) -> tuple[float, list[TornadoBar]]:
+    """Return the base horizon total and one bar per input, the largest swing first."""
+    base = horizon_total_usd(scenario)
+    bars = []
+    for r in input_ranges(scenario):
+        low_total = horizon_total_usd(scenario.with_drivers(**{r.name: r.low}))
+        high_total = horizon_total_usd(scenario.with_drivers(**{r.name: r.high}))
+        mid_total = horizon_total_usd(scenario.with_drivers(**{r.name: (r.low + r.high) / 2}))
+        swing = abs(high_total - low_total)
+        bend = abs(mid_total - (low_total + high_total) / 2)
+        bars.append(TornadoBar(r.name, r.low, r.high, low_total, high_total, mid_total, swing,
+                               swing > 0 and bend > NONLINEAR_TOLERANCE * swing))
+    bars.sort(key=lambda b: (-b.swing, INPUT_NAMES.index(b.input)))
+    return base, bars
+
+
+@dataclass(frozen=True)
+class Triangular:
+    """A triangular distribution (minimum, mode, maximum) fitted to P10, mode and P90."""
+
+    minimum: float
+    mode: float
+    maximum: float
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        """Return the quantiles at probabilities `u` (the inverse CDF)."""
+        a, c, b = self.minimum, self.mode, self.maximum
+        if b <= a:
+            return np.full_like(u, c, dtype=float)
+        split = (c - a) / (b - a)
+        left = a + np.sqrt(u * (b - a) * (c - a))
+        right = b - np.sqrt((1.0 - u) * (b - a) * (b - c))
+        return np.where(u < split, left, right)
+
+    def cdf(self, x: float) -> float:
+        """Return P(X ≤ x)."""
+        a, c, b = self.minimum, self.mode, self.maximum
+        if x <= a:
+            return 0.0
+        if x >= b:
+            return 1.0
+        if x <= c:
+            return (x - a) ** 2 / ((b - a) * (c - a))
+        return 1.0 - (b - x) ** 2 / ((b - a) * (b - c))
+
+
+def fit_triangular(p10: float, mode: float, p90: float) -> Triangular:
+    """Return the triangular distribution whose 10th and 90th percentiles are p10 and p90.
+
+    With x = mode − minimum and y = maximum − mode, F(p10) = 0.1 and F(p90) = 0.9 are two
+    quadratics, 0.9x² − (2·d1 + 0.1y)·x + d1² = 0 (d1 = mode − p10) and the same in y with
+    d2 = p90 − mode; each is solved for its larger root in turn until both hold.
+    """
+    d1, d2 = mode - p10, p90 - mode
+    x = y = 0.0
+    for _ in range(200):
+        bx = 2 * d1 + 0.1 * y
+        x_new = (bx + math.sqrt(max(bx * bx - 3.6 * d1 * d1, 0.0))) / 1.8
+        by = 2 * d2 + 0.1 * x_new
+        y_new = (by + math.sqrt(max(by * by - 3.6 * d2 * d2, 0.0))) / 1.8
+        done = abs(x_new - x) <= 1e-14 * (1 + x) and abs(y_new - y) <= 1e-14 * (1 + y)
+        x, y = x_new, y_new
+        if done:
+            break
+    return Triangular(mode - x, mode, mode + y)
+
+
+@lru_cache(maxsize=8)
+def common_uniforms(draws: int, seed: int) -> np.ndarray:
+    """Return fixed uniforms, one column per input: the same draws whatever the sliders say."""
+    uniforms = np.random.default_rng(seed).random((draws, len(INPUT_NAMES)))
+    uniforms.setflags(write=False)
+    return uniforms
+
+
+def values_from_uniforms(scenario: Scenario, uniforms: np.ndarray) -> dict[str, np.ndarray]:
+    """Map uniforms (draws × inputs) to input values through each fitted triangular."""
+    out = {}
+    for column, r in enumerate(input_ranges(scenario)):
+        spec = INPUTS_BY_NAME[r.name]
+        dist = fit_triangular(r.low, r.expected, r.high)
+        drawn = dist.ppf(uniforms[:, column])
+        floor = spec.low_bound if spec.low_inclusive else spec.low_bound + 1e-9
+        out[r.name] = np.clip(drawn, floor, spec.high_bound)[:, None]
+    return out
+
+
+def simulate_by_category(scenario: Scenario, values: dict[str, np.ndarray]) -> np.ndarray:
+    """Return USD by draw, month and category (draws × months × categories)."""
+    draws = next(iter(values.values())).shape[0]
+    sums = {c: np.zeros((draws, scenario.months)) for c in CATEGORIES}
+    for series in workload_series(scenario, values):
+        sums[series.category] += series.cost_usd
+    return np.stack([sums[c] for c in CATEGORIES], axis=2)
+
+
+@dataclass(frozen=True)
+class MonteCarlo:
+    """Percentiles of the simulated costs."""
+
+    draws: int
+    seed: int
+    totals_usd: np.ndarray  # horizon total per draw
+    monthly_p10: np.ndarray
+    monthly_p50: np.ndarray
+    monthly_p90: np.ndarray
+    category_p10: dict[str, float]
+    category_p50: dict[str, float]
+    category_p90: dict[str, float]
+
+    @property
+    def p10(self) -> float:
+        """Return the 10th percentile of the horizon total."""
+        return float(np.percentile(self.totals_usd, 10))
+
+    @property
+    def p50(self) -> float:
+        """Return the median of the horizon total."""
+        return float(np.percentile(self.totals_usd, 50))
+
+    @property
+    def p90(self) -> float:
+        """Return the 90th percentile of the horizon total."""
+        return float(np.percentile(self.totals_usd, 90))
+
+
+def monte_carlo(scenario: Scenario, draws: int = DEFAULT_DRAWS,
+                seed: int = DEFAULT_SEED) -> MonteCarlo:
+    """Simulate `draws` budgets with every input drawn independently from its triangular."""
+    by_category = simulate_by_category(
+        scenario, values_from_uniforms(scenario, common_uniforms(draws, seed)))
+    monthly = by_category.sum(axis=2)
+    horizon_by_category = by_category.sum(axis=1)
+    p10, p50, p90 = np.percentile(monthly, [10, 50, 90], axis=0)
+    cat = np.percentile(horizon_by_category, [10, 50, 90], axis=0)
+    return MonteCarlo(
+        draws=draws, seed=seed, totals_usd=monthly.sum(axis=1),
+        monthly_p10=p10, monthly_p50=p50, monthly_p90=p90,
+        category_p10=dict(zip(CATEGORIES, cat[0].tolist(), strict=True)),
+        category_p50=dict(zip(CATEGORIES, cat[1].tolist(), strict=True)),
+        category_p90=dict(zip(CATEGORIES, cat[2].tolist(), strict=True)),
+    )
+
+
+@dataclass(frozen=True)
+class SobolIndex:
+    """First-order (S1) and total (ST) Sobol index of one input."""
+
+    s1: float
+    st: float
+
+
+def sobol_indices(model: Callable[[np.ndarray], np.ndarray], names: Sequence[str],
+                  base_samples: int = SOBOL_BASE_SAMPLES, seed: int = DEFAULT_SEED,
+                  ) -> dict[str, SobolIndex]:
+    """Return Sobol S1 and ST (SALib, Saltelli sampling) of model(uniforms) → outputs."""
+    from SALib.analyze import sobol as sobol_analyze
+    from SALib.sample import sobol as sobol_sample
+
+    problem = {"num_vars": len(names), "names": list(names), "bounds": [[0.0, 1.0]] * len(names)}
+    uniforms = sobol_sample.sample(problem, base_samples, calc_second_order=False, seed=seed)
+    outputs = np.asarray(model(uniforms), dtype=float)
+    if float(np.var(outputs)) == 0.0:
+        return {n: SobolIndex(0.0, 0.0) for n in names}
+    result = sobol_analyze.analyze(problem, outputs, calc_second_order=False,
+                                   num_resamples=50, seed=seed)
+    return {n: SobolIndex(float(result["S1"][i]), float(result["ST"][i]))
+            for i, n in enumerate(names)}
+
+
+def scenario_sobol(scenario: Scenario, base_samples: int = SOBOL_BASE_SAMPLES,
+                   seed: int = DEFAULT_SEED) -> dict[str, SobolIndex]:
+    """Return Sobol indices of the horizon total for every uncertain input."""
+
+    def model(uniforms: np.ndarray) -> np.ndarray:
+        values = values_from_uniforms(scenario, uniforms)
+        return simulate_by_category(scenario, values).sum(axis=(1, 2))
+
+    return sobol_indices(model, INPUT_NAMES, base_samples, seed)
+
+
+def interaction_warning(indices: dict[str, SobolIndex]) -> str | None:
+    """Return a warning when interactions explain > 10% of variance, naming the top inputs."""
+    share = 1.0 - sum(i.s1 for i in indices.values())
+    if share <= INTERACTION_WARNING:
+        return None
+    gaps = sorted(indices, key=lambda n: indices[n].st - indices[n].s1, reverse=True)[:2]
+    return (f"Interactions explain about {share:.0%} of the variance (1 − ΣS1): inputs matter "
+            f"together, not one at a time. Largest total-minus-first-order gaps: "
+            f"{', '.join(gaps)}.")
+
+
+def cases_by_category(scenario: Scenario, mc: MonteCarlo) -> list[dict[str, float | str]]:
+    """Return low (MC P10), expected (the forecast) and high (MC P90) per category and total."""
+    values = input_values(scenario)
+    expected = {c: 0.0 for c in CATEGORIES}
+    for series in workload_series(scenario, values):
+        expected[series.category] += math.fsum(
+            np.broadcast_to(series.cost_usd, (scenario.months,)).tolist())
+    rows: list[dict[str, float | str]] = [
+        {"line": c, "low_usd": mc.category_p10[c], "expected_usd": expected[c],
+         "high_usd": mc.category_p90[c]} for c in CATEGORIES
+    ]
+    rows.insert(0, {"line": "total", "low_usd": mc.p10, "expected_usd": horizon_total_usd(scenario),
+                    "high_usd": mc.p90})
+    return rows

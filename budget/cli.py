@@ -1,4 +1,4 @@
-"""Command line: `python -m budget forecast SCENARIO.toml [--set DRIVER=VALUE ...]`."""
+"""Command line: `python -m budget forecast|sensitivity SCENARIO.toml [--set DRIVER=VALUE ...]`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,14 @@ from typing import Any, TextIO
 from budget.errors import BudgetInputError
 from budget.forecast import CATEGORIES, Forecast, forecast
 from budget.inputs import INPUT_NAMES
-from budget.scenario import load_scenario, override_drivers
+from budget.scenario import Scenario, load_scenario, override_drivers
+from budget.sensitivity import (
+    DEFAULT_DRAWS,
+    DEFAULT_SEED,
+    monte_carlo,
+    scenario_sobol,
+    tornado,
+)
 
 EXIT_BAD_INPUT = 2
 
@@ -35,6 +42,47 @@ def forecast_json(result: Forecast) -> dict[str, Any]:
             "per_1m_tokens": units.usd_per_1m_tokens,
         },
     }
+
+
+def sensitivity_json(scenario: Scenario, draws: int, seed: int,
+                     with_sobol: bool) -> dict[str, Any]:
+    """Return tornado, Monte Carlo and (optionally) Sobol results in the CLI's JSON contract."""
+    base, bars = tornado(scenario)
+    mc = monte_carlo(scenario, draws, seed)
+    out: dict[str, Any] = {
+        "base_total": base,
+        "tornado": [
+            {"input": b.input, "low_value": b.low_value, "high_value": b.high_value,
+             "low_total": b.low_total, "high_total": b.high_total, "swing": b.swing,
+             "nonlinear": b.nonlinear}
+            for b in bars
+        ],
+        "monte_carlo": {"draws": draws, "seed": seed, "p10": mc.p10, "p50": mc.p50,
+                        "p90": mc.p90},
+    }
+    if with_sobol:
+        out["sobol"] = {name: {"S1": i.s1, "ST": i.st}
+                        for name, i in scenario_sobol(scenario, seed=seed).items()}
+    return out
+
+
+def write_sensitivity_table(data: dict[str, Any], out: TextIO) -> None:
+    """Write the sensitivity results as aligned text."""
+    out.write(f"base horizon total: {_money(data['base_total'])}\n\n")
+    out.write("tornado (one input at a time, P10 → P90):\n")
+    width = max(len(b["input"]) for b in data["tornado"])
+    for b in data["tornado"]:
+        flag = "  non-linear" if b["nonlinear"] else ""
+        out.write(f"  {b['input'].ljust(width)}  {b['low_value']:>8.4g} → {b['high_value']:<8.4g}"
+                  f"  {_money(b['low_total']):>15} → {_money(b['high_total']):<15}"
+                  f"  swing {_money(b['swing'])}{flag}\n")
+    mc = data["monte_carlo"]
+    out.write(f"\nMonte Carlo ({mc['draws']:,} draws, seed {mc['seed']}): "
+              f"P10 {_money(mc['p10'])}  P50 {_money(mc['p50'])}  P90 {_money(mc['p90'])}\n")
+    if "sobol" in data:
+        out.write("\nSobol indices of the horizon total (first-order S1, total ST):\n")
+        for name, index in data["sobol"].items():
+            out.write(f"  {name.ljust(width)}  S1 {index['S1']:6.3f}  ST {index['ST']:6.3f}\n")
 
 
 def _money(value: float | None) -> str:
@@ -81,6 +129,15 @@ def _parser() -> argparse.ArgumentParser:
         help="override a [drivers] key: " + ", ".join(INPUT_NAMES),
     )
     fc.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    sens = sub.add_parser("sensitivity", help="tornado, Monte Carlo and Sobol indices")
+    sens.add_argument("scenario", help="path to a scenario TOML file")
+    sens.add_argument("--set", dest="overrides", action="append", default=[],
+                      metavar="DRIVER=VALUE", help="override a [drivers] key")
+    sens.add_argument("--draws", type=int, default=DEFAULT_DRAWS,
+                      help=f"Monte Carlo draws (default {DEFAULT_DRAWS:,})")
+    sens.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (default 0)")
+    sens.add_argument("--format", choices=("table", "json"), default="table")
+    sens.add_argument("--no-sobol", action="store_true", help="skip the Sobol indices")
     return parser
 
 
@@ -89,9 +146,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         scenario = override_drivers(load_scenario(args.scenario), args.overrides)
+        if args.command == "sensitivity":
+            if args.draws < 100 or args.draws > 1_000_000:
+                raise BudgetInputError("--draws", f"must be 100 to 1,000,000, got {args.draws}",
+                                       fix="use the default of 10,000 or a value in that range")
+            if args.seed < 0:
+                raise BudgetInputError("--seed", f"must be 0 or more, got {args.seed}",
+                                       fix="use a whole number such as 0")
     except BudgetInputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    if args.command == "sensitivity":
+        data = sensitivity_json(scenario, args.draws, args.seed, not args.no_sobol)
+        if args.format == "json":
+            json.dump(data, sys.stdout, indent=2)
+            sys.stdout.write("\n")
+        else:
+            write_sensitivity_table(data, sys.stdout)
+        return 0
     result = forecast(scenario)
     if args.format == "json":
         json.dump(forecast_json(result), sys.stdout, indent=2)

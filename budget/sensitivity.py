@@ -235,7 +235,8 @@ def scenario_sobol(scenario: Scenario, base_samples: int = SOBOL_BASE_SAMPLES,
 
     def model(uniforms: np.ndarray) -> np.ndarray:
         values = values_from_uniforms(scenario, uniforms)
-        return simulate_by_category(scenario, values).sum(axis=(1, 2))
+        totals: np.ndarray = simulate_by_category(scenario, values).sum(axis=(1, 2))
+        return totals
 
     return sobol_indices(model, INPUT_NAMES, base_samples, seed)
 

@@ -13,8 +13,8 @@ import streamlit as st  # noqa: E402
 from budget.charts import monthly_by_category  # noqa: E402
 from budget.fmt import sentence, usd  # noqa: E402
 from budget.forecast import Forecast  # noqa: E402
-from budget.readouts import driver_readouts  # noqa: E402
 from budget.inputs import DRIVER_NAMES, INPUTS_BY_NAME  # noqa: E402
+from budget.readouts import driver_readouts  # noqa: E402
 from budget.scenario import Drivers, Scenario  # noqa: E402
 from budget.tables import gpu_hour_rows, monthly_rows, workload_rows  # noqa: E402
 from ui.cache import cached_forecast  # noqa: E402

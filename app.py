@@ -15,6 +15,8 @@ navigation = st.navigation(
     [
         st.Page("pages/overview.py", title="Overview", icon=":material/home:", default=True),
         st.Page("pages/planner.py", title="Planner", icon=":material/tune:", url_path="planner"),
+        st.Page("pages/sensitivity.py", title="Sensitivity", icon=":material/insights:",
+                url_path="sensitivity"),
         st.Page("pages/assumptions.py", title="Assumptions", icon=":material/fact_check:",
                 url_path="assumptions"),
     ]

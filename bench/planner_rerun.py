@@ -18,9 +18,9 @@ RUNS = 20
 WARMUP = 3
 
 
-def _planner() -> tuple[AppTest, str]:
+def _page(name: str) -> tuple[AppTest, str]:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.switch_page("pages/planner.py")
+    at.switch_page(f"pages/{name}.py")
     at.run()
     return at, "plan_volume"
 
@@ -40,25 +40,30 @@ def _time_move(at: AppTest, key: str, value: float) -> float:
     return elapsed
 
 
-def main() -> int:
-    """Print medians (ms) and the planner / reference ratio."""
-    planner, planner_key = _planner()
+def _medians(page: str) -> tuple[float, float, float]:
+    """Return median ms of the page and of the reference, and the page's p90, interleaved."""
+    target, target_key = _page(page)
     reference, reference_key = _reference()
     values = [round(0.5 + 0.05 * (i % 30), 2) for i in range(WARMUP + RUNS)]
-    planner_s: list[float] = []
+    page_s: list[float] = []
     reference_s: list[float] = []
     for i, value in enumerate(values):
-        p = _time_move(planner, planner_key, value)
+        p = _time_move(target, target_key, value)
         r = _time_move(reference, reference_key, value)
         if i >= WARMUP:
-            planner_s.append(p)
+            page_s.append(p)
             reference_s.append(r)
-    p_med = statistics.median(planner_s) * 1000
-    r_med = statistics.median(reference_s) * 1000
-    print(f"planner rerun after a slider move: median {p_med:.1f} ms over {RUNS} "
-          f"(p90 {statistics.quantiles(planner_s, n=10)[-1] * 1000:.1f} ms)")
-    print(f"reference page (two Altair charts): median {r_med:.1f} ms over {RUNS}")
-    print(f"ratio planner / reference: {p_med / r_med:.2f} (target ≤ 4)")
+    return (statistics.median(page_s) * 1000, statistics.median(reference_s) * 1000,
+            statistics.quantiles(page_s, n=10)[-1] * 1000)
+
+
+def main() -> int:
+    """Print medians (ms) and the page / reference ratios."""
+    for page, target in (("planner", "target ≤ 4"), ("sensitivity", "for information")):
+        p_med, r_med, p90 = _medians(page)
+        print(f"{page} rerun after a slider move: median {p_med:.1f} ms over {RUNS} "
+              f"(p90 {p90:.1f} ms); reference page (two Altair charts): median {r_med:.1f} ms; "
+              f"ratio {p_med / r_med:.2f} ({target})")
     return 0
 
 

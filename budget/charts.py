@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import altair as alt
 import pandas as pd
 
+from budget.fmt import input_value, usd_compact
 from budget.forecast import CATEGORIES, CATEGORY_LABELS, Forecast
+from budget.inputs import INPUTS_BY_NAME
+from budget.sensitivity import SobolIndex, TornadoBar
 
 # Colour-blind-safe (Okabe–Ito), one fixed colour per category on every chart.
 CATEGORY_COLORS: dict[str, str] = {
@@ -47,4 +52,115 @@ def monthly_by_category(result: Forecast, height: int = 380) -> alt.Chart:
         )
         .properties(height=height)
     )
+    return chart
+
+
+def tornado_chart(base_total_usd: float,
+                  bars: Sequence[TornadoBar]) -> alt.LayerChart | alt.FacetChart:
+    """Return the tornado: each input's P10 and P90 totals around the base, biggest swing on top."""
+    rows = []
+    for rank, bar in enumerate(bars):
+        label = INPUTS_BY_NAME[bar.input].label + (" (non-linear)" if bar.nonlinear else "")
+        smaller = min(bar.low_total, bar.high_total)
+        for side, value, total in (("At P10", bar.low_value, bar.low_total),
+                                   ("At P90", bar.high_value, bar.high_total)):
+            rows.append({
+                "input": label, "rank": rank, "side": side, "start": base_total_usd,
+                "end": total, "total_usd": total, "delta_usd": total - base_total_usd,
+                "text": f"{input_value(bar.input, value)} → {usd_compact(total)}",
+                # the lower end's label sits left of its bar end, the higher end's to the right
+                "align_right": total == smaller and side == ("At P10" if bar.low_total
+                                                             <= bar.high_total else "At P90"),
+            })
+    data = pd.DataFrame(rows)
+    order = [INPUTS_BY_NAME[b.input].label + (" (non-linear)" if b.nonlinear else "")
+             for b in bars]
+    y = alt.Y("input:N", sort=order, title=None, axis=alt.Axis(labelLimit=260, labelFontSize=13))
+    base = alt.Chart(data).encode(y=y)
+    bars_layer = base.mark_bar(height={"band": 0.7}).encode(
+        x=alt.X("start:Q", title="Horizon total (USD)", axis=alt.Axis(format="$,.0f"),
+                scale=alt.Scale(zero=False, padding=90)),
+        x2="end:Q",
+        color=alt.Color("side:N", title=None, legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(domain=["At P10", "At P90"],
+                                        range=["#0072B2", "#D55E00"])),
+        tooltip=[alt.Tooltip("input:N", title="Input"), alt.Tooltip("side:N", title="End"),
+                 alt.Tooltip("text:N", title="Value → total"),
+                 alt.Tooltip("delta_usd:Q", title="Change vs base", format="$,.0f")],
+    )
+    left = base.transform_filter("datum.align_right").mark_text(
+        align="right", dx=-4, fontSize=12).encode(x="end:Q", text="text:N")
+    right = base.transform_filter("!datum.align_right").mark_text(
+        align="left", dx=4, fontSize=12).encode(x="end:Q", text="text:N")
+    rule = alt.Chart(pd.DataFrame({"base": [base_total_usd]})).mark_rule(
+        color="#111827", strokeWidth=2).encode(x="base:Q")
+    chart = alt.layer(bars_layer, left, right, rule, height=max(160, 44 * len(bars)))
+    return chart
+
+
+def fan_chart(months: Sequence[str], p10: Sequence[float], p50: Sequence[float],
+              p90: Sequence[float], expected: Sequence[float]) -> alt.LayerChart | alt.FacetChart:
+    """Return the monthly fan: P10–P90 band, P50 line and the expected forecast dashed."""
+    data = pd.DataFrame({"month": list(months), "p10": list(p10), "p50": list(p50),
+                         "p90": list(p90), "expected": list(expected)})
+    x = alt.X("month:O", title=None, axis=alt.Axis(labelAngle=0))
+    band = alt.Chart(data).mark_area(opacity=0.25, color="#0072B2").encode(
+        x=x, y=alt.Y("p10:Q", title="USD per month", axis=alt.Axis(format="$,.0f"),
+                     scale=alt.Scale(zero=False)),
+        y2="p90:Q",
+        tooltip=[alt.Tooltip("month:O", title="Month"),
+                 alt.Tooltip("p10:Q", title="P10", format="$,.0f"),
+                 alt.Tooltip("p50:Q", title="P50", format="$,.0f"),
+                 alt.Tooltip("p90:Q", title="P90", format="$,.0f"),
+                 alt.Tooltip("expected:Q", title="Expected", format="$,.0f")],
+    )
+    names = ["Median (P50)", "Expected"]
+    lines = (
+        alt.Chart(data.rename(columns={"p50": names[0], "expected": names[1]}))
+        .transform_fold(list[str | alt.FieldName](names), as_=["series", "usd"])
+        .mark_line(strokeWidth=3)
+        .encode(
+            x=x, y="usd:Q",
+            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top"),
+                            scale=alt.Scale(domain=names, range=["#0072B2", "#111827"])),
+            strokeDash=alt.StrokeDash("series:N", legend=None,
+                                      scale=alt.Scale(domain=names, range=[[1, 0], [6, 4]])),
+        )
+    )
+    chart = alt.layer(band, lines, height=340)
+    return chart
+
+
+def cases_chart(rows: Sequence[dict[str, float | str]]) -> alt.LayerChart | alt.FacetChart:
+    """Return low–high bars with an expected tick per category (total left out: it dwarfs them)."""
+    data = pd.DataFrame([r for r in rows if r["line"] != "total"])
+    data["label"] = data["line"].map(CATEGORY_LABELS)
+    y = alt.Y("label:N", title=None, sort=[CATEGORY_LABELS[c] for c in CATEGORIES])
+    tooltip = [alt.Tooltip("label:N", title="Category"),
+               alt.Tooltip("low_usd:Q", title="Low (P10)", format="$,.0f"),
+               alt.Tooltip("expected_usd:Q", title="Expected", format="$,.0f"),
+               alt.Tooltip("high_usd:Q", title="High (P90)", format="$,.0f")]
+    span = alt.Chart(data).mark_bar(height={"band": 0.5}, color="#9ecae1").encode(
+        y=y, x=alt.X("low_usd:Q", title="Horizon USD", axis=alt.Axis(format="$,.0f")),
+        x2="high_usd:Q", tooltip=tooltip)
+    tick = alt.Chart(data).mark_tick(color="#111827", thickness=3, size=26).encode(
+        y=y, x="expected_usd:Q", tooltip=tooltip)
+    chart = alt.layer(span, tick, height=260)
+    return chart
+
+
+def sobol_chart(indices: dict[str, SobolIndex]) -> alt.Chart:
+    """Return grouped bars of first-order and total Sobol indices per input."""
+    rows = [{"input": INPUTS_BY_NAME[n].label, "index": kind, "value": max(value, 0.0)}
+            for n, i in indices.items() for kind, value in (("First-order S1", i.s1),
+                                                            ("Total ST", i.st))]
+    order = [INPUTS_BY_NAME[n].label for n in sorted(indices, key=lambda n: -indices[n].st)]
+    chart: alt.Chart = alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
+        y=alt.Y("input:N", sort=order, title=None),
+        yOffset="index:N",
+        x=alt.X("value:Q", title="Share of variance", axis=alt.Axis(format="%")),
+        color=alt.Color("index:N", title=None, legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(range=["#56B4E9", "#0072B2"])),
+        tooltip=["input:N", "index:N", alt.Tooltip("value:Q", format=".3f")],
+    ).properties(height=max(160, 40 * len(indices)))
     return chart

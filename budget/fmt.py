@@ -24,3 +24,22 @@ def compact(number: float, decimals: int = 1) -> str:
 def sentence(text: str) -> str:
     """Return text with its first letter upper-cased, the rest untouched."""
     return text[:1].upper() + text[1:]
+
+
+def usd_compact(amount: float) -> str:
+    """Return $2.02M / $845K / $950 style amounts for chart labels."""
+    sign = "-" if amount < 0 else ""
+    value = abs(amount)
+    for threshold, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if value >= threshold:
+            return f"{sign}${value / threshold:,.2f}{suffix}"
+    return f"{sign}${value:,.0f}"
+
+
+def input_value(name: str, value: float) -> str:
+    """Return an uncertain input's value in its own unit: 1.30×, +2.0 pts/month, +15%."""
+    if name == "inference_growth":
+        return f"{value * 100:+.1f} pts/month"
+    if name == "spot_overhead":
+        return f"+{value:.0%}"
+    return f"{value:.2f}×"

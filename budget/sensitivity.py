@@ -203,6 +203,23 @@ def monte_carlo(scenario: Scenario, draws: int = DEFAULT_DRAWS,
     )
 
 
+def _unit_problem(inputs: int) -> dict[str, object]:
+    """Return a SALib problem of `inputs` uniforms on [0, 1]."""
+    return {"num_vars": inputs, "names": [f"u{i}" for i in range(inputs)],
+            "bounds": [[0.0, 1.0]] * inputs}
+
+
+@lru_cache(maxsize=8)
+def _saltelli_uniforms(inputs: int, base_samples: int, seed: int) -> np.ndarray:
+    """Return SALib's Saltelli sample on the unit cube; it depends on no scenario, so reuse it."""
+    from SALib.sample import sobol as sobol_sample
+
+    uniforms: np.ndarray = sobol_sample.sample(_unit_problem(inputs), base_samples,
+                                               calc_second_order=False, seed=seed)
+    uniforms.setflags(write=False)
+    return uniforms
+
+
 @dataclass(frozen=True)
 class SobolIndex:
     """First-order (S1) and total (ST) Sobol index of one input."""
@@ -216,11 +233,10 @@ def sobol_indices(model: Callable[[np.ndarray], np.ndarray], names: Sequence[str
                   ) -> dict[str, SobolIndex]:
     """Return Sobol S1 and ST (SALib, Saltelli sampling) of model(uniforms) → outputs."""
     from SALib.analyze import sobol as sobol_analyze
-    from SALib.sample import sobol as sobol_sample
 
-    problem = {"num_vars": len(names), "names": list(names), "bounds": [[0.0, 1.0]] * len(names)}
-    uniforms = sobol_sample.sample(problem, base_samples, calc_second_order=False, seed=seed)
-    outputs = np.asarray(model(uniforms), dtype=float)
+    problem = _unit_problem(len(names))
+    problem["names"] = list(names)
+    outputs = np.asarray(model(_saltelli_uniforms(len(names), base_samples, seed)), dtype=float)
     if float(np.var(outputs)) == 0.0:
         return {n: SobolIndex(0.0, 0.0) for n in names}
     result = sobol_analyze.analyze(problem, outputs, calc_second_order=False,

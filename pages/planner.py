@@ -11,44 +11,14 @@ from pathlib import Path  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from budget.charts import monthly_by_category  # noqa: E402
-from budget.fmt import sentence, usd  # noqa: E402
+from budget.fmt import usd  # noqa: E402
 from budget.forecast import Forecast  # noqa: E402
-from budget.inputs import DRIVER_NAMES, INPUTS_BY_NAME  # noqa: E402
-from budget.readouts import driver_readouts  # noqa: E402
-from budget.scenario import Drivers, Scenario  # noqa: E402
+from budget.scenario import Scenario  # noqa: E402
 from budget.tables import gpu_hour_rows, monthly_rows, workload_rows  # noqa: E402
 from ui.cache import cached_forecast  # noqa: E402
-from ui.picker import pick_scenario, selected_scenario  # noqa: E402
+from ui.drivers import driver_sliders, reset_for_new_scenario  # noqa: E402
+from ui.picker import pick_scenario  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
-
-# URL keys are a public contract: ?scenario=…&plan_volume=1.2 reproduces a view.
-SLIDER_KEYS: dict[str, str] = {
-    "inference_volume": "plan_volume",
-    "output_tokens": "plan_output_tokens",
-    "refresh_frequency": "plan_refresh",
-    "gpu_price": "plan_gpu_price",
-    "token_price": "plan_token_price",
-}
-SLIDER_LABELS: dict[str, str] = {
-    "inference_volume": "Inference volume",
-    "output_tokens": "Output length",
-    "refresh_frequency": "Model refresh frequency",
-    "gpu_price": "GPU price",
-    "token_price": "API token price",
-}
-SLIDER_MAX = 3.0
-
-
-def reset_sliders(drivers: Drivers) -> None:
-    """Set every slider to the scenario file's driver value (and so drop it from the URL)."""
-    for name, key in SLIDER_KEYS.items():
-        st.session_state[key] = float(getattr(drivers, name))
-
-
-def reset_for_new_scenario() -> None:
-    """After a scenario switch, start the sliders from the new file's drivers."""
-    scenario = selected_scenario()
-    reset_sliders(scenario.drivers if scenario is not None else Drivers())
 
 
 def delta(new: float | None, old: float | None, decimals: int = 0) -> str | None:
@@ -80,35 +50,6 @@ def kpis(result: Forecast, baseline: Forecast) -> None:
         cell.metric(label, usd(value, decimals), delta(value, base, decimals),
                     delta_color="inverse", border=True,
                     help=help_text + " The change is against the file's own drivers.")
-
-
-def sliders(base: Scenario) -> Scenario:
-    """Show one slider per driver with its absolute meaning; return the adjusted scenario."""
-    st.subheader("Drivers")
-    values: dict[str, float] = {}
-    captions = {}
-    for name in DRIVER_NAMES:
-        file_value = float(getattr(base.drivers, name))
-        values[name] = st.slider(
-            SLIDER_LABELS[name],
-            min_value=0.0,
-            max_value=max(SLIDER_MAX, file_value),
-            value=file_value,
-            step=0.05,
-            format="%.2f×",
-            key=SLIDER_KEYS[name],
-            bind="query-params",
-            help=f"{sentence(INPUTS_BY_NAME[name].help)}. 1.00× is the workloads as written; "
-            f"the file sets {file_value:.2f}×.",
-        )
-        captions[name] = st.empty()
-    adjusted = base.with_drivers(**values)
-    for name, text in driver_readouts(adjusted).items():
-        captions[name].caption(text)
-    st.button("Reset to the file's drivers", on_click=reset_sliders, args=(base.drivers,),
-              icon=":material/restart_alt:",
-              help="Set every slider back to the value in the scenario file.")
-    return adjusted
 
 
 DOLLARS = st.column_config.NumberColumn(format="dollar")
@@ -164,7 +105,7 @@ def live_panel(base: Scenario) -> None:
     kpi_row = st.container()
     controls, chart = st.columns([1, 3], gap="large")
     with controls:
-        adjusted = sliders(base)
+        adjusted = driver_sliders(base)
     result = cached_forecast(adjusted)
     with kpi_row:
         kpis(result, cached_forecast(base))

@@ -9,6 +9,14 @@ import streamlit as st
 
 from budget.forecast import Forecast, forecast
 from budget.scenario import Scenario, load_scenario
+from budget.sensitivity import (
+    MonteCarlo,
+    SobolIndex,
+    TornadoBar,
+    monte_carlo,
+    scenario_sobol,
+    tornado,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,3 +46,21 @@ def load(path: Path) -> Scenario:
 def cached_forecast(scenario: Scenario) -> Forecast:
     """Return the forecast of a scenario, shared read-only across sessions."""
     return forecast(scenario)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def cached_tornado(scenario: Scenario) -> tuple[float, list[TornadoBar]]:
+    """Return the tornado of a scenario (shared read-only)."""
+    return tornado(scenario)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def cached_monte_carlo(scenario: Scenario) -> MonteCarlo:
+    """Return the 10,000-draw Monte Carlo of a scenario (shared read-only)."""
+    return monte_carlo(scenario)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def cached_sobol(scenario: Scenario) -> dict[str, SobolIndex]:
+    """Return the Sobol indices of a scenario; about a second, so computed once per state."""
+    return scenario_sobol(scenario)

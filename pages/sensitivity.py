@@ -1,0 +1,121 @@
+"""Sensitivity: which assumptions move the budget most, and the budget as a range."""
+
+from __future__ import annotations
+
+from ui.boot import require_navigation
+
+require_navigation()
+
+from pathlib import Path  # noqa: E402
+
+import streamlit as st  # noqa: E402
+
+from budget.charts import cases_chart, fan_chart, sobol_chart, tornado_chart  # noqa: E402
+from budget.fmt import usd  # noqa: E402
+from budget.scenario import Scenario  # noqa: E402
+from budget.sensitivity import (  # noqa: E402
+    DEFAULT_DRAWS,
+    cases_by_category,
+    interaction_warning,
+)
+from budget.tables import (  # noqa: E402
+    cases_rows,
+    fan_rows,
+    range_rows,
+    sobol_rows,
+    tornado_rows,
+)
+from ui.cache import (  # noqa: E402
+    cached_forecast,
+    cached_monte_carlo,
+    cached_sobol,
+    cached_tornado,
+)
+from ui.drivers import driver_sliders, reset_for_new_scenario  # noqa: E402
+from ui.picker import pick_scenario  # noqa: E402
+from ui.tables import table_with_download  # noqa: E402
+
+DOLLARS = st.column_config.NumberColumn(format="dollar")
+RANGE_HELP = (
+    "Low and high are the 10th and 90th percentiles of the horizon total over "
+    f"{DEFAULT_DRAWS:,} Monte Carlo draws, each input drawn from a triangular distribution fitted "
+    "to its P10, expected value and P90. They are not every input at its extreme at once: "
+    "stacking extremes describes a year in which everything goes wrong together, and overstates "
+    "the range several-fold."
+)
+
+
+@st.fragment
+def live_panel(base: Scenario) -> None:
+    """Everything that follows the sliders: range KPIs, tornado, fan, cases and Sobol."""
+    stem = Path(base.source).stem
+    kpi_row = st.container()
+    controls, tornado_col = st.columns([1, 3], gap="large")
+    with controls:
+        scenario = driver_sliders(base)
+    result = cached_forecast(scenario)
+    base_total, bars = cached_tornado(scenario)
+    mc = cached_monte_carlo(scenario)
+    with kpi_row:
+        low, expected, median, high = st.columns(4)
+        low.metric("Low (P10)", usd(mc.p10), border=True, help=RANGE_HELP)
+        expected.metric("Expected", usd(base_total), border=True,
+                        help="The forecast with every input at its expected value (the sliders).")
+        median.metric("Median (P50)", usd(mc.p50), border=True,
+                      help="Half the simulated budgets are below this. Above the expected value "
+                      "when the ranges lean upward.")
+        high.metric("High (P90)", usd(mc.p90), border=True, help=RANGE_HELP)
+    with tornado_col:
+        st.subheader("What moves the budget most")
+        st.caption("Each input alone swung from its P10 to its P90, every other input at its "
+                   "expected value. The black line is the expected total. \"Non-linear\" marks "
+                   "inputs whose midpoint total is off the mean of the two ends.")
+        st.altair_chart(tornado_chart(base_total, bars), width="stretch")
+        table_with_download(tornado_rows(base_total, bars), "tornado", f"{stem}-tornado.csv",
+                            "sens_dl_tornado", {c: DOLLARS for c in (
+                                "low_total_usd", "high_total_usd", "low_change_usd",
+                                "high_change_usd", "swing_usd")})
+    fan, cases = st.columns(2, gap="large")
+    with fan:
+        st.subheader("Monthly range")
+        st.caption(f"P10–P90 band and P50 of {mc.draws:,} simulated budgets; dashed: expected.")
+        st.altair_chart(fan_chart(result.months, mc.monthly_p10, mc.monthly_p50, mc.monthly_p90,
+                                  result.total_usd.tolist()), width="stretch")
+        table_with_download(fan_rows(result.months, mc, result.total_usd), "monthly range",
+                            f"{stem}-monthly-range.csv", "sens_dl_fan", {c: DOLLARS for c in (
+                                "p10_usd", "p50_usd", "p90_usd", "expected_usd")})
+    with cases:
+        st.subheader("Low / expected / high")
+        st.caption("Bar: P10 to P90 of each category on its own (so they do not add up to the "
+                   "total's); tick: expected.")
+        rows = cases_by_category(scenario, mc)
+        st.altair_chart(cases_chart(rows), width="stretch")
+        table_with_download(cases_rows(rows), "low / expected / high", f"{stem}-cases.csv",
+                            "sens_dl_cases", {c: DOLLARS for c in ("low_usd", "expected_usd",
+                                                                    "high_usd")})
+    st.subheader("Interactions (Sobol indices)")
+    st.caption("Share of the total's variance each input explains alone (S1) and with its "
+               "interactions (ST), from SALib over the same distributions.")
+    with st.spinner("Computing Sobol indices…"):
+        indices = cached_sobol(scenario)
+    warning = interaction_warning(indices)
+    if warning:
+        st.warning(warning)
+    chart_col, table_col = st.columns([3, 2], gap="large")
+    with chart_col:
+        st.altair_chart(sobol_chart(indices), width="stretch")
+    with table_col:
+        table_with_download(sobol_rows(indices), "Sobol indices", f"{stem}-sobol.csv",
+                            "sens_dl_sobol", {c: st.column_config.NumberColumn(format="%.3f")
+                                              for c in ("s1", "st", "interaction")})
+    with st.expander("The ranges behind these numbers"):
+        table_with_download(range_rows(scenario), "ranges", f"{stem}-ranges.csv",
+                            "sens_dl_ranges")
+
+
+st.title("Sensitivity and uncertainty")
+base_scenario = pick_scenario(on_change=reset_for_new_scenario)
+if base_scenario is not None:
+    st.caption(f"**{base_scenario.name}** · the budget as a range. The sliders set the expected "
+               "values; each input's P10–P90 range moves with it.")
+    live_panel(base_scenario)

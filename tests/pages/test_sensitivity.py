@@ -1,0 +1,54 @@
+"""Sensitivity page (AppTest): range KPIs and tornado follow the shared driver sliders."""
+
+from __future__ import annotations
+
+import pytest
+
+from budget.fmt import usd
+from budget.scenario import load_scenario
+from budget.sensitivity import monte_carlo
+from tests.conftest import SMALL, SMALL_TOTAL_USD
+from tests.pages.apptest import open_page
+
+
+@pytest.fixture
+def app(monkeypatch):
+    monkeypatch.setenv("BUDGET_SCENARIO_DIR", str(SMALL.parent))
+    return open_page("sensitivity")
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_range_kpis_match_the_engine(app):
+    mc = monte_carlo(load_scenario(SMALL))
+    assert metrics(app) == {"Low (P10)": usd(mc.p10), "Expected": usd(SMALL_TOTAL_USD),
+                            "Median (P50)": usd(mc.p50), "High (P90)": usd(mc.p90)}
+
+
+def test_slider_moves_expected_and_range(app):
+    app.slider(key="plan_gpu_price").set_value(1.5).run()
+    assert not app.exception
+    moved = load_scenario(SMALL).with_drivers(gpu_price=1.5)
+    mc = monte_carlo(moved)
+    # GPU lines 4,740 × 1.5: + 2,370 on the expected total
+    assert metrics(app)["Expected"] == usd(SMALL_TOTAL_USD + 2_370)
+    assert metrics(app)["High (P90)"] == usd(mc.p90)
+    tornado = app.dataframe[0].value.set_index("input")
+    assert tornado.loc["gpu_price", "low_value"] == pytest.approx(1.5 * 0.85)
+    assert tornado.loc["gpu_price", "high_total_usd"] == pytest.approx(
+        SMALL_TOTAL_USD + 4_740 * (1.5 * 1.2 - 1))
+
+
+def test_tornado_table_sorted_and_sobol_shown(app):
+    tornado = app.dataframe[0].value
+    assert tornado["swing_usd"].tolist() == sorted(tornado["swing_usd"], reverse=True)
+    sobol = next(d.value for d in app.dataframe if "st" in d.value.columns)
+    assert set(sobol["input"]) >= {"inference_volume", "gpu_price"}
+    assert (sobol["st"] >= sobol["s1"] - 0.05).all()
+
+
+def test_every_input_has_help(app):
+    for widget in [*app.slider, *app.selectbox, *app.button]:
+        assert widget.help, widget.label

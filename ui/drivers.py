@@ -1,0 +1,62 @@
+"""The five driver sliders, shared by the planner and sensitivity pages through one set of keys."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from budget.fmt import sentence
+from budget.inputs import DRIVER_NAMES, INPUTS_BY_NAME
+from budget.readouts import driver_readouts
+from budget.scenario import Drivers, Scenario
+from ui.picker import selected_scenario
+
+# URL keys are a public contract: ?scenario=…&plan_volume=1.2 reproduces a view.
+SLIDER_KEYS: dict[str, str] = {
+    "inference_volume": "plan_volume",
+    "output_tokens": "plan_output_tokens",
+    "refresh_frequency": "plan_refresh",
+    "gpu_price": "plan_gpu_price",
+    "token_price": "plan_token_price",
+}
+SLIDER_MAX = 3.0
+
+
+def reset_sliders(drivers: Drivers) -> None:
+    """Set every slider to the scenario file's driver value (and so drop it from the URL)."""
+    for name, key in SLIDER_KEYS.items():
+        st.session_state[key] = float(getattr(drivers, name))
+
+
+def reset_for_new_scenario() -> None:
+    """After a scenario switch, start the sliders from the new file's drivers."""
+    scenario = selected_scenario()
+    reset_sliders(scenario.drivers if scenario is not None else Drivers())
+
+
+def driver_sliders(base: Scenario) -> Scenario:
+    """Show one slider per driver with its absolute meaning; return the adjusted scenario."""
+    st.subheader("Drivers")
+    values: dict[str, float] = {}
+    captions = {}
+    for name in DRIVER_NAMES:
+        file_value = float(getattr(base.drivers, name))
+        values[name] = st.slider(
+            INPUTS_BY_NAME[name].label,
+            min_value=0.0,
+            max_value=max(SLIDER_MAX, file_value),
+            value=file_value,
+            step=0.05,
+            format="%.2f×",
+            key=SLIDER_KEYS[name],
+            bind="query-params",
+            help=f"{sentence(INPUTS_BY_NAME[name].help)}. 1.00× is the workloads as written; "
+            f"the file sets {file_value:.2f}×.",
+        )
+        captions[name] = st.empty()
+    adjusted = base.with_drivers(**values)
+    for name, text in driver_readouts(adjusted).items():
+        captions[name].caption(text)
+    st.button("Reset to the file's drivers", on_click=reset_sliders, args=(base.drivers,),
+              icon=":material/restart_alt:",
+              help="Set every slider back to the value in the scenario file.")
+    return adjusted

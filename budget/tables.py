@@ -45,6 +45,7 @@ def assumption_tables(scenario: Scenario) -> dict[str, pd.DataFrame]:
     for name in ("gpu_prices", "inference", "training", "experimentation", "platform"):
         rows = [dataclasses.asdict(row) for row in getattr(scenario, name)]
         sections[name] = pd.DataFrame(rows)
+    sections["ranges"] = range_rows(scenario)
     return sections
 
 
@@ -58,9 +59,10 @@ def range_rows(scenario: Scenario) -> pd.DataFrame:
     ])
 
 
-def tornado_rows(base_total_usd: float, bars: list[TornadoBar]) -> pd.DataFrame:
-    """Return the tornado as a table, largest swing first."""
-    return pd.DataFrame([
+def tornado_rows(base_total_usd: float, bars: list[TornadoBar],
+                 indices: dict[str, SobolIndex] | None = None) -> pd.DataFrame:
+    """Return the tornado as a table, largest swing first, with Sobol S1/ST beside when given."""
+    table = pd.DataFrame([
         {"input": b.input, "low_value": b.low_value, "high_value": b.high_value,
          "low_total_usd": b.low_total, "high_total_usd": b.high_total,
          "low_change_usd": b.low_total - base_total_usd,
@@ -68,6 +70,10 @@ def tornado_rows(base_total_usd: float, bars: list[TornadoBar]) -> pd.DataFrame:
          "nonlinear": b.nonlinear}
         for b in bars
     ])
+    if indices is not None:
+        table["sobol_s1"] = table["input"].map({n: i.s1 for n, i in indices.items()})
+        table["sobol_st"] = table["input"].map({n: i.st for n, i in indices.items()})
+    return table
 
 
 def cases_rows(rows: list[dict[str, float | str]]) -> pd.DataFrame:

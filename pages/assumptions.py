@@ -23,6 +23,7 @@ TITLES = {
     "training": "Training workloads (project cost per run)",
     "experimentation": "Experimentation budgets",
     "platform": "Platform overhead",
+    "ranges": "Uncertainty ranges (P10 / P90)",
 }
 
 st.title("Assumptions")

@@ -56,6 +56,8 @@ def live_panel(base: Scenario) -> None:
     result = cached_forecast(scenario)
     base_total, bars = cached_tornado(scenario)
     mc = cached_monte_carlo(scenario)
+    with st.spinner("Computing Sobol indices…"):
+        indices = cached_sobol(scenario)
     with kpi_row:
         low, expected, median, high = st.columns(4)
         low.metric("Low (P10)", usd(mc.p10), border=True, help=RANGE_HELP)
@@ -71,10 +73,15 @@ def live_panel(base: Scenario) -> None:
                    "expected value. The black line is the expected total. \"Non-linear\" marks "
                    "inputs whose midpoint total is off the mean of the two ends.")
         st.altair_chart(tornado_chart(base_total, bars), width="stretch")
-        table_with_download(tornado_rows(base_total, bars), "tornado", f"{stem}-tornado.csv",
-                            "sens_dl_tornado", {c: DOLLARS for c in (
-                                "low_total_usd", "high_total_usd", "low_change_usd",
-                                "high_change_usd", "swing_usd")})
+        table_with_download(tornado_rows(base_total, bars, indices), "tornado",
+                            f"{stem}-tornado.csv", "sens_dl_tornado", {
+                                **{c: DOLLARS for c in ("low_total_usd", "high_total_usd",
+                                                        "low_change_usd", "high_change_usd",
+                                                        "swing_usd")},
+                                "sobol_s1": st.column_config.NumberColumn("Sobol S1",
+                                                                          format="%.3f"),
+                                "sobol_st": st.column_config.NumberColumn("Sobol ST",
+                                                                          format="%.3f")})
     fan, cases = st.columns(2, gap="large")
     with fan:
         st.subheader("Monthly range")
@@ -96,8 +103,6 @@ def live_panel(base: Scenario) -> None:
     st.subheader("Interactions (Sobol indices)")
     st.caption("Share of the total's variance each input explains alone (S1) and with its "
                "interactions (ST), from SALib over the same distributions.")
-    with st.spinner("Computing Sobol indices…"):
-        indices = cached_sobol(scenario)
     warning = interaction_warning(indices)
     if warning:
         st.warning(warning)

@@ -42,7 +42,7 @@ def test_gpu_hour_rows(result):
 def test_assumption_tables_keep_sources():
     tables = assumption_tables(load_scenario(SMALL))
     assert list(tables) == ["drivers", "gpu_prices", "inference", "training", "experimentation",
-                            "platform"]
+                            "platform", "ranges"]
     assert tables["gpu_prices"].loc[0, "source"] == "test figures"
     assert tables["drivers"]["value"].tolist()[:5] == [1.0] * 5
 
@@ -61,3 +61,32 @@ def test_compact_and_sentence():
     assert compact(620_000) == "620.0K"
     assert compact(950) == "950"
     assert sentence("multiplies every GPU price") == "Multiplies every GPU price"
+
+
+def test_sensitivity_tables_reconcile(result):
+    from budget.sensitivity import (
+        SobolIndex,
+        cases_by_category,
+        monte_carlo,
+        tornado,
+    )
+    from budget.tables import cases_rows, fan_rows, range_rows, sobol_rows, tornado_rows
+
+    scenario = result.scenario
+    base, bars = tornado(scenario)
+    table = tornado_rows(base, bars, {b.input: SobolIndex(0.1, 0.2) for b in bars})
+    assert (table["high_change_usd"] == table["high_total_usd"] - 19_420).all()
+    assert table["sobol_st"].tolist() == [0.2] * len(bars)
+    mc = monte_carlo(scenario, draws=1_000)
+    fan = fan_rows(result.months, mc, result.total_usd)
+    assert fan["expected_usd"].tolist() == pytest.approx([5580, 6380, 7460])
+    assert (fan["p10_usd"] <= fan["p90_usd"]).all()
+    cases = cases_rows(cases_by_category(scenario, mc))
+    assert cases["line"].tolist()[0] == "Total"
+    assert cases.set_index("line").loc["Platform", "expected_usd"] == pytest.approx(4_750)
+    ranges = range_rows(scenario).set_index("input")
+    assert ranges.loc["refresh_frequency", ["p10", "expected", "p90"]].tolist() == [0.5, 1, 1.5]
+    assert ranges.loc["refresh_frequency", "range_from"] == "documented default"
+    sobol = sobol_rows({"a": SobolIndex(0.1, 0.3), "b": SobolIndex(0.5, 0.6)})
+    assert sobol["input"].tolist() == ["b", "a"]
+    assert sobol["interaction"].tolist() == pytest.approx([0.1, 0.2])

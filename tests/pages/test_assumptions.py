@@ -11,7 +11,8 @@ def test_assumptions_show_every_section(monkeypatch):
     at = open_page("assumptions")
     assert [t.value for t in at.title] == ["Assumptions"]
     tables = [d.value for d in at.dataframe]
-    assert len(tables) == 6
+    assert len(tables) == 7
+    assert tables[6].set_index("input").loc["gpu_price", "p90"] == 1.2  # default range
     prices = tables[1]
     assert prices.loc[0, "source"] == "test figures"
     assert prices.loc[0, "as_of"] == "2026-11"

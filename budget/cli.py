@@ -7,11 +7,14 @@ import json
 import math
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 from budget.errors import BudgetInputError
+from budget.exports import TagMap, ingest_summary, open_exports
 from budget.forecast import CATEGORIES, Forecast, forecast
 from budget.inputs import INPUT_NAMES
+from budget.sample_data import generate
 from budget.scenario import Scenario, load_scenario, override_drivers
 from budget.sensitivity import (
     DEFAULT_DRAWS,
@@ -117,6 +120,37 @@ def write_csv(result: Forecast, out: TextIO) -> None:
     result.lines.to_csv(out, index=False, lineterminator="\n")
 
 
+def _ingest(paths: list[str], tag_map: list[str], fmt: str) -> int:
+    """Read and validate billing exports; print the totals as JSON or a table."""
+    try:
+        summary = ingest_summary(open_exports(paths, tag_map=TagMap().with_overrides(tag_map)))
+    except BudgetInputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if fmt == "json":
+        json.dump(summary, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    out = sys.stdout
+    out.write(f"{summary['rows']:,} rows, {summary['start']} to {summary['end']}, "
+              f"currencies: {', '.join(summary['currencies'])}\n")
+    for currency, pair in summary["by_currency"].items():
+        out.write(f"  {currency}: billed {_money(pair['billed_cost'])}, "
+                  f"effective {_money(pair['effective_cost'])}\n")
+    for title, key in (("by provider", "by_provider"),
+                       ("by service category", "by_service_category")):
+        out.write(f"{title}:\n")
+        for name, value in summary[key].items():
+            pairs = value.items() if "billed_cost" not in value else [("", value)]
+            for currency, pair in pairs:
+                label = f"{name} ({currency})" if currency else name
+                out.write(f"  {label}: billed {_money(pair['billed_cost'])}\n")
+    if summary["unallocated_billed_cost"] is not None:
+        out.write(f"unallocated (no AI tag): billed "
+                  f"{_money(summary['unallocated_billed_cost'])}\n")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m budget", description="AI infrastructure budget planner."
@@ -138,12 +172,30 @@ def _parser() -> argparse.ArgumentParser:
     sens.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (default 0)")
     sens.add_argument("--format", choices=("table", "json"), default="table")
     sens.add_argument("--no-sobol", action="store_true", help="skip the Sobol indices")
+    ing = sub.add_parser("ingest", help="read and validate FOCUS billing exports; print totals")
+    ing.add_argument("paths", nargs="+", metavar="PATH",
+                     help="FOCUS export files, globs or (hive-partitioned) folders")
+    ing.add_argument("--tag-map", dest="tag_map", action="append", default=[],
+                     metavar="DIMENSION=TAG", help="read DIMENSION (team, model, endpoint, "
+                     "environment, workload_class, deployment_id, experiment) from tag key TAG")
+    ing.add_argument("--format", choices=("table", "json"), default="table")
+    gen = sub.add_parser("sample-data", help="write the seeded sample exports (Parquet)")
+    gen.add_argument("--out", default="data/exports", help="output folder (default data/exports)")
+    gen.add_argument("--copies", type=int, default=1,
+                     help="repeat every billing row N times with costs split (for benchmarks)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code (0 ok, 2 bad input)."""
     args = _parser().parse_args(argv)
+    if args.command == "ingest":
+        return _ingest(args.paths, args.tag_map, args.format)
+    if args.command == "sample-data":
+        counts = generate(Path(args.out), copies=max(args.copies, 1))
+        print(f"wrote {counts['billing']:,} billing and {counts['telemetry']:,} telemetry rows "
+              f"under {args.out}", file=sys.stderr)
+        return 0
     try:
         scenario = override_drivers(load_scenario(args.scenario), args.overrides)
         if args.command == "sensitivity":

@@ -216,8 +216,10 @@ class Exports:
         else:
             types = {c: "DECIMAL(38,12)" for c in COST_COLUMNS if c in columns}
             sql = "SELECT * FROM read_csv($files, header = true, union_by_name = true, " \
-                  "nullstr = $nulls, types = $types)"
-            params = {"files": list(sources.files), "nulls": ["NULL", ""], "types": types}
+                  "nullstr = $nulls" + (", types = $types)" if types else ")")
+            params = {"files": list(sources.files), "nulls": ["NULL", ""]}
+            if types:
+                params["types"] = types
         try:
             self.con.sql(sql, params=params).create_view(name)
             return self.backend.table(name)
@@ -228,7 +230,21 @@ class Exports:
 
 
 def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0][:400]
+    """Return DuckDB's message in one line: what failed, where, and the offending value."""
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    keep = [line for line in lines[:4] if not line.startswith("Column ")]
+    return " — ".join(keep)[:600]
+
+
+def run(expr: ir.Expr, label: str) -> pd.DataFrame:
+    """Execute an Ibis expression; a read or conversion failure becomes a BudgetInputError."""
+    try:
+        result: pd.DataFrame = expr.execute()
+    except duckdb.Error as exc:
+        raise BudgetInputError(label, f"could not be read: {_first_line(exc)}",
+                               fix="correct or remove the value on that line, or export the "
+                               "file again") from None
+    return result
 
 
 def _column(t: ir.Table, name: str) -> ir.Value | None:
@@ -328,7 +344,7 @@ def telemetry_rollup_expr(telemetry: ir.Table) -> ir.Table:
 
 def billing_rollup(exports: Exports) -> pd.DataFrame:
     """Run the billing rollup; costs as floats, days as datetime64, sorted by day."""
-    frame: pd.DataFrame = exports.billing.pipe(billing_rollup_expr).execute()
+    frame = run(exports.billing.pipe(billing_rollup_expr), exports.billing_sources.label)
     for column in ("billed_cost", "effective_cost"):
         frame[column] = frame[column].astype(float)
     frame["day"] = pd.to_datetime(frame["day"])
@@ -341,14 +357,14 @@ def telemetry_rollup(exports: Exports) -> pd.DataFrame:
         return pd.DataFrame(columns=["day", "model", "endpoint", "team", "environment",
                                      "deployment_id", *TELEMETRY_COUNTS,
                                      "queue_seconds_p95", "errors"])
-    frame: pd.DataFrame = exports.telemetry.pipe(telemetry_rollup_expr).execute()
+    label = exports.telemetry_sources.label if exports.telemetry_sources else "telemetry"
+    frame = run(exports.telemetry.pipe(telemetry_rollup_expr), label)
     frame["day"] = pd.to_datetime(frame["day"])
     negative = frame[list(TELEMETRY_COUNTS)].lt(0).any(axis=1)
     if negative.any():
         row = frame[negative].iloc[0]
         raise BudgetInputError(
-            exports.telemetry_sources.label if exports.telemetry_sources else "telemetry",
-            f"negative counts on {int(negative.sum())} day(s), first {row['day']:%Y-%m-%d} "
+            label, f"negative counts on {int(negative.sum())} day(s), first {row['day']:%Y-%m-%d} "
             f"for endpoint {row['endpoint']}", fix="requests, tokens and GPU-hours are ≥ 0")
     return frame.sort_values(["day", "endpoint"], kind="stable").reset_index(drop=True)
 
@@ -360,10 +376,10 @@ def _cost_pair(billed: Any, effective: Any) -> dict[str, float]:
 def ingest_summary(exports: Exports) -> dict[str, Any]:
     """Return the ingest CLI's JSON: totals per currency, provider and service category."""
     b = exports.billing
-    grouped = (b.group_by(["currency", "provider", "service_category", "allocated"])
-               .aggregate(billed=b.billed_cost.sum(), effective=b.effective_cost.sum(),
-                          rows=b.count(), start=b.day.min(), end=b.day.max())
-               .execute())
+    grouped = run(b.group_by(["currency", "provider", "service_category", "allocated"])
+                  .aggregate(billed=b.billed_cost.sum(), effective=b.effective_cost.sum(),
+                             rows=b.count(), start=b.day.min(), end=b.day.max()),
+                  exports.billing_sources.label)
     if grouped.empty:
         raise BudgetInputError(exports.billing_sources.label, "has no billing rows",
                                fix="export a period with charges")

@@ -1,0 +1,242 @@
+"""FOCUS and telemetry exports: totals reconcile to the cent, quirks, and clear refusals."""
+
+from __future__ import annotations
+
+import csv
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pytest
+
+from budget.cli import main
+from budget.errors import BudgetInputError
+from budget.exports import (
+    DEFAULT_TAG_KEYS,
+    UNALLOCATED,
+    TagMap,
+    billing_rollup,
+    ingest_summary,
+    open_exports,
+    telemetry_rollup,
+)
+from tests.conftest import ROOT
+
+REAL = ROOT / "tests" / "data" / "focus" / "focus_sample.csv"
+BAD = ROOT / "tests" / "data" / "bad"
+SAMPLE = ROOT / "data" / "exports"
+MAPPED_KEYS = {key for keys in DEFAULT_TAG_KEYS.values() for key in keys}
+
+HEADER = ("BilledCost,EffectiveCost,ChargePeriodStart,ChargePeriodEnd,BillingCurrency,"
+          "ChargeCategory,ServiceCategory,ServiceName,ProviderName,PricingCategory,Tags,x_Note")
+
+
+def write(tmp_path: Path, name: str, *lines: str, header: str = HEADER) -> str:
+    path = tmp_path / name
+    path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def independent_sums(path: Path) -> tuple[Decimal, Decimal, Decimal]:
+    """Sum BilledCost, EffectiveCost and untagged BilledCost with the csv module and Decimal."""
+    billed = effective = untagged = Decimal(0)
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            billed += Decimal(row["BilledCost"])
+            effective += Decimal(row["EffectiveCost"])
+            tags = json.loads(row["Tags"]) if row["Tags"] not in ("NULL", "") else {}
+            if not MAPPED_KEYS & set(tags):
+                untagged += Decimal(row["BilledCost"])
+    return billed, effective, untagged
+
+
+def test_real_sample_reconciles_exactly():
+    billed, effective, untagged = independent_sums(REAL)
+    summary = ingest_summary(open_exports([str(REAL)]))
+    assert summary["rows"] == 1000
+    assert (summary["start"], summary["end"]) == ("2024-09-01", "2024-09-30")
+    assert summary["currencies"] == ["USD"]
+    assert Decimal(str(summary["billed_cost"])) == billed
+    assert Decimal(str(summary["effective_cost"])) == effective
+    assert summary["unallocated_billed_cost"] == pytest.approx(float(untagged), abs=1e-9)
+    parts = sum(p["billed_cost"] for p in summary["by_provider"].values())
+    assert parts == pytest.approx(float(billed), abs=0.005)
+    assert set(summary["by_provider"]) == {"AWS", "Microsoft", "Oracle"}
+
+
+def test_real_sample_tags_map_to_dimensions():
+    rollup = billing_rollup(open_exports([str(REAL)]))
+    # business_unit is the default key for team; application for endpoint
+    assert "ViennaAI" in set(rollup["team"])
+    assert "BrightLensMatrix" in set(rollup["endpoint"])
+    assert rollup["billed_cost"].sum() == pytest.approx(20.520226729, abs=1e-6)
+    untagged = rollup[~rollup["allocated"]]
+    assert set(untagged["team"]) == {UNALLOCATED}
+
+
+def test_tag_map_override_picks_another_key():
+    tag_map = TagMap().with_overrides(["team=application"])
+    rollup = billing_rollup(open_exports([str(REAL)], tag_map=tag_map))
+    assert "BrightLensMatrix" in set(rollup["team"])
+
+
+def test_credits_and_enum_case_variants_are_kept():
+    rollup = billing_rollup(open_exports([str(REAL)]))
+    assert rollup.loc[rollup["charge_category"] == "credit", "billed_cost"].sum() < 0
+    assert set(rollup["charge_category"]) == {"usage", "credit", "adjustment"}
+    # Oracle writes PricingCategory as an empty string: it reads as unspecified
+    oracle = rollup[rollup["provider"] == "Oracle"]
+    assert set(oracle["procurement"]) == {"unspecified"}
+
+
+def test_sample_parquet_reconciles_with_pyarrow():
+    table = ds.dataset(SAMPLE / "billing", partitioning="hive").to_table()
+    summary = ingest_summary(open_exports([str(SAMPLE / "billing")]))
+    assert summary["rows"] == table.num_rows
+    assert summary["billed_cost"] == pytest.approx(pc.sum(table["BilledCost"]).as_py(), abs=0.005)
+    assert summary["effective_cost"] == pytest.approx(pc.sum(table["EffectiveCost"]).as_py(),
+                                                      abs=0.005)
+    untagged = table.filter(pc.is_null(table["Tags"]))
+    assert summary["unallocated_billed_cost"] == pytest.approx(
+        pc.sum(untagged["BilledCost"]).as_py(), abs=0.005)
+
+
+def test_rollup_sums_to_source_and_maps_procurement():
+    exports = open_exports([str(SAMPLE / "billing")], [str(SAMPLE / "telemetry")])
+    rollup = billing_rollup(exports)
+    summary = ingest_summary(exports)
+    assert rollup["effective_cost"].sum() == pytest.approx(summary["effective_cost"], abs=0.005)
+    assert set(rollup["procurement"]) >= {"on_demand", "spot", "reserved"}
+    idle = rollup[rollup["commitment_status"] == "unused"]
+    assert idle["effective_cost"].sum() > 0 and set(idle["gpu"]) == {"H100"}
+    telemetry = telemetry_rollup(exports)
+    raw = ds.dataset(SAMPLE / "telemetry", partitioning="hive").to_table()
+    assert telemetry["requests"].sum() == pc.sum(raw["requests"]).as_py()
+
+
+def test_null_strings_case_and_version_quirks(tmp_path):
+    path = write(
+        tmp_path, "quirks.csv",
+        '10.10,10.10,2026-01-01,2026-01-02,USD,Usage,Compute,EC2,AWS,Standard,'
+        '"{""team"":""search""}",a',
+        "5.05,4.00,2026-01-01,2026-01-02,USD,USAGE,Compute,EC2,AWS,dynamic,NULL,NULL",
+        '-1.00,-1.00,2026-01-02,2026-01-03,USD,credit,Other,Credits,AWS,NULL,NULL,b',
+        '2.50,2.50,2026-01-02,2026-01-03,USD,Usage-based,Compute,EC2,AWS,COMMITTED,,c',
+    )
+    exports = open_exports([path])
+    rollup = billing_rollup(exports)
+    by_proc = rollup.groupby("procurement")["billed_cost"].sum()
+    assert by_proc.to_dict() == pytest.approx({"on_demand": 10.10, "spot": 5.05,
+                                               "unspecified": -1.00, "reserved": 2.50})
+    assert set(rollup["charge_category"]) == {"usage", "credit", "usage-based"}
+    assert rollup.loc[rollup["team"] == "search", "billed_cost"].sum() == pytest.approx(10.10)
+    summary = ingest_summary(exports)
+    assert summary["billed_cost"] == pytest.approx(16.65)
+    assert summary["unallocated_billed_cost"] == pytest.approx(6.55)
+    assert "x_Note" in exports.raw_billing.columns  # extra columns are kept
+    assert set(rollup.loc[rollup["team"] == UNALLOCATED, "billed_cost"]) != set()
+
+
+def test_focus_1_3_service_provider_name(tmp_path):
+    header = HEADER.replace("ProviderName", "ServiceProviderName")
+    path = write(tmp_path, "v13.csv",
+                 "1.00,1.00,2026-01-01,2026-01-02,USD,Usage,Compute,VM,Microsoft,Standard,NULL,x",
+                 header=header)
+    assert ingest_summary(open_exports([path]))["by_provider"] == {
+        "Microsoft": {"billed_cost": 1.0, "effective_cost": 1.0}}
+
+
+def test_several_currencies_are_never_added(tmp_path):
+    path = write(tmp_path, "fx.csv",
+                 "10,10,2026-01-01,2026-01-02,USD,Usage,Compute,EC2,AWS,Standard,NULL,x",
+                 "20,20,2026-01-01,2026-01-02,EUR,Usage,Compute,VM,Microsoft,Standard,NULL,x",
+                 "5,5,2026-01-01,2026-01-02,eur,Usage,Storage,Blob,Microsoft,Standard,NULL,x")
+    summary = ingest_summary(open_exports([path]))
+    assert summary["currencies"] == ["EUR", "USD"]
+    assert summary["billed_cost"] is None and summary["effective_cost"] is None
+    assert summary["unallocated_billed_cost"] is None
+    assert summary["by_currency"]["EUR"]["billed_cost"] == pytest.approx(25)
+    assert summary["by_provider"]["Microsoft"] == {"EUR": {"billed_cost": 25.0,
+                                                           "effective_cost": 25.0}}
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda d: str(BAD / "oci_native_cost_report.csv"),
+         ["Oracle Cloud (OCI) native cost report, not FOCUS", "FOCUS folder"]),
+        (lambda d: str(BAD / "azure_ea_native_usage_details.csv"),
+         ["Azure usage-details export", "FocusCost"]),
+        (lambda d: write(d, "cols.csv", "1,1,2026-01-01,2026-01-02",
+                         header="BilledCost,Foo,ChargePeriodStart,ChargePeriodEnd"),
+         ["missing FOCUS column(s) EffectiveCost, BillingCurrency", "ProviderName"]),
+        (lambda d: _touch(d / "empty.csv"), ["is empty (0 bytes)"]),
+        (lambda d: write(d, "header.csv"), ["has no billing rows"]),
+        (lambda d: _bytes(d / "trunc.parquet", (SAMPLE / "billing" / "month=2026-01" /
+                                                "part-0.parquet").read_bytes()[:500]),
+         ["is not a readable Parquet file", "export it again"]),
+        (lambda d: _bytes(d / "latin1.csv", HEADER.encode() + b"\n1,1,2026-01-01,2026-01-02,"
+                          b"USD,Usage,Compute,S\xe9rvice,AWS,Standard,NULL,x\n"),
+         ["is not UTF-8 text"]),
+        (lambda d: write(d, "text.csv",
+                         "abc,1,2026-01-01,2026-01-02,USD,Usage,Compute,EC2,AWS,Standard,NULL,x"),
+         ["could not be read", "Line: 2", 'Could not convert string "abc"']),
+        (lambda d: str(d / "nowhere.csv"), ["nowhere.csv: file not found"]),
+        (lambda d: str(d / "*.parquet"), ["no file matches this pattern"]),
+        (lambda d: _bytes(d / "notes.txt", b"hello"), ["must all be Parquet (.parquet) or all CSV"]),
+    ],
+    ids=["oci", "azure", "missing", "empty", "header-only", "truncated", "latin1", "text-cost",
+         "missing-file", "no-glob-match", "wrong-kind"],
+)
+def test_invalid_exports_are_refused_with_a_reason(tmp_path, make, words):
+    path = make(tmp_path)
+    with pytest.raises(BudgetInputError) as caught:
+        ingest_summary(open_exports([path]))
+    message = str(caught.value)
+    for word in words:
+        assert word in message, message
+
+
+def _touch(path: Path) -> str:
+    path.write_bytes(b"")
+    return str(path)
+
+
+def _bytes(path: Path, data: bytes) -> str:
+    path.write_bytes(data)
+    return str(path)
+
+
+def test_telemetry_missing_column_and_negative_counts(tmp_path):
+    header = "date,model,endpoint,team,environment,requests,input_tokens,output_tokens"
+    path = write(tmp_path, "t.csv", "2026-01-01,m,e,t,production,1,1,1", header=header)
+    with pytest.raises(BudgetInputError, match="missing telemetry column.*gpu_hours"):
+        open_exports([str(REAL)], [path])
+    header += ",gpu_hours"
+    path = write(tmp_path, "t2.csv", "2026-01-01,m,e,t,production,-5,1,1,0", header=header)
+    with pytest.raises(BudgetInputError, match="negative counts on 1 day.*endpoint e"):
+        telemetry_rollup(open_exports([str(REAL)], [path]))
+
+
+def test_tag_map_errors():
+    with pytest.raises(BudgetInputError, match='unknown dimension "squad"'):
+        TagMap().with_overrides(["squad=team"])
+    with pytest.raises(BudgetInputError, match="is not DIMENSION=TAG"):
+        TagMap().with_overrides(["team"])
+
+
+def test_ingest_cli_json_contract(capsys):
+    assert main(["ingest", str(REAL), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert list(data) == ["rows", "start", "end", "currencies", "billed_cost", "effective_cost",
+                          "by_currency", "by_provider", "by_service_category",
+                          "unallocated_billed_cost"]
+    assert set(data["by_service_category"]["Compute"]) == {"billed_cost", "effective_cost"}
+
+
+def test_ingest_cli_bad_input_exit_2(capsys):
+    assert main(["ingest", str(BAD / "oci_native_cost_report.csv")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "OCI" in err and "Traceback" not in err

@@ -184,6 +184,14 @@ def check_telemetry_columns(file: str, columns: Sequence[str]) -> None:
                                fix="see docs/exports.md for the telemetry schema")
 
 
+# Constant statements: every value (file list, null strings, column types) is a bound parameter.
+PARQUET_SQL = "SELECT * FROM read_parquet($files, hive_partitioning = true, union_by_name = true)"
+CSV_SQL = ("SELECT * FROM read_csv($files, header = true, union_by_name = true, "
+           "nullstr = $nulls)")
+CSV_TYPED_SQL = ("SELECT * FROM read_csv($files, header = true, union_by_name = true, "
+                 "nullstr = $nulls, types = $types)")
+
+
 @dataclass
 class Exports:
     """One DuckDB connection with the billing (and optional telemetry) exports as Ibis tables."""
@@ -210,13 +218,11 @@ class Exports:
             check(file, file_cols)
             columns.update(file_cols)
         if sources.format == "parquet":
-            sql = "SELECT * FROM read_parquet($files, hive_partitioning = true, " \
-                  "union_by_name = true)"
+            sql = PARQUET_SQL
             params: dict[str, object] = {"files": list(sources.files)}
         else:
             types = {c: "DECIMAL(38,12)" for c in COST_COLUMNS if c in columns}
-            sql = "SELECT * FROM read_csv($files, header = true, union_by_name = true, " \
-                  "nullstr = $nulls" + (", types = $types)" if types else ")")
+            sql = CSV_TYPED_SQL if types else CSV_SQL
             params = {"files": list(sources.files), "nulls": ["NULL", ""]}
             if types:
                 params["types"] = types
@@ -390,10 +396,11 @@ def ingest_summary(exports: Exports) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, part in grouped.groupby(keys, sort=True):
             pair = _cost_pair(_dsum(part["billed"]), _dsum(part["effective"]))
-            if isinstance(key, tuple) and len(key) == 2:
-                out.setdefault(key[0], {})[key[1]] = pair
+            parts = [str(k) for k in (key if isinstance(key, tuple) else (key,))]
+            if len(parts) == 2:
+                out.setdefault(parts[0], {})[parts[1]] = pair
             else:
-                out[key[0] if isinstance(key, tuple) else key] = pair
+                out[parts[0]] = pair
         return out
 
     by_currency = totals(["currency"])

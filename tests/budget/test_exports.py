@@ -95,7 +95,8 @@ def test_sample_parquet_reconciles_with_pyarrow():
     table = ds.dataset(SAMPLE / "billing", partitioning="hive").to_table()
     summary = ingest_summary(open_exports([str(SAMPLE / "billing")]))
     assert summary["rows"] == table.num_rows
-    assert summary["billed_cost"] == pytest.approx(pc.sum(table["BilledCost"]).as_py(), abs=0.005)
+    billed = pc.sum(table["BilledCost"]).as_py()
+    assert summary["billed_cost"] == pytest.approx(billed, abs=0.005)
     assert summary["effective_cost"] == pytest.approx(pc.sum(table["EffectiveCost"]).as_py(),
                                                       abs=0.005)
     untagged = table.filter(pc.is_null(table["Tags"]))
@@ -212,11 +213,11 @@ def _bytes(path: Path, data: bytes) -> str:
 def test_telemetry_missing_column_and_negative_counts(tmp_path):
     header = "date,model,endpoint,team,environment,requests,input_tokens,output_tokens"
     path = write(tmp_path, "t.csv", "2026-01-01,m,e,t,production,1,1,1", header=header)
-    with pytest.raises(BudgetInputError, match="missing telemetry column.*gpu_hours"):
+    with pytest.raises(BudgetInputError, match=r"missing telemetry column.*gpu_hours"):
         open_exports([str(REAL)], [path])
     header += ",gpu_hours"
     path = write(tmp_path, "t2.csv", "2026-01-01,m,e,t,production,-5,1,1,0", header=header)
-    with pytest.raises(BudgetInputError, match="negative counts on 1 day.*endpoint e"):
+    with pytest.raises(BudgetInputError, match=r"negative counts on 1 day.*endpoint e"):
         telemetry_rollup(open_exports([str(REAL)], [path]))
 
 

@@ -17,6 +17,8 @@ navigation = st.navigation(
         st.Page("pages/planner.py", title="Planner", icon=":material/tune:", url_path="planner"),
         st.Page("pages/sensitivity.py", title="Sensitivity", icon=":material/insights:",
                 url_path="sensitivity"),
+        st.Page("pages/actuals.py", title="Actuals", icon=":material/receipt_long:",
+                url_path="actuals"),
         st.Page("pages/assumptions.py", title="Assumptions", icon=":material/fact_check:",
                 url_path="assumptions"),
     ]

@@ -164,3 +164,33 @@ def sobol_chart(indices: dict[str, SobolIndex]) -> alt.Chart:
         tooltip=["input:N", "index:N", alt.Tooltip("value:Q", format=".3f")],
     ).properties(height=max(160, 40 * len(indices)))
     return chart
+
+
+def daily_trend_chart(trend: pd.DataFrame, currency: str) -> alt.LayerChart | alt.FacetChart:
+    """Return daily cost bars with inference cost per 1K requests as a line on a second axis."""
+    x = alt.X("day:T", title=None, axis=alt.Axis(format="%b %Y"))
+    bars = alt.Chart(trend).mark_bar(color="#9ecae1").encode(
+        x=x, y=alt.Y("cost:Q", title=f"{currency} per day", axis=alt.Axis(format=",.0f")),
+        tooltip=[alt.Tooltip("day:T", title="Day"),
+                 alt.Tooltip("cost:Q", title="Cost", format=",.2f"),
+                 alt.Tooltip("requests:Q", title="Requests", format=",.0f"),
+                 alt.Tooltip("usd_per_1k_requests:Q", title="Inference per 1K requests",
+                             format=",.4f")],
+    )
+    line = alt.Chart(trend).mark_line(color="#D55E00", strokeWidth=2).encode(
+        x=x, y=alt.Y("usd_per_1k_requests:Q", title=f"Inference {currency} per 1K requests",
+                     axis=alt.Axis(titleColor="#D55E00", format=",.2f")),
+    )
+    chart: alt.LayerChart = alt.layer(bars, line, height=340).resolve_scale(y="independent")
+    return chart
+
+
+def spend_by_chart(table: pd.DataFrame, dimension: str, currency: str) -> alt.Chart:
+    """Return horizontal bars of cost per value, largest on top."""
+    chart: alt.Chart = alt.Chart(table).mark_bar(color="#0072B2").encode(
+        y=alt.Y(f"{dimension}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)),
+        x=alt.X("cost:Q", title=currency, axis=alt.Axis(format=",.0f")),
+        tooltip=[alt.Tooltip(f"{dimension}:N"), alt.Tooltip("cost:Q", format=",.2f"),
+                 alt.Tooltip("share:Q", format=".1%")],
+    ).properties(height=max(140, 30 * len(table)))
+    return chart

@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
+from budget.exports import TagMap, billing_rollup, open_exports, telemetry_rollup
 from budget.forecast import Forecast, forecast
 from budget.scenario import Scenario, load_scenario
 from budget.sensitivity import (
@@ -64,3 +66,35 @@ def cached_monte_carlo(scenario: Scenario) -> MonteCarlo:
 def cached_sobol(scenario: Scenario) -> dict[str, SobolIndex]:
     """Return the Sobol indices of a scenario; about a second, so computed once per state."""
     return scenario_sobol(scenario)
+
+
+def exports_dir() -> Path:
+    """Return the folder of the exports the app opens on (BUDGET_EXPORTS_DIR overrides)."""
+    return Path(os.environ.get("BUDGET_EXPORTS_DIR", ROOT / "data" / "exports"))
+
+
+def _fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size)
+                 for p in sorted(folder.rglob("*")) if p.is_file())
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _rollups(billing: str, telemetry: str | None, tag_map: tuple[str, ...],
+             fingerprint: tuple[tuple[str, int, int], ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    exports = open_exports([billing], [telemetry] if telemetry else [],
+                           TagMap().with_overrides(list(tag_map)))
+    return billing_rollup(exports), telemetry_rollup(exports)
+
+
+def load_rollups(folder: Path, tag_map: tuple[str, ...] = ()) -> tuple[pd.DataFrame,
+                                                                       pd.DataFrame]:
+    """Return (billing, telemetry) rollups of an exports folder; re-read only when files change.
+
+    The folder holds billing/ (FOCUS) and optionally telemetry/; rollups are computed once per
+    content, so moving a slider or a filter never re-scans the exports.
+    """
+    billing = folder / "billing"
+    telemetry = folder / "telemetry"
+    return _rollups(str(billing if billing.exists() else folder),
+                    str(telemetry) if telemetry.exists() else None, tag_map,
+                    _fingerprint(folder))

@@ -1,0 +1,194 @@
+"""Actuals: what the company spends, by model, endpoint, team, environment and workload class."""
+
+from __future__ import annotations
+
+from ui.boot import require_navigation
+
+require_navigation()
+
+import hashlib  # noqa: E402
+import tempfile  # noqa: E402
+from datetime import timedelta  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pandas as pd  # noqa: E402
+import streamlit as st  # noqa: E402
+
+from budget.actuals import (  # noqa: E402
+    ActualsFilter,
+    daily_trend,
+    dimension_values,
+    endpoint_unit_costs,
+    recent_unit_costs,
+    spend_by,
+)
+from budget.charts import daily_trend_chart, spend_by_chart  # noqa: E402
+from budget.errors import BudgetInputError  # noqa: E402
+from budget.exports import UNALLOCATED  # noqa: E402
+from ui.cache import exports_dir, load_rollups  # noqa: E402
+from ui.tables import table_with_download  # noqa: E402
+
+MAX_UPLOAD_MB = 200
+FILTER_DIMENSIONS = {"team": "Team", "environment": "Environment", "model": "Model",
+                     "endpoint": "Endpoint", "workload_class": "Workload class"}
+TABS = {"model": "Model", "endpoint": "Endpoint", "team": "Team", "environment": "Environment",
+        "workload_class": "Workload class", "provider": "Cloud", "procurement": "Pricing"}
+
+
+def uploaded_folder(files: list[object]) -> Path | None:
+    """Save uploads to a folder named by their content; refuse the lot when one is wrong."""
+    total = sum(getattr(f, "size", 0) for f in files)
+    if total > MAX_UPLOAD_MB * 1024 * 1024:
+        st.error(f"The upload is {total / 1024 / 1024:,.0f} MB; the limit is {MAX_UPLOAD_MB} MB. "
+                 "Upload fewer months at a time, or compress to Parquet.")
+        return None
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(getattr(f, "name", "").encode())
+        digest.update(f.getvalue())  # type: ignore[attr-defined]
+    folder = Path(tempfile.gettempdir()) / "ai-budget-uploads" / digest.hexdigest()[:16]
+    target = folder / "billing"
+    target.mkdir(parents=True, exist_ok=True)
+    for f in files:
+        name = Path(getattr(f, "name", "upload.csv")).name  # never a path from the browser
+        (target / name).write_bytes(f.getvalue())  # type: ignore[attr-defined]
+    return folder
+
+
+def choose_source() -> tuple[Path, tuple[str, ...]]:
+    """Sidebar: the bundled sample or the user's own FOCUS files, and tag-key overrides."""
+    with st.sidebar:
+        st.subheader("Exports")
+        uploads = st.file_uploader(
+            "Your FOCUS billing export", type=["csv", "parquet"], accept_multiple_files=True,
+            key="act_upload",
+            help=f"FOCUS 1.0–1.2 (or 1.3) exports from AWS, Azure, Google Cloud or OCI, as CSV or "
+            f"Parquet, up to {MAX_UPLOAD_MB} MB in all. Without an upload the page shows the "
+            "bundled sample company.")
+        overrides = st.text_input(
+            "Tag keys", key="act_tag_map", placeholder="team=business_unit, endpoint=application",
+            help="Which tag key carries each dimension when yours differ from the defaults: "
+            "DIMENSION=TAG pairs separated by commas. Dimensions: team, model, endpoint, "
+            "environment, workload_class, deployment_id, experiment.")
+    tag_map = tuple(p.strip() for p in overrides.split(",") if p.strip())
+    if uploads:
+        folder = uploaded_folder(list(uploads))
+        if folder is not None:
+            return folder, tag_map
+    return exports_dir(), tag_map
+
+
+def filters(rollup: pd.DataFrame) -> tuple[ActualsFilter, str]:
+    """Show currency, date range, measure and dimension filters; return the filter and measure."""
+    currencies = sorted(rollup["currency"].unique())
+    first, last = rollup["day"].min().date(), rollup["day"].max().date()
+    cols = st.columns([1, 2, 2])
+    currency = cols[0].selectbox(
+        "Currency", currencies, key="act_currency",
+        help="Amounts are never added across currencies; pick one to look at.")
+    default_start = max(first, last - timedelta(days=89))
+    picked = cols[1].date_input(
+        "Dates", (default_start, last), min_value=first, max_value=last, key="act_dates",
+        help="Charge days to include (inclusive). The default is the last 90 days.")
+    start, end = (picked if isinstance(picked, tuple) and len(picked) == 2
+                  else (default_start, last))
+    measure = cols[2].radio(
+        "Cost", ["effective_cost", "billed_cost"], horizontal=True, key="act_measure",
+        format_func=lambda m: "Effective (amortised)" if m == "effective_cost" else "Billed",
+        help="Effective cost spreads commitment purchases over the usage they cover; billed "
+        "cost is what the invoice says (purchases on the day they are billed).")
+    values = dimension_values(rollup, list(FILTER_DIMENSIONS))
+    chosen = []
+    dims = st.columns(len(FILTER_DIMENSIONS))
+    for col, (dimension, label) in zip(dims, FILTER_DIMENSIONS.items(), strict=True):
+        picked_values = col.multiselect(
+            label, values[dimension], key=f"act_filter_{dimension}",
+            help=f"Only these {label.lower()} values; empty means all. '{UNALLOCATED}' is cost "
+            "without that tag.")
+        chosen.append((dimension, tuple(picked_values)))
+    return ActualsFilter(str(currency), start, end, tuple(chosen)), str(measure)
+
+
+st.title("Actual spend")
+folder, tag_map = choose_source()
+try:
+    with st.spinner("Reading exports…"):
+        billing, telemetry = load_rollups(folder, tag_map)
+except BudgetInputError as exc:
+    st.error(str(exc))
+    st.stop()
+if billing.empty:
+    st.error(f"No billing rows in {folder}. Upload a FOCUS export, or regenerate the sample with "
+             "`python -m budget sample-data`.")
+    st.stop()
+st.caption(f"Source: `{folder.name}` · {len(billing):,} rollup rows · "
+           f"{billing['day'].min():%Y-%m-%d} to {billing['day'].max():%Y-%m-%d}")
+chosen, measure = filters(billing)
+rows = chosen.apply(billing)
+tele = telemetry[(telemetry["day"].dt.date >= chosen.start)
+                 & (telemetry["day"].dt.date <= chosen.end)] if not telemetry.empty else telemetry
+if rows.empty:
+    st.warning("Nothing matches these filters. Widen the dates or clear a filter.")
+    st.stop()
+
+total = float(rows[measure].sum())
+unallocated = float(rows.loc[~rows["allocated"].astype(bool), measure].sum())
+trend = daily_trend(rows, tele, measure)
+inference = trend["inference_cost"].sum()
+requests = trend["requests"].sum()
+k1, k2, k3, k4 = st.columns(4)
+cur = chosen.currency
+k1.metric("Total", f"{total:,.0f} {cur}", border=True,
+          help="Sum over the filtered rows and dates; credits (negative) included.")
+k2.metric("Daily run-rate (last 7 days)", f"{trend['cost'].tail(7).mean():,.0f} {cur}",
+          border=True, help="Average cost per day over the last seven days in the range.")
+k3.metric("Unallocated" + (f" ({unallocated / total:.1%})" if total else ""),
+          f"{unallocated:,.0f} {cur}", border=True,
+          help="Cost with no AI tag at all (team, model, endpoint, …): shown, never dropped. "
+          "In the tabs below, 'unallocated' is cost without that one tag.")
+k4.metric("Inference per 1K requests",
+          f"{inference / requests * 1000:,.4f} {cur}" if requests else "—", border=True,
+          help="Real-time and batch inference cost divided by telemetry requests, × 1,000.")
+
+st.subheader("Daily spend and unit cost")
+st.altair_chart(daily_trend_chart(trend, cur), width="stretch")
+MONEY = st.column_config.NumberColumn(format="%,.2f")
+DAY = st.column_config.DateColumn("Day", format="YYYY-MM-DD")
+table_with_download(trend, "daily trend", "actuals-daily.csv", "act_dl_daily", {
+    "day": DAY, "cost": MONEY, "inference_cost": MONEY,
+    "requests": st.column_config.NumberColumn(format="%,.0f"),
+    "usd_per_1k_requests": st.column_config.NumberColumn("Per 1K requests", format="%.4f")})
+
+st.subheader("Where it goes")
+tabs = st.tabs(list(TABS.values()))
+for tab, (dimension, label) in zip(tabs, TABS.items(), strict=True):
+    with tab:
+        table = spend_by(rows, dimension, measure, top=12)
+        chart_col, table_col = st.columns([3, 2], gap="large")
+        chart_col.altair_chart(spend_by_chart(table, dimension, cur), width="stretch")
+        with table_col:
+            table_with_download(
+                table, f"spend by {label.lower()}", f"actuals-by-{dimension}.csv",
+                f"act_dl_{dimension}",
+                {"cost": st.column_config.NumberColumn(f"Cost ({cur})", format="%,.2f"),
+                 "share": st.column_config.NumberColumn("Share", format="percent")})
+
+if not tele.empty:
+    st.subheader("Unit cost per endpoint")
+    st.caption("Billing joined with serving telemetry on day, endpoint and environment.")
+    units = endpoint_unit_costs(rows, tele, measure)
+    summary = recent_unit_costs(units, last_days=7)
+    st.caption("Last seven days in the range:")
+    unit_columns = {"cost": MONEY, "requests": st.column_config.NumberColumn(format="%,.0f"),
+                    "input_tokens": st.column_config.NumberColumn(format="compact"),
+                    "output_tokens": st.column_config.NumberColumn(format="compact"),
+                    "usd_per_1k_requests": st.column_config.NumberColumn("Per 1K requests",
+                                                                         format="%.4f"),
+                    "usd_per_1m_tokens": st.column_config.NumberColumn("Per 1M tokens",
+                                                                       format="%.4f"),
+                    "day": DAY}
+    table_with_download(summary, "endpoint unit costs (7 days)", "actuals-endpoint-units.csv",
+                        "act_dl_units", unit_columns)
+    with st.expander("Every day"):
+        table_with_download(units, "endpoint unit costs (daily)", "actuals-endpoint-daily.csv",
+                            "act_dl_units_daily", unit_columns)

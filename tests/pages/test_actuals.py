@@ -1,0 +1,52 @@
+"""Actuals page (AppTest): KPIs reconcile with the rollup; bad exports give an error, not a crash."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+
+from budget.exports import billing_rollup, open_exports
+from tests.conftest import ROOT
+from tests.pages.apptest import open_page
+
+SAMPLE = ROOT / "data" / "exports"
+
+
+def test_actuals_total_matches_rollup_over_default_range():
+    at = open_page("actuals")
+    values = {m.label: m.value for m in at.metric}
+    rollup = billing_rollup(open_exports([str(SAMPLE / "billing")]))
+    last = rollup["day"].max()
+    in_range = rollup[rollup["day"] >= last - pd.Timedelta(days=89)]
+    assert values["Total"] == f"{in_range['effective_cost'].sum():,.0f} USD"
+    assert not at.error
+    assert len(at.tabs) >= 7
+
+
+def test_filter_by_team_changes_total():
+    at = open_page("actuals")
+    at.multiselect(key="act_filter_team").set_value(["support"]).run()
+    assert not at.exception
+    rollup = billing_rollup(open_exports([str(SAMPLE / "billing")]))
+    last = rollup["day"].max()
+    rows = rollup[(rollup["day"] >= last - pd.Timedelta(days=89))
+                  & (rollup["team"] == "support")]
+    total = {m.label: m.value for m in at.metric}["Total"]
+    assert total == f"{rows['effective_cost'].sum():,.0f} USD"
+
+
+def test_native_export_shows_error(tmp_path, monkeypatch):
+    (tmp_path / "billing").mkdir()
+    shutil.copy(ROOT / "tests" / "data" / "bad" / "oci_native_cost_report.csv",
+                tmp_path / "billing" / "oci.csv")
+    monkeypatch.setenv("BUDGET_EXPORTS_DIR", str(tmp_path))
+    at = open_page("actuals")
+    assert len(at.error) == 1
+    assert "Oracle Cloud (OCI) native cost report" in at.error[0].value
+
+
+def test_every_input_has_help():
+    at = open_page("actuals")
+    for widget in [*at.selectbox, *at.multiselect, *at.radio, *at.date_input, *at.text_input]:
+        assert widget.help, widget.label

@@ -16,17 +16,21 @@ from budget.actuals import (
 )
 
 
+RT = "realtime_inference"
+
+
 @pytest.fixture
 def rollup() -> pd.DataFrame:
     rows = [
         # day, currency, team, endpoint, environment, workload_class, effective, billed, allocated
-        ("2026-01-01", "USD", "support", "chat", "production", "realtime_inference", 30.0, 30.0, True),
+        ("2026-01-01", "USD", "support", "chat", "production", RT, 30.0, 30.0, True),
         ("2026-01-01", "USD", "search", "search", "production", "batch_inference", 10.0, 0.0, True),
         ("2026-01-01", "USD", "unallocated", "unallocated", "unallocated", "unallocated", 5.0,
          5.0, False),
-        ("2026-01-02", "USD", "support", "chat", "production", "realtime_inference", 40.0, 40.0, True),
-        ("2026-01-02", "USD", "research", "unallocated", "dev", "experimentation", 20.0, 20.0, True),
-        ("2026-01-02", "EUR", "support", "chat", "production", "realtime_inference", 99.0, 99.0, True),
+        ("2026-01-02", "USD", "support", "chat", "production", RT, 40.0, 40.0, True),
+        ("2026-01-02", "USD", "research", "unallocated", "dev", "experimentation", 20.0, 20.0,
+         True),
+        ("2026-01-02", "EUR", "support", "chat", "production", RT, 99.0, 99.0, True),
     ]
     frame = pd.DataFrame(rows, columns=["day", "currency", "team", "endpoint", "environment",
                                         "workload_class", "effective_cost", "billed_cost",

@@ -1,4 +1,4 @@
-"""Actuals page (AppTest): KPIs reconcile with the rollup; bad exports give an error, not a crash."""
+"""Actuals page (AppTest): KPIs reconcile with the rollup; bad exports give an error."""
 
 from __future__ import annotations
 

@@ -15,7 +15,6 @@ from budget.actuals import (
     spend_by,
 )
 
-
 RT = "realtime_inference"
 
 

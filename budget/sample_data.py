@@ -305,26 +305,31 @@ def generate(out_dir: Path, start: date = START, end: date = END, seed: int = SE
                 bucket[1].append(telemetry)
     for month, (billing_rows, telemetry_rows) in by_month.items():
         frame = pd.DataFrame(billing_rows)
-        if copies > 1:
-            frame = _replicate(frame, copies)
-        _write(frame, out_dir / "billing" / f"month={month}")
+        folder = out_dir / "billing" / f"month={month}"
+        # replicate in chunks of about a million rows, one file each, so memory stays flat
+        per_chunk = max(1, 1_000_000 // max(len(frame), 1))
+        for part, first in enumerate(range(0, copies, per_chunk)):
+            chunk = min(per_chunk, copies - first)
+            block = _replicate(frame, chunk, copies, first) if copies > 1 else frame
+            _write(block, folder, f"part-{part}.parquet")
+            counts["billing"] += len(block)
         _write(pd.DataFrame(telemetry_rows), out_dir / "telemetry" / f"month={month}")
-        counts["billing"] += len(frame)
         counts["telemetry"] += len(telemetry_rows)
     return counts
 
 
-def _replicate(frame: pd.DataFrame, copies: int) -> pd.DataFrame:
-    """Return frame repeated `copies` times, costs and quantities split so totals stay equal."""
-    out = frame.loc[frame.index.repeat(copies)].reset_index(drop=True)
+def _replicate(frame: pd.DataFrame, chunk: int, copies: int, first: int) -> pd.DataFrame:
+    """Return `chunk` of `copies` repeats of frame, costs split so all copies sum to frame."""
+    out = frame.loc[frame.index.repeat(chunk)].reset_index(drop=True)
     for column in ("BilledCost", "EffectiveCost", "ListCost", "ContractedCost",
                    "ConsumedQuantity"):
         out[column] = out[column] / copies
-    out["ResourceId"] = out["ResourceId"] + "/" + (out.index % copies).astype(str)
+    copy = first + out.index % chunk
+    out["ResourceId"] = out["ResourceId"] + "/" + copy.astype(str)
     return out
 
 
-def _write(frame: pd.DataFrame, folder: Path) -> None:
+def _write(frame: pd.DataFrame, folder: Path, name: str = "part-0.parquet") -> None:
     folder.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    pq.write_table(table, folder / "part-0.parquet", compression="zstd")
+    pq.write_table(table, folder / name, compression="zstd")

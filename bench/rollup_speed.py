@@ -1,0 +1,128 @@
+"""Time the billing rollup (DuckDB + Ibis) against pandas doing the same work, on N rows.
+
+Each engine runs in its own process so its peak memory (max RSS) is its own. Prints both times,
+both peaks and the ratios. Targets at 10M rows: ≥ 5× faster, ≤ ¼ of pandas' peak memory.
+
+    python bench/rollup_speed.py [--rows 10000000] [--engines duckdb,pandas] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+SAMPLE_ROWS = 9_524  # rows of one copy of the sample (budget/sample_data.py)
+
+
+def run_duckdb(folder: Path) -> dict[str, float]:
+    """Roll up with the app's own code: resolve, normalise, group (Ibis over DuckDB)."""
+    from budget.exports import billing_rollup, open_exports
+
+    start = time.perf_counter()
+    rollup = billing_rollup(open_exports([str(folder)]))
+    return {"seconds": time.perf_counter() - start, "groups": len(rollup),
+            "effective_cost": float(rollup["effective_cost"].sum())}
+
+
+def run_pandas(folder: Path) -> dict[str, float]:
+    """The same normalisation and grouping with pandas.read_parquet + groupby."""
+    import pandas as pd
+
+    from budget.exports import DEFAULT_TAG_KEYS, PROCUREMENT, ROLLUP_KEYS, UNALLOCATED
+
+    start = time.perf_counter()
+    raw = pd.read_parquet(folder)
+    tags = raw["Tags"].astype("string")
+    parsed = {t: json.loads(t) for t in tags.dropna().unique()}  # parse each distinct tag once
+    frame = pd.DataFrame({
+        "day": pd.to_datetime(raw["ChargePeriodStart"]).dt.date,
+        "provider": raw["ProviderName"], "currency": raw["BillingCurrency"].str.upper(),
+        "charge_category": raw["ChargeCategory"].str.lower(),
+        "service_category": raw["ServiceCategory"],
+        "procurement": raw["PricingCategory"].str.lower().map(PROCUREMENT)
+        .fillna("unspecified"),
+        "commitment_status": raw["CommitmentDiscountStatus"].str.lower().fillna("none"),
+        "gpu": raw["x_GpuType"].fillna(""),
+        "gpu_hours": raw["ConsumedQuantity"].where(raw["ConsumedUnit"].str.lower()
+                                                   == "gpu-hours", 0.0).fillna(0.0),
+        "billed_cost": raw["BilledCost"], "effective_cost": raw["EffectiveCost"],
+    })
+    allocated = pd.Series(False, index=raw.index)
+    for dimension, keys in DEFAULT_TAG_KEYS.items():
+        lookup = {t: next((d[k] for k in keys if k in d), None) for t, d in parsed.items()}
+        values = tags.map(lookup)
+        allocated |= values.notna()
+        frame[dimension] = values.fillna(UNALLOCATED)
+    frame["allocated"] = allocated
+    rollup = frame.groupby(list(ROLLUP_KEYS), dropna=False).agg(
+        billed_cost=("billed_cost", "sum"), effective_cost=("effective_cost", "sum"),
+        gpu_hours=("gpu_hours", "sum"), rows=("billed_cost", "size")).reset_index()
+    return {"seconds": time.perf_counter() - start, "groups": len(rollup),
+            "effective_cost": float(rollup["effective_cost"].sum())}
+
+
+def child(engine: str, folder: Path) -> None:
+    """Run one engine and print its result with this process's peak memory."""
+    result = (run_duckdb if engine == "duckdb" else run_pandas)(folder)
+    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
+
+
+def measure(engine: str, folder: Path) -> dict[str, float]:
+    """Run one engine in a fresh process; return its figures."""
+    done = subprocess.run([sys.executable, __file__, "--child", engine, str(folder)],
+                          capture_output=True, text=True, check=True)
+    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def main() -> int:
+    """Generate the data (or reuse it), run the engines, print figures and ratios."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--engines", default="duckdb,pandas")
+    parser.add_argument("--keep", action="store_true", help="keep the generated data")
+    parser.add_argument("--child", nargs=2, metavar=("ENGINE", "FOLDER"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], Path(args.child[1]))
+        return 0
+    from budget.sample_data import generate
+
+    copies = max(1, math.ceil(args.rows / SAMPLE_ROWS))
+    base = Path(tempfile.gettempdir()) / f"ai-budget-bench-{copies}"
+    folder = base / "billing"
+    if not folder.exists():
+        start = time.perf_counter()
+        counts = generate(base, copies=copies)
+        print(f"generated {counts['billing']:,} billing rows in "
+              f"{time.perf_counter() - start:.1f} s under {base}")
+    size_mb = sum(p.stat().st_size for p in folder.rglob("*.parquet")) / 1e6
+    print(f"data: {copies * SAMPLE_ROWS:,} rows, {size_mb:,.0f} MB of Parquet, hive-partitioned "
+          "by month")
+    results = {e: measure(e, folder) for e in args.engines.split(",")}
+    for engine, r in results.items():
+        print(f"{engine:>7}: {r['seconds']:7.2f} s, peak {r['peak_mb']:7.0f} MB, "
+              f"{int(r['groups']):,} groups, effective cost {r['effective_cost']:,.2f}")
+    if {"duckdb", "pandas"} <= set(results):
+        d, p = results["duckdb"], results["pandas"]
+        print(f"speed-up duckdb vs pandas: {p['seconds'] / d['seconds']:.1f}× (target ≥ 5×)")
+        print(f"peak memory duckdb / pandas: {d['peak_mb'] / p['peak_mb']:.2f} (target ≤ 0.25)")
+        print(f"same totals: {abs(d['effective_cost'] - p['effective_cost']) < 0.01}")
+    if not args.keep:
+        shutil.rmtree(base, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -10,8 +10,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from budget.calibrate import calibrate, calibrated_scenario, to_toml
 from budget.errors import BudgetInputError
-from budget.exports import TagMap, ingest_summary, open_exports
+from budget.exports import (
+    TagMap,
+    billing_rollup,
+    ingest_summary,
+    open_exports,
+    telemetry_rollup,
+)
 from budget.forecast import CATEGORIES, Forecast, forecast
 from budget.inputs import INPUT_NAMES
 from budget.sample_data import generate
@@ -151,6 +158,50 @@ def _ingest(paths: list[str], tag_map: list[str], fmt: str) -> int:
     return 0
 
 
+def _calibrate(args: argparse.Namespace) -> int:
+    """Write a scenario calibrated from the exports; refuse to overwrite without --force."""
+    out = Path(args.out)
+    billing: list[str] = []
+    telemetry: list[str] = list(args.telemetry)
+    for spec in args.paths:
+        folder = Path(spec)
+        if folder.is_dir() and (folder / "billing").is_dir():
+            billing.append(str(folder / "billing"))
+            if (folder / "telemetry").is_dir():
+                telemetry.append(str(folder / "telemetry"))
+        else:
+            billing.append(spec)
+    try:
+        if out.exists() and not args.force:
+            raise BudgetInputError(str(out), "already exists",
+                                   fix="choose another --out, or add --force to replace it")
+        if not 2 <= args.weeks <= 52:
+            raise BudgetInputError("--weeks", f"must be 2 to 52, got {args.weeks}",
+                                   fix="use the default of 8")
+        exports = open_exports(billing, telemetry, TagMap().with_overrides(args.tag_map))
+        data = calibrate(billing_rollup(exports), telemetry_rollup(exports), args.weeks,
+                         args.name)
+        scenario = calibrated_scenario(data, str(out))
+    except BudgetInputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    write_atomically(out, to_toml(data))
+    result = forecast(scenario)
+    print(f"wrote {out}: {len(scenario.inference)} inference, {len(scenario.training)} training, "
+          f"{len(scenario.experimentation)} experimentation and {len(scenario.platform)} platform "
+          f"lines; first month {result.months[0]} forecast {_money(result.run_rate_usd(0))}",
+          file=sys.stderr)
+    return 0
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write text to a temporary file beside `path`, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m budget", description="AI infrastructure budget planner."
@@ -179,6 +230,17 @@ def _parser() -> argparse.ArgumentParser:
                      metavar="DIMENSION=TAG", help="read DIMENSION (team, model, endpoint, "
                      "environment, workload_class, deployment_id, experiment) from tag key TAG")
     ing.add_argument("--format", choices=("table", "json"), default="table")
+    cal = sub.add_parser("calibrate", help="derive a scenario file from actual spend")
+    cal.add_argument("paths", nargs="+", metavar="EXPORTS",
+                     help="FOCUS billing exports, or a folder holding billing/ and telemetry/")
+    cal.add_argument("--telemetry", action="append", default=[], metavar="PATH",
+                     help="serving telemetry export (docs/exports.md), if not in the folder")
+    cal.add_argument("--out", required=True, help="scenario TOML file to write")
+    cal.add_argument("--weeks", type=int, default=8, help="weeks of history to use (default 8)")
+    cal.add_argument("--name", help="scenario name (default: 'Calibrated from actuals to DATE')")
+    cal.add_argument("--tag-map", dest="tag_map", action="append", default=[],
+                     metavar="DIMENSION=TAG", help="as for ingest")
+    cal.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     gen = sub.add_parser("sample-data", help="write the seeded sample exports (Parquet)")
     gen.add_argument("--out", default="data/exports", help="output folder (default data/exports)")
     gen.add_argument("--copies", type=int, default=1,
@@ -191,6 +253,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "ingest":
         return _ingest(args.paths, args.tag_map, args.format)
+    if args.command == "calibrate":
+        return _calibrate(args)
     if args.command == "sample-data":
         counts = generate(Path(args.out), copies=max(args.copies, 1))
         print(f"wrote {counts['billing']:,} billing and {counts['telemetry']:,} telemetry rows "

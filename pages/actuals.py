@@ -22,10 +22,14 @@ from budget.actuals import (  # noqa: E402
     recent_unit_costs,
     spend_by,
 )
+from budget.calibrate import calibrate, calibrated_scenario, to_toml  # noqa: E402
 from budget.charts import daily_trend_chart, spend_by_chart  # noqa: E402
 from budget.errors import BudgetInputError  # noqa: E402
 from budget.exports import UNALLOCATED  # noqa: E402
-from ui.cache import exports_dir, load_rollups  # noqa: E402
+from budget.fmt import usd  # noqa: E402
+from budget.forecast import forecast  # noqa: E402
+from budget.storage import save_new  # noqa: E402
+from ui.cache import exports_dir, load_rollups, scenario_dir  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
 
 MAX_UPLOAD_MB = 200
@@ -192,3 +196,57 @@ if not tele.empty:
     with st.expander("Every day"):
         table_with_download(units, "endpoint unit costs (daily)", "actuals-endpoint-daily.csv",
                             "act_dl_units_daily", unit_columns)
+
+def run_calibration(billing: pd.DataFrame, telemetry: pd.DataFrame) -> None:
+    """Form callback: calibrate and keep the TOML (or the error) in the session."""
+    weeks = int(st.session_state["act_cal_weeks"])
+    name = st.session_state.get("act_cal_name") or None
+    try:
+        data = calibrate(billing, telemetry, weeks, name)
+        scenario = calibrated_scenario(data)
+    except BudgetInputError as exc:
+        st.session_state["act_calibrated"] = None
+        st.session_state["act_cal_message"] = ("error", str(exc))
+        return
+    result = forecast(scenario)
+    st.session_state["act_calibrated"] = to_toml(data)
+    st.session_state["act_cal_message"] = (
+        "success", f"{len(scenario.inference)} inference, {len(scenario.training)} training, "
+        f"{len(scenario.experimentation)} experimentation and {len(scenario.platform)} platform "
+        f"lines; {result.months[0]} forecast {usd(result.run_rate_usd(0))}.")
+
+
+def save_calibrated() -> None:
+    """Button callback: add the calibrated scenario as a new file (never replacing one)."""
+    name = st.session_state.get("act_cal_name") or "calibrated-from-actuals"
+    saved = save_new(scenario_dir(), name, st.session_state["act_calibrated"])
+    st.session_state["act_cal_message"] = (
+        "success", f"Saved as {saved.name}. Pick it in the scenario list on the other pages.")
+
+
+st.subheader("Calibrate a scenario from these actuals")
+with st.form("act_calibrate"):
+    c1, c2 = st.columns([1, 2])
+    c1.slider("Weeks of history", 4, 26, 8, key="act_cal_weeks",
+              help="Volumes, growth, tokens per request and effective GPU prices come from this "
+              "many weeks before the last day of the exports; training cadence looks back 26 "
+              "weeks.")
+    c2.text_input("Scenario name", key="act_cal_name", placeholder="Calibrated from actuals",
+                  help="Shown on every page; the file name is made from it.")
+    st.form_submit_button("Calibrate", icon=":material/auto_fix_high:",
+                          on_click=run_calibration, args=(billing, telemetry),
+                          help="Derive a scenario from the exports (all in USD).")
+message = st.session_state.get("act_cal_message")
+if message:
+    (st.error if message[0] == "error" else st.success)(message[1])
+calibrated = st.session_state.get("act_calibrated")
+if calibrated:
+    with st.expander("The calibrated scenario file", expanded=True):
+        st.code(calibrated, language="toml")
+    d1, d2 = st.columns(2)
+    d1.download_button("Download scenario (TOML)", calibrated, file_name="calibrated.toml",
+                       mime="application/toml", icon=":material/download:", key="act_dl_toml",
+                       help="The scenario as a file to review, edit and commit.")
+    d2.button("Save to the scenario folder", icon=":material/save:", key="act_save",
+              on_click=save_calibrated,
+              help="Adds it as a new file beside the other scenarios; never replaces one.")

@@ -50,3 +50,16 @@ def test_every_input_has_help():
     at = open_page("actuals")
     for widget in [*at.selectbox, *at.multiselect, *at.radio, *at.date_input, *at.text_input]:
         assert widget.help, widget.label
+
+
+def test_calibrate_button_and_save(tmp_path, monkeypatch):
+    monkeypatch.setenv("BUDGET_SCENARIO_DIR", str(tmp_path))
+    at = open_page("actuals")
+    at.text_input(key="act_cal_name").set_value("From actuals")
+    at.button(key="FormSubmitter:act_calibrate-Calibrate").click().run()
+    assert not at.exception and not at.error
+    assert "forecast $" in at.success[0].value
+    at.button(key="act_save").click().run()
+    saved = sorted(tmp_path.glob("*.toml"))
+    assert [p.name for p in saved] == ["from-actuals.toml"]
+    assert "Saved as from-actuals.toml" in at.success[0].value

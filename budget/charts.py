@@ -168,9 +168,11 @@ def sobol_chart(indices: dict[str, SobolIndex]) -> alt.Chart:
 
 def daily_trend_chart(trend: pd.DataFrame, currency: str) -> alt.LayerChart | alt.FacetChart:
     """Return daily cost bars with inference cost per 1K requests as a line on a second axis."""
-    x = alt.X("day:T", title=None, axis=alt.Axis(format="%b %Y"))
+    x = alt.X("day:T", title=None, axis=alt.Axis(format="%d %b %Y"))
+    small = trend["cost"].abs().max() < 100 if not trend.empty else False
     bars = alt.Chart(trend).mark_bar(color="#9ecae1").encode(
-        x=x, y=alt.Y("cost:Q", title=f"{currency} per day", axis=alt.Axis(format=",.0f")),
+        x=x, y=alt.Y("cost:Q", title=f"{currency} per day",
+                     axis=alt.Axis(format=",.2f" if small else ",.0f")),
         tooltip=[alt.Tooltip("day:T", title="Day"),
                  alt.Tooltip("cost:Q", title="Cost", format=",.2f"),
                  alt.Tooltip("requests:Q", title="Requests", format=",.0f"),

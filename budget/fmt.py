@@ -43,3 +43,8 @@ def input_value(name: str, value: float) -> str:
     if name == "spot_overhead":
         return f"+{value:.0%}"
     return f"{value:.2f}×"
+
+
+def money(amount: float, currency: str) -> str:
+    """Return '1,234 USD', with cents below 1,000 so small exports still read."""
+    return f"{amount:,.2f} {currency}" if abs(amount) < 1000 else f"{amount:,.0f} {currency}"

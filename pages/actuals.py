@@ -26,7 +26,7 @@ from budget.calibrate import calibrate, calibrated_scenario, to_toml  # noqa: E4
 from budget.charts import daily_trend_chart, spend_by_chart  # noqa: E402
 from budget.errors import BudgetInputError  # noqa: E402
 from budget.exports import UNALLOCATED  # noqa: E402
-from budget.fmt import usd  # noqa: E402
+from budget.fmt import money, usd  # noqa: E402
 from budget.forecast import forecast  # noqa: E402
 from budget.storage import save_new  # noqa: E402
 from ui.cache import exports_dir, load_rollups, scenario_dir  # noqa: E402
@@ -119,13 +119,17 @@ try:
     with st.spinner("Reading exports…"):
         billing, telemetry = load_rollups(folder, tag_map)
 except BudgetInputError as exc:
-    st.error(str(exc))
+    message = str(exc)
+    if folder != exports_dir():  # name the uploaded file, not where it was saved
+        message = message.replace(str(folder / "billing") + "/", "uploaded file ")
+    st.error(message)
     st.stop()
 if billing.empty:
     st.error(f"No billing rows in {folder}. Upload a FOCUS export, or regenerate the sample with "
              "`python -m budget sample-data`.")
     st.stop()
-st.caption(f"Source: `{folder.name}` · {len(billing):,} rollup rows · "
+source = "your upload" if folder != exports_dir() else f"`{folder}`"
+st.caption(f"Source: {source} · {len(billing):,} rollup rows · "
            f"{billing['day'].min():%Y-%m-%d} to {billing['day'].max():%Y-%m-%d}")
 chosen, measure = filters(billing)
 rows = chosen.apply(billing)
@@ -142,12 +146,12 @@ inference = trend["inference_cost"].sum()
 requests = trend["requests"].sum()
 k1, k2, k3, k4 = st.columns(4)
 cur = chosen.currency
-k1.metric("Total", f"{total:,.0f} {cur}", border=True,
+k1.metric("Total", money(total, cur), border=True,
           help="Sum over the filtered rows and dates; credits (negative) included.")
-k2.metric("Daily run-rate (last 7 days)", f"{trend['cost'].tail(7).mean():,.0f} {cur}",
+k2.metric("Daily run-rate (last 7 days)", money(trend["cost"].tail(7).mean(), cur),
           border=True, help="Average cost per day over the last seven days in the range.")
 k3.metric("Unallocated" + (f" ({unallocated / total:.1%})" if total else ""),
-          f"{unallocated:,.0f} {cur}", border=True,
+          money(unallocated, cur), border=True,
           help="Cost with no AI tag at all (team, model, endpoint, …): shown, never dropped. "
           "In the tabs below, 'unallocated' is cost without that one tag.")
 k4.metric("Inference per 1K requests",

@@ -90,3 +90,11 @@ def test_sensitivity_tables_reconcile(result):
     sobol = sobol_rows({"a": SobolIndex(0.1, 0.3), "b": SobolIndex(0.5, 0.6)})
     assert sobol["input"].tolist() == ["b", "a"]
     assert sobol["interaction"].tolist() == pytest.approx([0.1, 0.2])
+
+
+@pytest.mark.parametrize(("amount", "text"), [(15.234, "15.23 USD"), (-3.1, "-3.10 USD"),
+                                              (501_618.4, "501,618 USD")])
+def test_money(amount, text):
+    from budget.fmt import money
+
+    assert money(amount, "USD") == text

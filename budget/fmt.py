@@ -15,7 +15,7 @@ def usd(amount: float | None, decimals: int = 0) -> str:
 
 def compact(number: float, decimals: int = 1) -> str:
     """Return 4.1M, 620K, 950 style counts."""
-    for threshold, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+    for threshold, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
         if abs(number) >= threshold:
             return f"{number / threshold:,.{decimals}f}{suffix}"
     return f"{number:,.0f}"

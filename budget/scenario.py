@@ -133,6 +133,8 @@ class Scenario:
     experimentation: tuple[ExperimentationWorkload, ...] = ()
     platform: tuple[PlatformLine, ...] = ()
     ranges: tuple[InputRange, ...] = ()
+    unit_name: str | None = None
+    unit_workload: str | None = None
     source: str = "<memory>"
 
     def price(self, cloud: str, gpu: str) -> GpuPrice:
@@ -274,6 +276,8 @@ def _build(values: dict[str, Any], label: str) -> Scenario:
         currency=head["currency"],
         drivers=drivers,
         ranges=_ranges(values.get("ranges", {}), drivers, label),
+        unit_name=values.get("narrative", {}).get("unit_name"),
+        unit_workload=values.get("narrative", {}).get("unit_workload"),
         source=label,
         **rows,
     )
@@ -316,6 +320,16 @@ def _check_references(scenario: Scenario, label: str) -> None:
             seen_names[row.name] = place
             if table != "platform" and getattr(row, "cloud", None) is not None:
                 gpu_rows.append((table, i, row))
+    inference_names = [w.name for w in scenario.inference]
+    if scenario.unit_workload is not None and scenario.unit_workload not in inference_names:
+        raise BudgetInputError(
+            label, f'"{scenario.unit_workload}" is not an [[inference]] workload',
+            place="[narrative]", field="unit_workload",
+            fix="use one of " + (", ".join(inference_names) or "your inference workloads"))
+    if (scenario.unit_name is None) != (scenario.unit_workload is None):
+        raise BudgetInputError(label, "unit_name and unit_workload go together",
+                               place="[narrative]",
+                               fix="set both, or leave the [narrative] table out")
     available = ", ".join(f"{p.cloud}/{p.gpu}" for p in scenario.gpu_prices) or "none"
     for table, i, row in gpu_rows:
         place = f'[[{table}]] row {i} ("{row.name}")'

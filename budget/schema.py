@@ -167,6 +167,13 @@ TABLES: tuple[Table, ...] = (
           keys=tuple(Key(i.name, "pair", f"[P10, P90] of {i.name}", required=False,
                          low=i.low_bound, low_inclusive=i.low_inclusive, high=i.high_bound)
                      for i in INPUTS)),
+    Table("narrative", many=False, required=False,
+          help="how the executive narrative names what the spend buys", keys=(
+        Key("unit_name", "text", "the customer-facing unit, e.g. \"answered support ticket\"",
+            required=False),
+        Key("unit_workload", "text", "the inference workload whose requests are those units",
+            required=False),
+    )),
     Table("gpu_prices", many=True, required=False,
           help="USD per GPU-hour, one row per cloud and GPU type", keys=(
         Key("cloud", "text", "cloud or GPU provider, e.g. aws, gcp, azure, lambda"),

@@ -1,0 +1,167 @@
+"""The executive narrative: deterministic sentences built from the engine's own numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from budget.bridge import Bridge
+from budget.fmt import compact, usd
+from budget.forecast import CATEGORIES, CATEGORY_LABELS, Forecast
+from budget.inputs import INPUTS_BY_NAME
+from budget.levers import lever_table
+from budget.sensitivity import MonteCarlo, TornadoBar
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and its paragraphs (plain text: never markup)."""
+
+    heading: str
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ActualsSummary:
+    """What the actuals say, for the narrative's last section."""
+
+    last_month: str
+    last_month_usd: float
+    last_30_days_usd: float
+
+
+@dataclass(frozen=True)
+class Narrative:
+    """The whole story, in order, and the lever table it quotes."""
+
+    title: str
+    sections: tuple[Section, ...]
+    levers: pd.DataFrame = field(repr=False)
+
+
+SECTION_HEADINGS = ("The budget", "What the spend buys", "What moves it", "Risks hedged",
+                    "Efficiency levers", "What changed", "Against actuals")
+
+
+def _pct(part: float, whole: float) -> str:
+    return f"{part / whole:.0%}" if whole else "0%"
+
+
+def build_narrative(result: Forecast, mc: MonteCarlo, bars: list[TornadoBar],
+                    previous: Bridge | None = None,
+                    actuals: ActualsSummary | None = None) -> Narrative:
+    """Return the narrative for one scenario (optionally against a previous version/actuals)."""
+    s = result.scenario
+    total = result.total_cost_usd
+    months = result.months
+    sections = [Section(SECTION_HEADINGS[0], (
+        f"{s.name} budgets {usd(total)} over {len(months)} months ({months[0]} to "
+        f"{months[-1]}): {usd(result.run_rate_usd(0))} in the first month, rising to "
+        f"{usd(result.run_rate_usd(-1))} in the last.",
+        f"As a range, the horizon total is {usd(mc.p10)} to {usd(mc.p90)} (P10 to P90 of "
+        f"{mc.draws:,} simulated budgets; median {usd(mc.p50)}). Inference is planned as a "
+        "run-rate that scales with requests and tokens; training as projects priced per run.",
+    ))]
+
+    by_category = result.by_category.sum(axis=0)
+    parts = [f"{CATEGORY_LABELS[c].lower()} {usd(by_category[c])} ({_pct(by_category[c], total)})"
+             for c in sorted(CATEGORIES, key=lambda c: -by_category[c]) if by_category[c] > 0]
+    inference = result.lines[result.lines["category"].isin(["realtime_inference",
+                                                            "batch_inference"])]
+    units = result.unit_costs
+    buys = [f"By category: {'; '.join(parts)}."]
+    if not inference.empty:
+        buys.append(
+            f"Inference serves {compact(float(inference['requests'].sum()))} requests and "
+            f"{compact(float(inference['input_tokens'].sum() + inference['output_tokens'].sum()))}"
+            f" tokens over the horizon: {usd(units.usd_per_1k_requests, 4)} per 1,000 requests "
+            f"and {usd(units.usd_per_1m_tokens, 4)} per million tokens.")
+    if s.unit_name and s.unit_workload:
+        table = result.workload_table()
+        row = table[table["workload"] == s.unit_workload]
+        cost_usd, requests = float(row["cost_usd"].sum()), float(row["requests"].sum())
+        per_unit = cost_usd / requests if requests else None
+        buys.append(f"Each {s.unit_name} costs {usd(per_unit, 4)} ({s.unit_workload}: "
+                    f"{usd(cost_usd)} for {compact(requests)} {s.unit_name}s).")
+    training = result.training_projects()
+    if not training.empty:
+        biggest = training.sort_values("usd_per_run", ascending=False).iloc[0]
+        count = len(training)
+        buys.append(f"{count} training project{'s' if count != 1 else ''} cost "
+                    f"{usd(float(training['usd_horizon'].sum()))}; the largest run, "
+                    f"{biggest['workload']}, costs {usd(float(biggest['usd_per_run']))} and "
+                    f"runs {biggest['runs_per_quarter']:.2g} times a quarter.")
+    sections.append(Section(SECTION_HEADINGS[1], tuple(buys)))
+
+    top = [b for b in bars if b.swing > 0][:3]
+    moves = []
+    for b in top:
+        spec = INPUTS_BY_NAME[b.input]
+        moves.append(f"{spec.label} ({b.low_value:.3g} to {b.high_value:.3g}) moves the total "
+                     f"from {usd(b.low_total)} to {usd(b.high_total)}, a swing of {usd(b.swing)}"
+                     + (", and not in a straight line" if b.nonlinear else "") + ".")
+    if top:
+        moves.insert(0, "The assumptions that move the budget most, each swung alone across "
+                        "its P10–P90 range with the rest held at expected:")
+    sections.append(Section(SECTION_HEADINGS[2], tuple(moves) or ("No input has a range.",)))
+
+    gpu = result.lines[result.lines["gpu_hours"] > 0]
+    hedges = []
+    if not gpu.empty:
+        gpu_cost = float(gpu["cost_usd"].sum())
+        hours = float(gpu["gpu_hours"].sum())
+        by_cloud = gpu.groupby("cloud")["cost_usd"].sum().sort_values(ascending=False)
+        primary = str(by_cloud.index[0])
+        reserved = float(gpu.loc[gpu["pricing"] == "reserved", "gpu_hours"].sum())
+        spot = float(gpu.loc[gpu["pricing"] == "spot", "gpu_hours"].sum())
+        hedges.append(f"GPU spend is {usd(gpu_cost)} for {compact(hours)} GPU-hours. "
+                      f"{_pct(reserved, hours)} of GPU-hours are reserved: bought price "
+                      "stability for the steady baseline.")
+        hedges.append(f"{_pct(spot, hours)} run on spot capacity: a discount bought with "
+                      "interruption-tolerant work (checkpointed training, experiments).")
+        if len(by_cloud) > 1:
+            hedges.append(f"{_pct(gpu_cost - float(by_cloud.iloc[0]), gpu_cost)} of GPU spend "
+                          f"sits outside the primary cloud ({primary}): capacity resilience "
+                          "and pricing leverage, at the cost of running a second stack.")
+        else:
+            hedges.append(f"All GPU spend is on {primary}: simple to run, but with no second "
+                          "source of capacity if it runs short.")
+    sections.append(Section(SECTION_HEADINGS[3], tuple(hedges) or ("No GPU workloads.",)))
+
+    levers = lever_table(result)
+    useful = levers[levers["saving_usd"] > 0].head(4)
+    lever_text = [f"{r['lever']}: about {usd(float(r['saving_usd']))} ({r['percent']:.0%} of "
+                  f"{r['base']}, {usd(float(r['base_usd']))}) — {r['assumption']}."
+                  for r in useful.to_dict("records")]
+    if lever_text:
+        lever_text.append("The savings overlap (caching and shorter context act on the same "
+                          "tokens), so they do not simply add up.")
+    sections.append(Section(SECTION_HEADINGS[4], tuple(lever_text) or ("No lever applies.",)))
+
+    if previous is not None and previous.steps:
+        change = previous.new_total - previous.old_total
+        text = [f"Against the previous version the total moves by {'+' if change >= 0 else '-'}"
+                f"{usd(abs(change))}, from {usd(previous.old_total)} to "
+                f"{usd(previous.new_total)}."]
+        text += [f"{step.change}: {'+' if step.delta >= 0 else '-'}{usd(abs(step.delta))}."
+                 for step in previous.steps[:3]]
+        sections.append(Section(SECTION_HEADINGS[5], tuple(text)))
+    if actuals is not None:
+        first = result.run_rate_usd(0)
+        sections.append(Section(SECTION_HEADINGS[6], (
+            f"Actual spend in {actuals.last_month}, the last full month, was "
+            f"{usd(actuals.last_month_usd)}; the plan's first month is {usd(first)} "
+            f"({(first / actuals.last_month_usd - 1):+.0%}).",
+            f"The last 30 days of actuals cost {usd(actuals.last_30_days_usd)}.",
+        )))
+    return Narrative(s.name, tuple(sections), levers)
+
+
+def narrative_markdown(narrative: Narrative) -> str:
+    """Return the narrative as Markdown text (headings and paragraphs)."""
+    lines = [f"# {narrative.title}"]
+    for section in narrative.sections:
+        lines += ["", f"## {section.heading}", ""]
+        lines += [*section.paragraphs]
+    return "\n".join(lines) + "\n"

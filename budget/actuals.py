@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from budget.exports import UNALLOCATED
+from budget.narrative import ActualsSummary
 
 COST_MEASURES = ("effective_cost", "billed_cost")
 GROUPABLE = ("model", "endpoint", "team", "environment", "workload_class", "provider",
@@ -103,3 +104,15 @@ def recent_unit_costs(units: pd.DataFrame, last_days: int = 7) -> pd.DataFrame:
         summary["requests"] > 0) * 1000
     summary["usd_per_1m_tokens"] = summary["cost"] / tokens.where(tokens > 0) * 1_000_000
     return summary.sort_values("cost", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def actuals_summary(rollup: pd.DataFrame, measure: str = "effective_cost") -> ActualsSummary:
+    """Return the last full month's and the last 30 days' spend (USD rows only)."""
+    usd = rollup[rollup["currency"] == "USD"]
+    last = usd["day"].max()
+    month_end = last if (last + pd.Timedelta(days=1)).day == 1 else (
+        last - pd.offsets.MonthBegin(1) - pd.Timedelta(days=1))
+    month = usd[usd["day"].dt.to_period("M") == month_end.to_period("M")]
+    recent = usd[usd["day"] > last - pd.Timedelta(days=30)]
+    return ActualsSummary(f"{month_end:%Y-%m}", float(month[measure].sum()),
+                          float(recent[measure].sum()))

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from budget.actuals import actuals_summary
+from budget.bridge import bridge, bridge_json
 from budget.calibrate import calibrate, calibrated_scenario, to_toml
 from budget.errors import BudgetInputError
 from budget.exports import (
@@ -21,6 +23,7 @@ from budget.exports import (
 )
 from budget.forecast import CATEGORIES, Forecast, forecast
 from budget.inputs import INPUT_NAMES
+from budget.report import summary_pdf
 from budget.sample_data import generate
 from budget.scenario import Scenario, load_scenario, override_drivers
 from budget.sensitivity import (
@@ -194,6 +197,48 @@ def _calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    """Write the executive summary PDF."""
+    try:
+        scenario = override_drivers(load_scenario(args.scenario), args.overrides)
+        previous = bridge(load_scenario(args.previous), scenario) if args.previous else None
+        actuals = None
+        if args.actuals:
+            folder = Path(args.actuals)
+            billing = folder / "billing" if (folder / "billing").is_dir() else folder
+            actuals = actuals_summary(billing_rollup(open_exports([str(billing)])))
+    except BudgetInputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    pdf = summary_pdf(scenario, previous, actuals)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(pdf)
+    print(f"wrote {out} ({len(pdf) / 1024:,.0f} KB)", file=sys.stderr)
+    return 0
+
+
+def _diff(old_path: str, new_path: str, fmt: str) -> int:
+    """Print what changed between two scenario files and the bridge of the horizon total."""
+    try:
+        result = bridge(load_scenario(old_path), load_scenario(new_path))
+    except BudgetInputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if fmt == "json":
+        json.dump(bridge_json(result), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    change = result.new_total - result.old_total
+    print(f"old total {_money(result.old_total)}  →  new total {_money(result.new_total)}  "
+          f"({'+' if change >= 0 else '-'}{_money(abs(change))})")
+    for step in result.steps:
+        print(f"  {'+' if step.delta >= 0 else '-'}{_money(abs(step.delta)):>14}  {step.change}")
+    if not result.steps:
+        print("  no assumption changed")
+    return 0
+
+
 def write_atomically(path: Path, text: str) -> None:
     """Write text to a temporary file beside `path`, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -241,6 +286,19 @@ def _parser() -> argparse.ArgumentParser:
     cal.add_argument("--tag-map", dest="tag_map", action="append", default=[],
                      metavar="DIMENSION=TAG", help="as for ingest")
     cal.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    rep = sub.add_parser("report", help="executive summary PDF of a scenario")
+    rep.add_argument("scenario", help="path to a scenario TOML file")
+    rep.add_argument("--out", required=True, help="PDF file to write")
+    rep.add_argument("--set", dest="overrides", action="append", default=[],
+                     metavar="DRIVER=VALUE", help="override a [drivers] key")
+    rep.add_argument("--previous", metavar="OLD.toml",
+                     help="the previous version, for a 'what changed' section")
+    rep.add_argument("--actuals", metavar="EXPORTS",
+                     help="exports folder (billing/ …) to compare the plan with actual spend")
+    dif = sub.add_parser("diff", help="what changed between two scenario versions")
+    dif.add_argument("old", metavar="OLD.toml")
+    dif.add_argument("new", metavar="NEW.toml")
+    dif.add_argument("--format", choices=("table", "json"), default="table")
     gen = sub.add_parser("sample-data", help="write the seeded sample exports (Parquet)")
     gen.add_argument("--out", default="data/exports", help="output folder (default data/exports)")
     gen.add_argument("--copies", type=int, default=1,
@@ -255,6 +313,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _ingest(args.paths, args.tag_map, args.format)
     if args.command == "calibrate":
         return _calibrate(args)
+    if args.command == "report":
+        return _report(args)
+    if args.command == "diff":
+        return _diff(args.old, args.new, args.format)
     if args.command == "sample-data":
         counts = generate(Path(args.out), copies=max(args.copies, 1))
         print(f"wrote {counts['billing']:,} billing and {counts['telemetry']:,} telemetry rows "

@@ -1,0 +1,159 @@
+"""The executive summary PDF: the same charts as the pages, laid out by a typst template."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from budget.bridge import Bridge
+from budget.charts import monthly_by_category, tornado_chart
+from budget.fmt import usd, usd_compact
+from budget.forecast import CATEGORY_LABELS, forecast
+from budget.narrative import ActualsSummary, Narrative, build_narrative
+from budget.scenario import Scenario
+from budget.sensitivity import cases_by_category, monte_carlo, tornado
+
+FONT = "DejaVu Sans"
+PDF_WIDTH_PX = 640
+
+
+def fonts_dir() -> Path:
+    """Return the folder of the fonts shipped with the package."""
+    return Path(str(resources.files("budget") / "fonts"))
+
+
+def version_of(scenario: Scenario) -> str:
+    """Return 'FILE @ HASH': the file name and the first 8 hex digits of its content's SHA-256."""
+    path = Path(scenario.source)
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:8]
+    except OSError:
+        digest = "unsaved"
+    return f"{path.name} @ {digest}"
+
+
+def chart_svg(chart: alt.TopLevelMixin) -> str:
+    """Render an Altair chart to SVG offline (vl-convert), in the shipped font."""
+    import vl_convert as vlc
+
+    vlc.register_font_directory(str(fonts_dir()))
+    spec = chart.properties(width=PDF_WIDTH_PX).configure(font=FONT).to_dict()
+    svg: str = vlc.vegalite_to_svg(spec)
+    return svg
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    """Everything the PDF shows, computed once by the engine."""
+
+    scenario: Scenario
+    narrative: Narrative
+    data: dict[str, Any]
+    svgs: dict[str, str]
+
+
+def _table(title: str, caption: str, frame: pd.DataFrame, widths: list[float],
+           numeric: list[bool]) -> dict[str, Any]:
+    return {"title": title, "caption": caption, "header": [str(c) for c in frame.columns],
+            "rows": [[str(v) for v in row] for row in frame.itertuples(index=False)],
+            "widths": widths, "numeric": numeric}
+
+
+def report_inputs(scenario: Scenario, previous: Bridge | None = None,
+                  actuals: ActualsSummary | None = None,
+                  today: date | None = None) -> ReportInputs:
+    """Compute the numbers, the narrative, the tables and the chart SVGs of the summary."""
+    result = forecast(scenario)
+    mc = monte_carlo(scenario)
+    base, bars = tornado(scenario)
+    narrative = build_narrative(result, mc, bars, previous, actuals)
+    units = result.unit_costs
+    kpis = [
+        {"label": "Horizon total", "value": usd(result.total_cost_usd)},
+        {"label": "Range P10 – P90", "value": f"{usd_compact(mc.p10)} – {usd_compact(mc.p90)}"},
+        {"label": f"Run-rate {result.months[0]}", "value": usd(result.run_rate_usd(0))},
+        {"label": f"Run-rate {result.months[-1]}", "value": usd(result.run_rate_usd(-1))},
+        {"label": "Per 1K requests", "value": usd(units.usd_per_1k_requests, 4)},
+        {"label": "Per 1M tokens", "value": usd(units.usd_per_1m_tokens, 4)},
+    ]
+    cases = pd.DataFrame([
+        {"Line": "Total" if r["line"] == "total" else CATEGORY_LABELS[str(r["line"])],
+         "Low (P10)": usd(float(r["low_usd"])), "Expected": usd(float(r["expected_usd"])),
+         "High (P90)": usd(float(r["high_usd"]))}
+        for r in cases_by_category(scenario, mc)])
+    prices = pd.DataFrame([
+        {"Cloud": p.cloud, "GPU": p.gpu, "On-demand": usd(p.on_demand, 2),
+         "Spot": usd(p.spot, 2), "Reserved": usd(p.reserved, 2), "Source": p.source,
+         "As of": p.as_of} for p in scenario.gpu_prices])
+    workloads = result.workload_table()
+    assumptions = pd.DataFrame([
+        {"Workload": r["workload"], "Owner": r["team"],
+         "Category": CATEGORY_LABELS[str(r["category"])], "Horizon": usd(float(r["cost_usd"])),
+         "Share": f"{float(r['share_of_total']):.1%}"} for r in workloads.to_dict("records")])
+    levers = pd.DataFrame([
+        {"Lever": r["lever"], "Applies to": r["base"], "Base": usd(float(r["base_usd"])),
+         "%": f"{float(r['percent']):.0%}", "Saving": usd(float(r["saving_usd"]))}
+        for r in narrative.levers.to_dict("records")])
+    tables = [
+        _table("Low / expected / high", "Low and high are Monte Carlo percentiles of each line "
+               "on its own; expected is the forecast.", cases, [2, 1.3, 1.3, 1.3],
+               [False, True, True, True]),
+        _table("Efficiency levers", "Each lever is a documented share of its cost base; they "
+               "overlap, so do not add them up.", levers, [1.6, 2, 1.2, 0.5, 1.1],
+               [False, False, True, True, True]),
+        _table("Assumptions: workloads", "Every cost line with its owner.", assumptions,
+               [2.2, 1.2, 1.6, 1.2, 0.7], [False, False, False, True, True]),
+    ]
+    if not prices.empty:
+        tables.append(_table("Assumptions: GPU prices (USD per GPU-hour)",
+                             "Every price with its source and date.", prices,
+                             [0.7, 0.6, 0.9, 0.7, 0.8, 4, 0.7],
+                             [False, False, True, True, True, False, False]))
+    day = today or date.today()
+    data = {
+        "title": scenario.name,
+        "subtitle": f"Executive summary · {day:%Y-%m-%d} · version {version_of(scenario)} · "
+                    f"{scenario.months} months from {scenario.start} · {scenario.currency}",
+        "footer": f"{scenario.name} · {version_of(scenario)}",
+        "kpis": kpis,
+        "charts": [
+            {"key": "forecast_svg", "title": "Monthly forecast by category",
+             "caption": "Stacked USD per month; inference grows with requests, training is "
+                        "priced per run."},
+            {"key": "tornado_svg", "title": "What moves the budget most",
+             "caption": "Each input alone from its P10 to its P90; the line is the expected "
+                        "total."},
+        ],
+        "tables_before": tables[:1],
+        "tables_after": tables[1:],
+        "sections": [{"heading": s.heading, "paragraphs": list(s.paragraphs)}
+                     for s in narrative.sections],
+    }
+    svgs = {"forecast_svg": chart_svg(monthly_by_category(result, height=260)),
+            "tornado_svg": chart_svg(tornado_chart(base, bars))}
+    return ReportInputs(scenario, narrative, data, svgs)
+
+
+def render_pdf(inputs: ReportInputs) -> bytes:
+    """Compile the typst template to PDF bytes, offline, with only the shipped fonts."""
+    import typst
+
+    template = resources.files("budget") / "templates" / "summary.typ"
+    pdf: bytes = typst.compile(
+        str(template), font_paths=[str(fonts_dir())], ignore_system_fonts=True,
+        sys_inputs={"data": json.dumps(inputs.data), **inputs.svgs}, format="pdf")
+    return pdf
+
+
+def summary_pdf(scenario: Scenario, previous: Bridge | None = None,
+                actuals: ActualsSummary | None = None, today: date | None = None) -> bytes:
+    """Return the executive summary of a scenario as PDF bytes."""
+    return render_pdf(report_inputs(scenario, previous, actuals, today))

@@ -1,0 +1,74 @@
+"""Narrative and PDF: the same numbers as the engine; hostile names print literally."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+
+from budget.bridge import bridge
+from budget.fmt import usd
+from budget.forecast import forecast
+from budget.levers import lever_table
+from budget.narrative import SECTION_HEADINGS, ActualsSummary, build_narrative
+from budget.report import summary_pdf
+from budget.scenario import load_scenario
+from budget.sensitivity import monte_carlo, tornado
+from tests.conftest import ROOT, SMALL
+
+PLAN = ROOT / "data" / "scenarios" / "fy27-plan.toml"
+
+
+def pdf_text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_narrative_quotes_the_engine():
+    plan = load_scenario(PLAN)
+    result, mc = forecast(plan), monte_carlo(plan)
+    story = build_narrative(result, mc, tornado(plan)[1])
+    text = {s.heading: " ".join(s.paragraphs) for s in story.sections}
+    assert usd(result.total_cost_usd) in text["The budget"]
+    assert f"{usd(mc.p10)} to {usd(mc.p90)}" in text["The budget"]
+    table = result.workload_table().set_index("workload")
+    per_conversation = table.loc["support-chat", "cost_usd"] / table.loc["support-chat",
+                                                                         "requests"]
+    assert f"Each support conversation costs {usd(per_conversation, 4)}" in text[
+        "What the spend buys"]
+    top = tornado(plan)[1][0]
+    assert f"a swing of {usd(top.swing)}" in text["What moves it"]
+
+
+def test_lever_savings_by_hand():
+    # small.toml: batch-sum is self-hosted batch ($1,200), chat is real-time API ($9,930)
+    levers = lever_table(forecast(load_scenario(SMALL))).set_index("lever")
+    assert levers.loc["Routing to smaller models", "saving_usd"] == pytest.approx(0.25 * 9_930)
+    assert levers.loc["Batching self-hosted requests", "saving_usd"] == pytest.approx(0.2 * 1_200)
+    # API input tokens: 3.31M requests × 1,000 tokens × $1 / 1M = $3,310; 40% cached
+    assert levers.loc["Prompt caching", "base_usd"] == pytest.approx(3_310)
+    assert levers.loc["Batch API pricing", "saving_usd"] == 0.0
+
+
+def test_pdf_holds_name_total_and_every_heading():
+    plan = load_scenario(PLAN)
+    previous = load_scenario(ROOT / "data" / "scenarios" / "fy27-cost-down.toml")
+    actuals = ActualsSummary("2026-10", 183_005.0, 165_413.0)
+    text = pdf_text(summary_pdf(plan, bridge(previous, plan), actuals, date(2026, 11, 28)))
+    assert "FY27 plan" in text
+    assert usd(forecast(plan).total_cost_usd) in text
+    assert "2026-11-28" in text
+    for heading in SECTION_HEADINGS:
+        assert heading in text, heading
+    for heading in ("Monthly forecast by category", "What moves the budget most",
+                    "Low / expected / high", "Assumptions: GPU prices"):
+        assert heading in text
+
+
+def test_hostile_names_print_literally():
+    small = load_scenario(SMALL)
+    hostile = '<script>alert(1)</script> $x$ #set "Ünïcödé"'
+    text = pdf_text(summary_pdf(dataclasses.replace(small, name=hostile)))
+    assert hostile in text.replace("\n", " ")

@@ -196,3 +196,37 @@ def spend_by_chart(table: pd.DataFrame, dimension: str, currency: str) -> alt.Ch
                  alt.Tooltip("share:Q", format=".1%")],
     ).properties(height=max(140, 30 * len(table)))
     return chart
+
+
+def bridge_chart(old_total_usd: float, new_total_usd: float,
+                 steps: Sequence[tuple[str, float]]) -> alt.LayerChart | alt.FacetChart:
+    """Return a waterfall from the old total through each step to the new total."""
+    rows = [{"label": "Old total", "start": 0.0, "end": old_total_usd, "kind": "total",
+             "delta": old_total_usd, "order": 0}]
+    level = old_total_usd
+    for i, (label, delta) in enumerate(steps, start=1):
+        rows.append({"label": label, "start": level, "end": level + delta,
+                     "kind": "increase" if delta >= 0 else "decrease", "delta": delta,
+                     "order": i})
+        level += delta
+    rows.append({"label": "New total", "start": 0.0, "end": new_total_usd, "kind": "total",
+                 "delta": new_total_usd, "order": len(rows)})
+    data = pd.DataFrame(rows)
+    data["text"] = data["delta"].map(lambda d: ("+" if d >= 0 else "-") + usd_compact(abs(d)))
+    data.loc[data["kind"] == "total", "text"] = data.loc[data["kind"] == "total",
+                                                         "delta"].map(usd_compact)
+    y = alt.Y("label:N", sort=alt.EncodingSortField("order"), title=None,
+              axis=alt.Axis(labelLimit=420, labelFontSize=12))
+    bars = alt.Chart(data).mark_bar(height={"band": 0.7}).encode(
+        y=y, x=alt.X("start:Q", title="Horizon total (USD)", axis=alt.Axis(format="$,.0f")),
+        x2="end:Q",
+        color=alt.Color("kind:N", title=None, legend=None, scale=alt.Scale(
+            domain=["total", "increase", "decrease"], range=["#6b7280", "#D55E00", "#0072B2"])),
+        tooltip=[alt.Tooltip("label:N", title="Change"),
+                 alt.Tooltip("delta:Q", title="USD", format="$,.0f")],
+    )
+    labels = alt.Chart(data).mark_text(align="left", dx=4, fontSize=12).encode(
+        y=y, x=alt.X("max_end:Q"), text="text:N",
+    ).transform_calculate(max_end="max(datum.start, datum.end)")
+    chart = alt.layer(bars, labels, height=max(140, 38 * len(rows)))
+    return chart

@@ -60,3 +60,17 @@ def driver_sliders(base: Scenario) -> Scenario:
               icon=":material/restart_alt:",
               help="Set every slider back to the value in the scenario file.")
     return adjusted
+
+
+def scenario_from_url(base: Scenario) -> Scenario:
+    """Return base with the drivers the planner's sliders left in the URL (or session)."""
+    values: dict[str, float] = {}
+    for name, key in SLIDER_KEYS.items():
+        raw = st.session_state.get(key, st.query_params.get(key))
+        try:
+            value = float(raw) if raw is not None else None
+        except (TypeError, ValueError):
+            value = None  # a hand-edited URL: ignore the bad value, as the sliders do
+        if value is not None and 0.0 <= value <= max(SLIDER_MAX, getattr(base.drivers, name)):
+            values[name] = value
+    return base.with_drivers(**values)

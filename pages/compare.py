@@ -1,0 +1,78 @@
+"""Compare two scenario versions side by side, with a bridge of what changed."""
+
+from __future__ import annotations
+
+from ui.boot import require_navigation
+
+require_navigation()
+
+import altair as alt  # noqa: E402
+import pandas as pd  # noqa: E402
+import streamlit as st  # noqa: E402
+
+from budget.bridge import bridge  # noqa: E402
+from budget.charts import bridge_chart  # noqa: E402
+from budget.errors import BudgetInputError  # noqa: E402
+from budget.fmt import usd  # noqa: E402
+from ui.cache import cached_forecast, load, scenario_files  # noqa: E402
+from ui.tables import table_with_download  # noqa: E402
+
+st.title("Compare versions")
+files = scenario_files()
+names = list(files)
+if len(names) < 2:
+    st.error("Comparing needs two scenario files in the scenario folder.")
+    st.stop()
+left, right = st.columns(2)
+old_name = left.selectbox("Old version", names, index=names.index("fy27-plan")
+                          if "fy27-plan" in names else 0, key="cmp_old", bind="query-params",
+                          help="The version you start from.")
+new_name = right.selectbox("New version", names, index=names.index("fy27-cost-down")
+                           if "fy27-cost-down" in names else 1, key="cmp_new",
+                           bind="query-params", help="The version you compare with it.")
+try:
+    old, new = load(files[old_name]), load(files[new_name])
+except BudgetInputError as exc:
+    st.error(str(exc))
+    st.stop()
+a, b = cached_forecast(old), cached_forecast(new)
+cols = st.columns(4)
+for col, (label, va, vb, decimals) in zip(cols, [
+    ("Horizon total", a.total_cost_usd, b.total_cost_usd, 0),
+    ("First month", a.run_rate_usd(0), b.run_rate_usd(0), 0),
+    ("Last month", a.run_rate_usd(-1), b.run_rate_usd(-1), 0),
+    ("Per 1K requests", a.unit_costs.usd_per_1k_requests, b.unit_costs.usd_per_1k_requests, 4),
+], strict=True):
+    change = None if va is None or vb is None else vb - va
+    col.metric(label, usd(vb, decimals), None if change is None else
+               f"{'+' if change >= 0 else '-'}{usd(abs(change), decimals)}",
+               delta_color="inverse", border=True,
+               help=f"New version; the change is against the old ({usd(va, decimals)}).")
+monthly = pd.concat([
+    pd.DataFrame({"month": list(a.months), "usd": a.total_usd.to_numpy(), "version": old_name}),
+    pd.DataFrame({"month": list(b.months), "usd": b.total_usd.to_numpy(), "version": new_name}),
+])
+st.subheader("Monthly totals")
+st.altair_chart(alt.Chart(monthly).mark_line(point=True, strokeWidth=3).encode(
+    x=alt.X("month:O", title=None), y=alt.Y("usd:Q", title="USD per month",
+                                            axis=alt.Axis(format="$,.0f")),
+    color=alt.Color("version:N", title=None, legend=alt.Legend(orient="top")),
+    tooltip=["version:N", "month:O", alt.Tooltip("usd:Q", format="$,.0f")]).properties(
+    height=300), width="stretch")
+st.subheader("What changed, and what each change is worth")
+with st.spinner("Attributing the change…"):
+    result = bridge(old, new)
+if not result.steps:
+    st.info("The two versions make the same assumptions.")
+else:
+    st.caption("Each step is the change's Shapley value: its average effect over every order "
+               "in which the changes could be made, so interactions are shared fairly and the "
+               "steps add up exactly to the difference."
+               + (" Changes that only work together are grouped by "
+                  f"{result.grouping}." if result.grouping != "field" else ""))
+    st.altair_chart(bridge_chart(result.old_total, result.new_total,
+                                 [(s.change, s.delta) for s in result.steps]), width="stretch")
+    table_with_download(pd.DataFrame([{"change": s.change, "delta_usd": s.delta}
+                                      for s in result.steps]), "bridge",
+                        f"bridge-{old_name}-to-{new_name}.csv", "cmp_dl_bridge",
+                        {"delta_usd": st.column_config.NumberColumn("USD", format="dollar")})

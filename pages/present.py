@@ -1,0 +1,73 @@
+"""Presentation mode: one idea per screen, large type, for the shared screen in the meeting."""
+
+from __future__ import annotations
+
+from ui.boot import require_navigation
+
+require_navigation()
+
+import streamlit as st  # noqa: E402
+
+from budget.charts import monthly_by_category, tornado_chart  # noqa: E402
+from budget.fmt import usd  # noqa: E402
+from budget.narrative import build_narrative  # noqa: E402
+from ui.cache import cached_forecast, cached_monte_carlo, cached_tornado  # noqa: E402
+from ui.drivers import scenario_from_url  # noqa: E402
+from ui.picker import pick_scenario  # noqa: E402
+from ui.text import md_escape  # noqa: E402
+
+SLIDES = ("The budget", "The forecast", "What moves it", "The story")
+# Static styling only (no user text): large type, and the sidebar out of the way.
+st.html("""<style>
+section[data-testid="stSidebar"] {display: none;}
+[data-testid="stMetricValue"] {font-size: 4.2rem;}
+[data-testid="stMetricLabel"] p {font-size: 1.5rem;}
+.stMainBlockContainer p, .stMainBlockContainer li {font-size: 1.6rem; line-height: 1.5;}
+h1 {font-size: 3.2rem !important;}
+</style>""")
+
+
+def go(step: int) -> None:
+    """Move to the previous or next slide (wrapping around)."""
+    st.session_state["present_slide"] = (st.session_state["present_slide"] + step) % len(SLIDES)
+
+
+base = pick_scenario()
+if base is not None:
+    scenario = scenario_from_url(base)
+    if "present_slide" not in st.session_state:
+        raw = st.query_params.get("slide", "1")
+        st.session_state["present_slide"] = (int(raw) - 1 if raw.isdigit()
+                                             and 1 <= int(raw) <= len(SLIDES) else 0)
+    slide = st.session_state["present_slide"]
+    st.query_params["slide"] = str(slide + 1)
+    nav = st.columns([1, 6, 1])
+    nav[0].button("Back", icon=":material/arrow_back:", on_click=go, args=(-1,),
+                  shortcut="Left", key="present_back", width="stretch",
+                  help="Previous screen (left arrow key).")
+    nav[1].markdown(f"**{md_escape(scenario.name)}** · {slide + 1} / {len(SLIDES)} · "
+                    f"{SLIDES[slide]}")
+    nav[2].button("Next", icon=":material/arrow_forward:", on_click=go, args=(1,),
+                  shortcut="Right", key="present_next", width="stretch",
+                  help="Next screen (right arrow key).")
+    result = cached_forecast(scenario)
+    mc = cached_monte_carlo(scenario)
+    base_total, bars = cached_tornado(scenario)
+    if slide == 0:
+        st.title(md_escape(scenario.name))
+        top, bottom = st.columns(2), st.columns(2)
+        top[0].metric("Horizon total", usd(result.total_cost_usd))
+        top[1].metric("Range (P10 – P90)", f"{usd(mc.p10)} – {usd(mc.p90)}")
+        bottom[0].metric(f"Run-rate {result.months[-1]}", usd(result.run_rate_usd(-1)))
+        bottom[1].metric("Per 1K requests", usd(result.unit_costs.usd_per_1k_requests, 4))
+    elif slide == 1:
+        st.title("The forecast")
+        st.altair_chart(monthly_by_category(result, height=560), width="stretch")
+    elif slide == 2:
+        st.title("What moves it")
+        st.altair_chart(tornado_chart(base_total, bars[:6]), width="stretch")
+    else:
+        st.title("The story")
+        story = build_narrative(result, mc, bars)
+        for section in story.sections[:3]:
+            st.markdown(f"- {md_escape(section.paragraphs[0])}")

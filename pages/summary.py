@@ -1,0 +1,84 @@
+"""Executive summary: the budget story from the numbers, and the PDF to forward."""
+
+from __future__ import annotations
+
+from ui.boot import require_navigation
+
+require_navigation()
+
+from pathlib import Path  # noqa: E402
+
+import streamlit as st  # noqa: E402
+
+from budget.actuals import actuals_summary  # noqa: E402
+from budget.bridge import bridge  # noqa: E402
+from budget.errors import BudgetInputError  # noqa: E402
+from budget.narrative import build_narrative, narrative_markdown  # noqa: E402
+from budget.report import summary_pdf  # noqa: E402
+from ui.cache import (  # noqa: E402
+    cached_forecast,
+    cached_monte_carlo,
+    cached_tornado,
+    exports_dir,
+    load,
+    load_rollups,
+    scenario_files,
+)
+from ui.drivers import scenario_from_url  # noqa: E402
+from ui.picker import pick_scenario  # noqa: E402
+from ui.tables import table_with_download  # noqa: E402
+from ui.text import md_escape  # noqa: E402
+
+st.title("Executive summary")
+base = pick_scenario()
+if base is not None:
+    scenario = scenario_from_url(base)
+    files = scenario_files()
+    others = [name for name, path in files.items() if str(path) != base.source]
+    with st.sidebar:
+        previous_name = st.selectbox(
+            "Previous version", ["(none)", *others], key="sum_previous",
+            help="Another scenario file to explain what changed since, step by step.")
+        with_actuals = st.toggle("Compare with actuals", value=True, key="sum_actuals",
+                                 help="Add the last full month of actual spend from the exports "
+                                 "the Actuals page reads.")
+    previous = None
+    if previous_name != "(none)":
+        try:
+            previous = bridge(load(files[previous_name]), scenario)
+        except BudgetInputError as exc:
+            st.error(str(exc))
+    actuals = None
+    if with_actuals:
+        try:
+            actuals = actuals_summary(load_rollups(exports_dir())[0])
+        except BudgetInputError as exc:
+            st.warning(f"Actuals left out: {exc}")
+    result = cached_forecast(scenario)
+    story = build_narrative(result, cached_monte_carlo(scenario), cached_tornado(scenario)[1],
+                            previous, actuals)
+    moved = scenario.drivers != base.drivers
+    st.caption(f"From `{Path(base.source).name}`" + (" with the drivers set on the planner"
+                                                     if moved else "") + ". Every number is "
+               "computed by the same engine as the other pages.")
+    stem = Path(base.source).stem
+    pdf_col, md_col = st.columns(2)
+    pdf_col.download_button(
+        "Download the PDF summary", data=lambda: summary_pdf(scenario, previous, actuals),
+        file_name=f"{stem}-summary.pdf", mime="application/pdf", icon=":material/picture_as_pdf:",
+        key="sum_pdf", type="primary",
+        help="KPIs, forecast and tornado charts, low/expected/high, this narrative and the "
+        "assumptions with their sources. Built when you click.")
+    md_col.download_button(
+        "Download the text (Markdown)", data=narrative_markdown(story),
+        file_name=f"{stem}-summary.md", mime="text/markdown", icon=":material/description:",
+        key="sum_md", help="The narrative as Markdown, ready for a document or a chat channel.")
+    for section in story.sections:
+        st.subheader(section.heading)
+        for paragraph in section.paragraphs:
+            st.markdown(md_escape(paragraph))
+    st.subheader("Levers in detail")
+    table_with_download(story.levers, "efficiency levers", f"{stem}-levers.csv", "sum_dl_levers",
+                        {"base_usd": st.column_config.NumberColumn("Base", format="dollar"),
+                         "saving_usd": st.column_config.NumberColumn("Saving", format="dollar"),
+                         "percent": st.column_config.NumberColumn("Share", format="percent")})

@@ -45,8 +45,11 @@ if base is not None:
     nav[0].button("Back", icon=":material/arrow_back:", on_click=go, args=(-1,),
                   shortcut="Left", key="present_back", width="stretch",
                   help="Previous screen (left arrow key).")
-    nav[1].markdown(f"**{md_escape(scenario.name)}** · {slide + 1} / {len(SLIDES)} · "
+    with nav[1]:
+        st.markdown(f"**{md_escape(scenario.name)}** · {slide + 1} / {len(SLIDES)} · "
                     f"{SLIDES[slide]}")
+        st.page_link("pages/planner.py", label="Leave the presentation",
+                     icon=":material/close:")
     nav[2].button("Next", icon=":material/arrow_forward:", on_click=go, args=(1,),
                   shortcut="Right", key="present_next", width="stretch",
                   help="Next screen (right arrow key).")

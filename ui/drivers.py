@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import datetime
+from pathlib import Path
+
 import streamlit as st
 
 from budget.fmt import sentence
 from budget.inputs import DRIVER_NAMES, INPUTS_BY_NAME
 from budget.readouts import driver_readouts
 from budget.scenario import Drivers, Scenario
+from budget.scenario_toml import scenario_toml
+from budget.storage import save_new
+from ui.cache import scenario_dir
 from ui.picker import selected_scenario
 
 # URL keys are a public contract: ?scenario=…&plan_volume=1.2 reproduces a view.
@@ -59,7 +66,24 @@ def driver_sliders(base: Scenario) -> Scenario:
     st.button("Reset to the file's drivers", on_click=reset_sliders, args=(base.drivers,),
               icon=":material/restart_alt:",
               help="Set every slider back to the value in the scenario file.")
+    st.button("Save as a new version", on_click=save_version, args=(adjusted,),
+              icon=":material/save:",
+              help="Writes these drivers into a new scenario file beside the original, to "
+              "review and diff like code. Never replaces a file.")
+    saved = st.session_state.pop("saved_version", None)
+    if saved:
+        st.success(f"Saved as {saved}.")
     return adjusted
+
+
+def save_version(adjusted: Scenario) -> None:
+    """Button callback: write the adjusted scenario as a new file (never over an old one)."""
+    stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
+    source = Path(adjusted.source)
+    version = dataclasses.replace(adjusted, name=f"{adjusted.name} (saved {stamp})")
+    text = scenario_toml(version, f"Saved from the planner on {stamp}, from {source.name}.")
+    path = save_new(scenario_dir(), f"{source.stem}-{datetime.now():%Y%m%d}", text)
+    st.session_state["saved_version"] = path.name
 
 
 def scenario_from_url(base: Scenario) -> Scenario:

@@ -30,11 +30,18 @@ def pick_scenario(on_change: object = None) -> Scenario | None:
             help=f"A TOML file in {scenario_dir().name}/. Each file is one plan; "
             "edit it like code, and the app re-reads it when it changes.",
         )
+    path = files[choice]
     try:
-        return load(files[choice])
+        scenario = load(path)
     except BudgetInputError as exc:
         st.error(str(exc))
         return None
+    seen = st.session_state.setdefault("_scenario_mtimes", {})
+    mtime = path.stat().st_mtime_ns
+    if seen.get(str(path), mtime) != mtime:
+        st.toast(f"{path.name} changed on disk: showing the new version.", icon=":material/sync:")
+    seen[str(path)] = mtime
+    return scenario
 
 
 def selected_scenario() -> Scenario | None:

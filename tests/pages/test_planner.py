@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from budget.fmt import usd
+from budget.scenario import load_scenario
 from tests.conftest import SMALL, SMALL_DRIVER_CASES, SMALL_TOTAL_USD
 from tests.pages.apptest import open_page
 
@@ -99,3 +102,30 @@ def test_no_scenarios_is_an_error_not_a_crash(tmp_path, monkeypatch):
     monkeypatch.setenv("BUDGET_SCENARIO_DIR", str(tmp_path))
     at = open_page("planner")
     assert "No scenario files" in at.error[0].value
+
+
+def test_save_as_new_version_writes_a_new_file(tmp_path, monkeypatch):
+    (tmp_path / "small.toml").write_text(SMALL.read_text())
+    monkeypatch.setenv("BUDGET_SCENARIO_DIR", str(tmp_path))
+    at = open_page("planner")
+    at.slider(key="plan_gpu_price").set_value(1.5).run()
+    next(b for b in at.button if b.label == "Save as a new version").click().run()
+    files = sorted(p.name for p in tmp_path.glob("*.toml"))
+    assert len(files) == 2 and "small.toml" in files
+    saved = next(p for p in tmp_path.glob("*.toml") if p.name != "small.toml")
+    version = load_scenario(saved)
+    assert version.drivers.gpu_price == 1.5
+    assert (tmp_path / "small.toml").read_text() == SMALL.read_text()  # original untouched
+    assert "Saved as" in at.success[0].value
+
+
+def test_disk_edit_is_noticed(tmp_path, monkeypatch):
+    path = tmp_path / "small.toml"
+    path.write_text(SMALL.read_text())
+    monkeypatch.setenv("BUDGET_SCENARIO_DIR", str(tmp_path))
+    at = open_page("planner")
+    path.write_text(SMALL.read_text().replace("monthly_cost = 1000", "monthly_cost = 2000"))
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    at.run()
+    assert metric(at, "Horizon total").value == usd(SMALL_TOTAL_USD + 4_750)
+    assert "changed on disk" in at.toast[0].value

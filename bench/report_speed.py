@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -47,7 +48,7 @@ def main() -> int:
         print(f"run {run}: PDF cold {r['cold']:.2f} s (target ≤ 2 s), warm {r['warm']:.2f} s; "
               f"one forecast {r['baseline'] * 1000:.1f} ms; cold = "
               f"{r['cold'] / r['baseline']:.0f}× a forecast; {r['bytes'] / 1024:.0f} KB")
-    out = Path("/tmp/ai-budget-bench-summary.pdf")
+    out = Path(tempfile.gettempdir()) / "ai-budget-bench-summary.pdf"
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "budget", "report", str(PLAN), "--out", str(out)],
                    cwd=ROOT, check=True, capture_output=True)

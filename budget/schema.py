@@ -130,6 +130,9 @@ def _show(value: Any) -> str:
 
 
 def _num(value: float) -> str:
+    """Return 0.5, 100 or 10,000,000 — never 1e+07."""
+    if float(value).is_integer() and abs(value) >= 1000:
+        return f"{value:,.0f}"
     return f"{value:g}"
 
 
@@ -178,12 +181,13 @@ TABLES: tuple[Table, ...] = (
           help="USD per GPU-hour, one row per cloud and GPU type", keys=(
         Key("cloud", "text", "cloud or GPU provider, e.g. aws, gcp, azure, lambda"),
         Key("gpu", "text", "GPU type, e.g. H100, A100, L4"),
-        Key("on_demand", "number", "on-demand USD per GPU-hour", low=0.0, low_inclusive=False),
+        Key("on_demand", "number", "on-demand USD per GPU-hour", low=0.0, low_inclusive=False,
+            high=1000.0),
         Key("spot", "number", "spot USD per GPU-hour (needed when a workload uses spot)",
-            required=False, low=0.0, low_inclusive=False),
+            required=False, low=0.0, low_inclusive=False, high=1000.0),
         Key("reserved", "number",
             "effective USD per GPU-hour under a 1-year commitment (needed when a workload "
-            "uses reserved)", required=False, low=0.0, low_inclusive=False),
+            "uses reserved)", required=False, low=0.0, low_inclusive=False, high=1000.0),
         Key("source", "text", "where the price comes from"),
         Key("as_of", "month", "when the price was read, YYYY-MM"),
     )),
@@ -195,23 +199,27 @@ TABLES: tuple[Table, ...] = (
         Key("environment", "text", "where it runs, e.g. production, staging", required=False,
             default="production"),
         Key("kind", "choice", "realtime (latency-bound) or batch", choices=("realtime", "batch")),
-        Key("requests_per_month", "number", "requests in the first forecast month", low=0.0),
+        Key("requests_per_month", "number", "requests in the first forecast month", low=0.0,
+            high=1e13),
         _GROWTH,
-        Key("input_tokens", "number", "average input tokens per request", low=0.0),
-        Key("output_tokens", "number", "average output tokens per request", low=0.0),
+        Key("input_tokens", "number", "average input tokens per request", low=0.0, high=1e7),
+        Key("output_tokens", "number", "average output tokens per request", low=0.0,
+            high=1e7),
         Key("serving", "choice", "api (pay per token) or self_hosted (pay per GPU-hour)",
             choices=("api", "self_hosted")),
-        Key("price_per_1m_input", "number", "USD per 1M input tokens", low=0.0, only_for="api"),
-        Key("price_per_1m_output", "number", "USD per 1M output tokens", low=0.0, only_for="api"),
+        Key("price_per_1m_input", "number", "USD per 1M input tokens", low=0.0, high=10_000.0,
+            only_for="api"),
+        Key("price_per_1m_output", "number", "USD per 1M output tokens", low=0.0, high=10_000.0,
+            only_for="api"),
         Key("cloud", "text", _CLOUD.help, only_for="self_hosted"),
         Key("gpu", "text", _GPU.help, only_for="self_hosted"),
         Key("output_tokens_per_gpu_second", "number",
             "output tokens one GPU generates per second at full load", low=0.0,
-            low_inclusive=False, only_for="self_hosted"),
+            low_inclusive=False, high=1e7, only_for="self_hosted"),
         Key("input_tokens_per_gpu_second", "number",
             "optional prefill throughput: input tokens one GPU processes per second; "
             "when set, prefill GPU-hours are added (off by default)", required=False,
-            low=0.0, low_inclusive=False, only_for="self_hosted"),
+            low=0.0, low_inclusive=False, high=1e7, only_for="self_hosted"),
         Key("utilization", "number", "average fraction of GPU capacity in use, 0 < u ≤ 1",
             low=0.0, low_inclusive=False, high=1.0, only_for="self_hosted"),
         Key("pricing", "choice", _GPU_PRICING.help, required=False, default="on_demand",
@@ -225,9 +233,9 @@ TABLES: tuple[Table, ...] = (
         _CLOUD,
         _GPU,
         Key("gpu_hours_per_run", "number", "GPU-hours one run takes", low=0.0,
-            low_inclusive=False),
+            low_inclusive=False, high=1e9),
         Key("refreshes_per_quarter", "number", "runs per quarter; fractions spread evenly",
-            low=0.0),
+            low=0.0, high=1000.0),
         _GPU_PRICING,
     )),
     Table("experimentation", many=True, required=False,
@@ -237,7 +245,7 @@ TABLES: tuple[Table, ...] = (
         _TEAM,
         _CLOUD,
         _GPU,
-        Key("gpu_hours_per_week", "number", "GPU-hours per week", low=0.0),
+        Key("gpu_hours_per_week", "number", "GPU-hours per week", low=0.0, high=1e8),
         _GPU_PRICING,
     )),
     Table("platform", many=True, required=False,
@@ -248,7 +256,7 @@ TABLES: tuple[Table, ...] = (
             choices=("storage", "networking", "observability", "vector_db", "security",
                      "people", "other")),
         Key("team", "text", "the team that owns the cost", required=False, default="platform"),
-        Key("monthly_cost", "number", "USD in the first forecast month", low=0.0),
+        Key("monthly_cost", "number", "USD in the first forecast month", low=0.0, high=1e11),
         _GROWTH,
     )),
 )

@@ -150,12 +150,15 @@ def file_columns(file: str, fmt: str) -> list[str]:
             raise BudgetInputError(file, f"is not a readable Parquet file ({exc})",
                                    fix="the file is truncated or corrupt: export it again"
                                    ) from None
+    raw = Path(file).read_bytes()
     try:
-        with open(file, encoding="utf-8-sig", newline="") as handle:
-            header = next(csv.reader(handle), [])
+        raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise BudgetInputError(file, f"is not UTF-8 text (bad byte at offset {exc.start})",
-                               fix="export the file as UTF-8 CSV") from None
+        line = raw[: exc.start].count(b"\n") + 1
+        raise BudgetInputError(file, f"is not UTF-8 text (bad byte at line {line}, offset "
+                               f"{exc.start})", fix="export the file as UTF-8 CSV") from None
+    with open(file, encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle), [])
     if not header:
         raise BudgetInputError(file, "has no header row", fix="export the file with headers")
     return header
@@ -203,14 +206,17 @@ class Exports:
 
     def __post_init__(self) -> None:
         self.backend = ibis.duckdb.from_connection(self.con)
-        self.raw_billing = self._register("billing_raw", self.billing_sources, check_focus_columns)
+        self.raw_billing = self._register("billing_raw", self.billing_sources, check_focus_columns,
+                                          {c: "DECIMAL(38,12)" for c in COST_COLUMNS})
         self.billing = normalize_billing(self.raw_billing, self.tag_map)
         self.telemetry: ir.Table | None = None
         if self.telemetry_sources is not None:
-            raw = self._register("telemetry_raw", self.telemetry_sources, check_telemetry_columns)
+            raw = self._register("telemetry_raw", self.telemetry_sources, check_telemetry_columns,
+                                 {c: "DOUBLE" for c in TELEMETRY_COUNTS})
             self.telemetry = normalize_telemetry(raw)
 
-    def _register(self, name: str, sources: Sources, check: Any) -> ir.Table:
+    def _register(self, name: str, sources: Sources, check: Any,
+                  csv_types: dict[str, str]) -> ir.Table:
         """Create a view over the files (paths bound as parameters); return it as an Ibis table."""
         columns: set[str] = set()
         for file in sources.files:
@@ -221,7 +227,7 @@ class Exports:
             sql = PARQUET_SQL
             params: dict[str, object] = {"files": list(sources.files)}
         else:
-            types = {c: "DECIMAL(38,12)" for c in COST_COLUMNS if c in columns}
+            types = {c: t for c, t in csv_types.items() if c in columns}
             sql = CSV_TYPED_SQL if types else CSV_SQL
             params = {"files": list(sources.files), "nulls": ["NULL", ""]}
             if types:
@@ -236,9 +242,14 @@ class Exports:
 
 
 def _first_line(exc: Exception) -> str:
-    """Return DuckDB's message in one line: what failed, where, and the offending value."""
+    """Return DuckDB's message in one line: what failed, where, and the offending value.
+
+    Lines that quote the generated query (LINE n:, the caret under it) are left out: they
+    describe our SQL, not the user's file.
+    """
     lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
-    keep = [line for line in lines[:4] if not line.startswith("Column ")]
+    keep = [line for line in lines[:4] if not line.startswith(("Column ", "LINE ", "^"))
+            and "COALESCE(" not in line]
     return " — ".join(keep)[:600]
 
 
@@ -271,8 +282,6 @@ def tag_dimensions(raw: ir.Table, tag_map: TagMap) -> ir.Table:
     Exports repeat a few hundred tag sets over millions of rows: parsing each distinct set once
     and joining back is far cheaper than parsing JSON on every row.
     """
-    if "Tags" not in raw.columns:
-        return raw.select(tags_key=ibis.literal("", "string")).limit(0)
     distinct = raw.select(tags_key=raw.Tags.cast("string")).distinct()
     tags_json = _text(distinct.tags_key).cast("json")
     dims = {dimension: ibis.coalesce(*[_text(tags_json[k].str) for k in keys])
@@ -286,9 +295,13 @@ def tag_dimensions(raw: ir.Table, tag_map: TagMap) -> ir.Table:
 
 def normalize_billing(raw: ir.Table, tag_map: TagMap) -> ir.Table:
     """Return one row per charge with typed costs, lower-case enums and the AI dimensions."""
-    tags = tag_dimensions(raw, tag_map)
-    key = raw.Tags.cast("string") if "Tags" in raw.columns else ibis.literal("", "string")
-    joined = raw.mutate(tags_key=key).left_join(tags, "tags_key")
+    if "Tags" in raw.columns:
+        tags = tag_dimensions(raw, tag_map)
+        joined = raw.mutate(tags_key=raw.Tags.cast("string")).left_join(tags, "tags_key")
+    else:  # an export without tags: every dimension is unallocated
+        none = ibis.null().cast("string")
+        joined = raw.mutate(tag_gpu=none, tag_allocated=ibis.literal(False),
+                            **{f"tag_{d}": none for d, _ in tag_map.keys})
     pricing = _text(_column(joined, "PricingCategory")).lower()
     unit = _text(_column(joined, "ConsumedUnit"))
     gpu = ibis.coalesce(_text(_column(joined, "x_GpuType")), joined.tag_gpu)
@@ -365,12 +378,29 @@ def telemetry_rollup_expr(telemetry: ir.Table) -> ir.Table:
     )
 
 
+EARLIEST_DAY, LATEST_DAY = pd.Timestamp("2000-01-01"), pd.Timestamp("2100-12-31")
+
+
+def check_dates(first: Any, last: Any, label: str) -> None:
+    """Refuse charge days outside 2000–2100: a wrong column or a broken export, not spend."""
+    first, last = pd.Timestamp(first), pd.Timestamp(last)
+    if first < EARLIEST_DAY or last > LATEST_DAY:
+        raise BudgetInputError(label, f"charge dates run from {first:%Y-%m-%d} to "
+                               f"{last:%Y-%m-%d}, outside 2000-01-01 to 2100-12-31",
+                               fix="check ChargePeriodStart: it may hold another column's "
+                               "values, or the export is damaged")
+
+
 def billing_rollup(exports: Exports) -> pd.DataFrame:
     """Run the billing rollup; costs as floats, days as datetime64, sorted by day."""
     frame = run(exports.billing.pipe(billing_rollup_expr), exports.billing_sources.label)
     for column in ("billed_cost", "effective_cost"):
         frame[column] = frame[column].astype(float)
     frame["day"] = pd.to_datetime(frame["day"])
+    if frame.empty:
+        raise BudgetInputError(exports.billing_sources.label, "has no billing rows",
+                               fix="export a period with charges")
+    check_dates(frame["day"].min(), frame["day"].max(), exports.billing_sources.label)
     return frame.sort_values(list(ROLLUP_KEYS[:3]), kind="stable").reset_index(drop=True)
 
 
@@ -406,6 +436,7 @@ def ingest_summary(exports: Exports) -> dict[str, Any]:
     if grouped.empty:
         raise BudgetInputError(exports.billing_sources.label, "has no billing rows",
                                fix="export a period with charges")
+    check_dates(grouped["start"].min(), grouped["end"].max(), exports.billing_sources.label)
     currencies = sorted(grouped["currency"].unique())
     single = len(currencies) == 1
 

@@ -177,8 +177,9 @@ def parse_scenario_bytes(raw: bytes, label: str) -> Scenario:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
         raise BudgetInputError(
-            label, f"is not UTF-8 text (bad byte at offset {exc.start})",
+            label, f"is not UTF-8 text (bad byte at line {line}, offset {exc.start})",
             fix="save the file as UTF-8",
         ) from None
     try:

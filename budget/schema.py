@@ -41,7 +41,10 @@ class Key:
             if self.kind == "month":
                 try:
                     parse_month(value)
-                except ValueError:
+                except ValueError as exc:
+                    if "no such month" in str(exc):
+                        return value, (f"must be a real month between 1900-01 and 2200-12, "
+                                       f"got {_show(value)}"), 'write it like "2027-01"'
                     return value, f"must be a month written YYYY-MM, got {_show(value)}", (
                         'write it like "2027-01"'
                     )

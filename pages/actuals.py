@@ -124,10 +124,6 @@ except BudgetInputError as exc:
         message = message.replace(str(folder / "billing") + "/", "uploaded file ")
     st.error(message)
     st.stop()
-if billing.empty:
-    st.error(f"No billing rows in {folder}. Upload a FOCUS export, or regenerate the sample with "
-             "`python -m budget sample-data`.")
-    st.stop()
 source = "your upload" if folder != exports_dir() else f"`{folder}`"
 st.caption(f"Source: {source} · {len(billing):,} rollup rows · "
            f"{billing['day'].min():%Y-%m-%d} to {billing['day'].max():%Y-%m-%d}")

@@ -166,9 +166,9 @@ def test_several_currencies_are_never_added(tmp_path):
 @pytest.mark.parametrize(
     ("make", "words"),
     [
-        (lambda d: str(BAD / "oci_native_cost_report.csv"),
+        (lambda d: str(BAD / "billing-oci-native.csv"),
          ["Oracle Cloud (OCI) native cost report, not FOCUS", "FOCUS folder"]),
-        (lambda d: str(BAD / "azure_ea_native_usage_details.csv"),
+        (lambda d: str(BAD / "billing-azure-native.csv"),
          ["Azure usage-details export", "FocusCost"]),
         (lambda d: write(d, "cols.csv", "1,1,2026-01-01,2026-01-02",
                          header="BilledCost,Foo,ChargePeriodStart,ChargePeriodEnd"),
@@ -239,6 +239,6 @@ def test_ingest_cli_json_contract(capsys):
 
 
 def test_ingest_cli_bad_input_exit_2(capsys):
-    assert main(["ingest", str(BAD / "oci_native_cost_report.csv")]) == 2
+    assert main(["ingest", str(BAD / "billing-oci-native.csv")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "OCI" in err and "Traceback" not in err

@@ -38,7 +38,7 @@ def test_filter_by_team_changes_total():
 
 def test_native_export_shows_error(tmp_path, monkeypatch):
     (tmp_path / "billing").mkdir()
-    shutil.copy(ROOT / "tests" / "data" / "bad" / "oci_native_cost_report.csv",
+    shutil.copy(ROOT / "tests" / "data" / "bad" / "billing-oci-native.csv",
                 tmp_path / "billing" / "oci.csv")
     monkeypatch.setenv("BUDGET_EXPORTS_DIR", str(tmp_path))
     at = open_page("actuals")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -44,8 +45,25 @@ def run_app(extra: list[str]) -> int:
     return subprocess.call(cmd, cwd=ROOT)
 
 
+def ensure_chromium() -> None:
+    """Install Debian's chromium for the browser tests when it is missing and we are root."""
+    if shutil.which("chromium"):
+        return
+    if os.name == "posix" and os.geteuid() == 0 and shutil.which("apt-get"):
+        _step("installing Debian's chromium for the browser tests")
+        quiet = {"stdout": subprocess.DEVNULL, "env": {**os.environ,
+                                                       "DEBIAN_FRONTEND": "noninteractive"}}
+        subprocess.run(["apt-get", "update", "-qq"], check=False, **quiet)  # type: ignore[arg-type]
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=False,
+                       **quiet)  # type: ignore[arg-type]
+    if not shutil.which("chromium"):
+        print("note: no chromium; the browser tests will be skipped (install Debian's "
+              "chromium to run them)", flush=True)
+
+
 def run_tests(extra: list[str]) -> int:
     """Run ruff, mypy (strict on budget/) and pytest; return non-zero when any fails."""
+    ensure_chromium()
     failed = []
     for name, cmd in (
         ("ruff", [str(PYTHON), "-m", "ruff", "check", "."]),

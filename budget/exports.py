@@ -137,6 +137,14 @@ def _format(file: str) -> str | None:
     return None
 
 
+def check_upload_size(total_bytes: int, limit_mb: int) -> None:
+    """Refuse an upload over the limit before anything is written or read."""
+    if total_bytes > limit_mb * 1024 * 1024:
+        raise BudgetInputError("upload", f"is {total_bytes / 1024 / 1024:,.1f} MB; the limit is "
+                               f"{limit_mb} MB", fix="upload fewer months at a time, or the "
+                               "same data as Parquet (several times smaller than CSV)")
+
+
 def file_columns(file: str, fmt: str) -> list[str]:
     """Return a file's column names, or raise a message saying why it cannot be read."""
     if Path(file).stat().st_size == 0:

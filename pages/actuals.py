@@ -7,6 +7,7 @@ from ui.boot import require_navigation
 require_navigation()
 
 import hashlib  # noqa: E402
+import os  # noqa: E402
 import tempfile  # noqa: E402
 from datetime import timedelta  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -25,14 +26,14 @@ from budget.actuals import (  # noqa: E402
 from budget.calibrate import calibrate, calibrated_scenario, to_toml  # noqa: E402
 from budget.charts import daily_trend_chart, spend_by_chart  # noqa: E402
 from budget.errors import BudgetInputError  # noqa: E402
-from budget.exports import UNALLOCATED  # noqa: E402
+from budget.exports import UNALLOCATED, check_upload_size  # noqa: E402
 from budget.fmt import money, usd  # noqa: E402
 from budget.forecast import forecast  # noqa: E402
 from budget.storage import save_new  # noqa: E402
 from ui.cache import exports_dir, load_rollups, scenario_dir  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
 
-MAX_UPLOAD_MB = 200
+MAX_UPLOAD_MB = int(os.environ.get("BUDGET_MAX_UPLOAD_MB", "200"))
 FILTER_DIMENSIONS = {"team": "Team", "environment": "Environment", "model": "Model",
                      "endpoint": "Endpoint", "workload_class": "Workload class"}
 TABS = {"model": "Model", "endpoint": "Endpoint", "team": "Team", "environment": "Environment",
@@ -41,10 +42,10 @@ TABS = {"model": "Model", "endpoint": "Endpoint", "team": "Team", "environment":
 
 def uploaded_folder(files: list[object]) -> Path | None:
     """Save uploads to a folder named by their content; refuse the lot when one is wrong."""
-    total = sum(getattr(f, "size", 0) for f in files)
-    if total > MAX_UPLOAD_MB * 1024 * 1024:
-        st.error(f"The upload is {total / 1024 / 1024:,.0f} MB; the limit is {MAX_UPLOAD_MB} MB. "
-                 "Upload fewer months at a time, or compress to Parquet.")
+    try:
+        check_upload_size(sum(getattr(f, "size", 0) for f in files), MAX_UPLOAD_MB)
+    except BudgetInputError as exc:
+        st.error(str(exc))
         return None
     digest = hashlib.sha256()
     for f in files:

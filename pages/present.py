@@ -20,9 +20,10 @@ SLIDES = ("The budget", "The forecast", "What moves it", "The story")
 # Static styling only (no user text): large type, and the sidebar out of the way.
 st.html("""<style>
 section[data-testid="stSidebar"] {display: none;}
-[data-testid="stMetricValue"] {font-size: 4.2rem;}
-[data-testid="stMetricLabel"] p {font-size: 1.5rem;}
 .stMainBlockContainer p, .stMainBlockContainer li {font-size: 1.6rem; line-height: 1.5;}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {font-size: 4rem !important;
+  line-height: 1.2 !important;}
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {font-size: 1.6rem !important;}
 h1 {font-size: 3.2rem !important;}
 </style>""")
 

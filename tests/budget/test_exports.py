@@ -242,3 +242,11 @@ def test_ingest_cli_bad_input_exit_2(capsys):
     assert main(["ingest", str(BAD / "billing-oci-native.csv")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "OCI" in err and "Traceback" not in err
+
+
+def test_upload_over_the_limit_is_refused():
+    from budget.exports import check_upload_size
+
+    check_upload_size(200 * 1024 * 1024, 200)  # exactly at the limit is fine
+    with pytest.raises(BudgetInputError, match=r"upload: is 200.1 MB; the limit is 200 MB"):
+        check_upload_size(200 * 1024 * 1024 + 100_000, 200)

@@ -1,0 +1,120 @@
+"""The app as users get it: deep links on a fresh server, sliders, downloads, no error boxes."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from budget.fmt import usd
+from budget.forecast import forecast
+from budget.scenario import load_scenario
+from tests.browser.conftest import Server, problems, screenshot, wait_for_app
+from tests.conftest import ROOT
+
+PLAN = ROOT / "data" / "scenarios" / "fy27-plan.toml"
+PAGES = {"": "AI infrastructure budget", "planner": "Budget planner",
+         "sensitivity": "Sensitivity and uncertainty", "summary": "Executive summary",
+         "compare": "Compare versions", "present": "FY27 plan", "actuals": "Actual spend",
+         "assumptions": "Assumptions"}
+
+
+@pytest.mark.parametrize("path", list(PAGES), ids=lambda p: p or "overview")
+def test_deep_link_on_a_fresh_server(browser, path):
+    fresh = Server()  # the deep link is the very first request this server sees
+    try:
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page.goto(f"{fresh.url}/{path}")
+        wait_for_app(page)
+        assert page.locator("h1").first.inner_text() == PAGES[path]
+        assert page.title() == "AI budget planner" or page.title().startswith(
+            ("Planner", "Sensitivity", "Summary", "Compare", "Present", "Actuals", "Assumptions",
+             "Overview"))
+        nav = page.locator('[data-testid="stSidebarNav"]').all_inner_texts()
+        assert path == "present" or "Planner" in " ".join(nav)  # our navigation, not files
+        assert problems(page) == []
+        screenshot(page, f"page-{path or 'overview'}")
+        page.close()
+    finally:
+        fresh.close()
+
+
+def kpi(page, label: str) -> str:  # type: ignore[no-untyped-def]
+    metric = page.locator('[data-testid="stMetric"]', has_text=label).first
+    return str(metric.locator('[data-testid="stMetricValue"]').inner_text())
+
+
+def test_planner_slider_moves_the_numbers(browser, server):
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    page.goto(f"{server.url}/planner")
+    wait_for_app(page)
+    plan = load_scenario(PLAN)
+    assert kpi(page, "Horizon total") == usd(forecast(plan).total_cost_usd)
+    slider = page.locator('[data-testid="stSlider"]', has_text="GPU price").locator(
+        'input[type="range"]')
+    slider.focus()
+    for _ in range(4):  # 4 steps of 0.05
+        page.keyboard.press("ArrowRight")
+    expected = usd(forecast(plan.with_drivers(gpu_price=1.2)).total_cost_usd)
+    page.wait_for_function(
+        "([label, value]) => [...document.querySelectorAll('[data-testid=\"stMetric\"]')]"
+        ".some(m => m.innerText.includes(label) && m.innerText.includes(value))",
+        arg=["Horizon total", expected], timeout=30_000)
+    assert "plan_gpu_price=1.2" in page.url
+    assert problems(page) == []
+    screenshot(page, "planner-after-slider")
+    page.close()
+
+
+def test_csv_download_reconciles(browser, server):
+    page = browser.new_page(viewport={"width": 1500, "height": 1400})
+    page.goto(f"{server.url}/planner")
+    wait_for_app(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download workloads (CSV)").click()
+    rows = list(csv.DictReader(io.StringIO(info.value.path().read_text(encoding="utf-8"))))
+    total = sum(float(r["cost_usd"]) for r in rows)
+    assert total == pytest.approx(forecast(load_scenario(PLAN)).total_cost_usd, abs=0.01)
+    assert {r["team"] for r in rows} >= {"support", "search", "platform"}
+    page.close()
+
+
+def test_pdf_download_opens(browser, server):
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    page.goto(f"{server.url}/summary")
+    wait_for_app(page)
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="Download the PDF summary").click()
+    reader = PdfReader(str(info.value.path()))
+    text = " ".join(p.extract_text() for p in reader.pages)
+    assert "FY27 plan" in text
+    assert usd(forecast(load_scenario(PLAN)).total_cost_usd) in text
+    assert problems(page) == []
+    page.close()
+
+
+def test_upload_over_the_limit_and_a_native_export(browser, tmp_path):
+    limited = Server({"BUDGET_MAX_UPLOAD_MB": "1"})
+    try:
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page.goto(f"{limited.url}/actuals")
+        wait_for_app(page)
+        big = tmp_path / "big.csv"
+        big.write_bytes(b"x" * (1024 * 1024 + 10))
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(big))
+        page.wait_for_selector('[data-testid="stAlertContentError"]', timeout=30_000)
+        assert "the limit is 1 MB" in " ".join(problems(page))
+        page.goto(f"{limited.url}/actuals")
+        wait_for_app(page)
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+            str(ROOT / "tests" / "data" / "bad" / "billing-oci-native.csv"))
+        page.wait_for_selector('[data-testid="stAlertContentError"]', timeout=30_000)
+        assert "uploaded file billing-oci-native.csv" in " ".join(problems(page))
+        page.goto(f"{limited.url}/planner")  # still serving
+        wait_for_app(page)
+        assert problems(page) == []
+        page.close()
+    finally:
+        limited.close()

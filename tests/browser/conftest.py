@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -39,7 +40,7 @@ class Server:
     def __init__(self, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log = Path(os.environ.get("TMPDIR", "/tmp")) / f"budget-server-{self.port}.log"
+        self.log = Path(tempfile.gettempdir()) / f"budget-server-{self.port}.log"
         self.process = subprocess.Popen(
             [sys.executable, str(ROOT / "dev.py"), "run", "--server.port", str(self.port),
              "--server.address", "127.0.0.1"],
@@ -48,7 +49,8 @@ class Server:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as reply:
+                health = f"{self.url}/_stcore/health"  # http on loopback, built above
+                with urllib.request.urlopen(health, timeout=2) as reply:  # noqa: S310
                     if reply.status == 200:
                         return
             except OSError:

@@ -109,22 +109,21 @@ class Forecast:
 
     def workload_table(self) -> pd.DataFrame:
         """Return one row per workload: owner, category, horizon USD, GPU-hours and unit costs."""
-        keys = ["workload", "category", "team", "model", "environment", "serving", "cloud", "gpu",
-                "pricing"]
-        grouped = (
-            self.lines.groupby("workload", sort=False, dropna=False)
-            .agg(
-                **{k: (k, "first") for k in keys[1:]},
-                cost_usd=("cost_usd", "sum"),
-                first_month_usd=("cost_usd", "first"),
-                last_month_usd=("cost_usd", "last"),
-                gpu_hours=("gpu_hours", "sum"),
-                requests=("requests", "sum"),
-                input_tokens=("input_tokens", "sum"),
-                output_tokens=("output_tokens", "sum"),
-            )
-            .reset_index()
-        )
+        labels = ["category", "team", "model", "environment", "serving", "cloud", "gpu",
+                  "pricing"]
+        by_workload = self.by_workload
+        order = list(by_workload.columns)
+        groups = self.lines.groupby("workload", sort=False)
+        sums = groups[["cost_usd", "gpu_hours", "requests", "input_tokens", "output_tokens"]].sum()
+        grouped = pd.concat([groups[labels].first(), sums], axis=1).reindex(order)
+        grouped = grouped[[*labels, "cost_usd"]].assign(
+            first_month_usd=by_workload.iloc[0].to_numpy(),
+            last_month_usd=by_workload.iloc[-1].to_numpy(),
+            gpu_hours=sums["gpu_hours"].reindex(order).to_numpy(),
+            requests=sums["requests"].reindex(order).to_numpy(),
+            input_tokens=sums["input_tokens"].reindex(order).to_numpy(),
+            output_tokens=sums["output_tokens"].reindex(order).to_numpy(),
+        ).rename_axis("workload").reset_index()
         is_inference = grouped["category"].isin(INFERENCE_CATEGORIES)
         requests = grouped["requests"].where(is_inference & (grouped["requests"] > 0))
         tokens = (grouped["input_tokens"] + grouped["output_tokens"]).where(

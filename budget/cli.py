@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from budget.actuals import actuals_summary
+from budget.breakeven import break_even
 from budget.bridge import bridge, bridge_json
 from budget.calibrate import calibrate, calibrated_scenario, to_toml
+from budget.capacity import capacity_plan, strategies
 from budget.errors import BudgetInputError
 from budget.exports import (
     TagMap,
@@ -239,6 +241,49 @@ def _diff(old_path: str, new_path: str, fmt: str) -> int:
     return 0
 
 
+def capacity_json(scenario: Scenario) -> dict[str, Any]:
+    """Return the capacity CLI's JSON contract."""
+    plan = capacity_plan(scenario)
+    return {
+        "bands": {band: plan.peak_month(band)
+                  for band in ("baseline", "expected_peak", "stress_peak")},
+        "strategies": [{"name": s.name, "cost": s.cost, "reserved_gpus": s.reserved_gpus,
+                        "idle_reserved_cost": s.idle_reserved_usd}
+                       for s in strategies(scenario)],
+        "break_even": [{"workload": b.workload, "requests_per_month": b.requests_per_month,
+                        "planned_requests_per_month": b.planned_requests_per_month}
+                       for b in break_even(scenario)],
+    }
+
+
+def _capacity(args: argparse.Namespace) -> int:
+    """Print GPU bands, procurement strategies and break-even volumes."""
+    try:
+        scenario = override_drivers(load_scenario(args.scenario), args.overrides)
+    except BudgetInputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    data = capacity_json(scenario)
+    if args.format == "json":
+        json.dump(data, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    print("concurrent GPUs at the horizon's peak month:")
+    for pool in data["bands"]["baseline"]:
+        print(f"  {pool:<14} baseline {data['bands']['baseline'][pool]:7.1f}   expected peak "
+              f"{data['bands']['expected_peak'][pool]:7.1f}   stress peak "
+              f"{data['bands']['stress_peak'][pool]:7.1f}")
+    print("procurement over the horizon:")
+    for s in data["strategies"]:
+        reserved = ", ".join(f"{p} {n}" for p, n in s["reserved_gpus"].items() if n) or "none"
+        print(f"  {s['name']:<30} {_money(s['cost']):>16}   reserved: {reserved}")
+    print("self-host vs API break-even (requests per month):")
+    for b in data["break_even"]:
+        where = _money(b["requests_per_month"]) if b["requests_per_month"] else "never"
+        print(f"  {b['workload']:<20} {where:>16}   planned {b['planned_requests_per_month']:,.0f}")
+    return 0
+
+
 def write_atomically(path: Path, text: str) -> None:
     """Write text to a temporary file beside `path`, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -299,6 +344,12 @@ def _parser() -> argparse.ArgumentParser:
     dif.add_argument("old", metavar="OLD.toml")
     dif.add_argument("new", metavar="NEW.toml")
     dif.add_argument("--format", choices=("table", "json"), default="table")
+    cap = sub.add_parser("capacity", help="GPU capacity bands, procurement strategies, "
+                         "self-host vs API break-even")
+    cap.add_argument("scenario", help="path to a scenario TOML file")
+    cap.add_argument("--set", dest="overrides", action="append", default=[],
+                     metavar="DRIVER=VALUE", help="override a [drivers] key")
+    cap.add_argument("--format", choices=("table", "json"), default="table")
     gen = sub.add_parser("sample-data", help="write the seeded sample exports (Parquet)")
     gen.add_argument("--out", default="data/exports", help="output folder (default data/exports)")
     gen.add_argument("--copies", type=int, default=1,
@@ -315,6 +366,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _calibrate(args)
     if args.command == "report":
         return _report(args)
+    if args.command == "capacity":
+        return _capacity(args)
     if args.command == "diff":
         return _diff(args.old, args.new, args.format)
     if args.command == "sample-data":

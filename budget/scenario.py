@@ -79,6 +79,14 @@ class InferenceWorkload:
     input_tokens_per_gpu_second: float | None = None
     utilization: float | None = None
     pricing: str = "on_demand"
+    peak_factor: float | None = None
+    min_gpus: int | None = None
+    api_price_per_1m_input: float | None = None
+    api_price_per_1m_output: float | None = None
+    self_host_cloud: str | None = None
+    self_host_gpu: str | None = None
+    self_host_output_tokens_per_gpu_second: float | None = None
+    self_host_utilization: float | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +101,7 @@ class TrainingWorkload:
     gpu_hours_per_run: float
     refreshes_per_quarter: float
     pricing: str = "on_demand"
+    peak_factor: float | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +114,7 @@ class ExperimentationWorkload:
     gpu: str
     gpu_hours_per_week: float
     pricing: str = "on_demand"
+    peak_factor: float | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +145,8 @@ class Scenario:
     ranges: tuple[InputRange, ...] = ()
     unit_name: str | None = None
     unit_workload: str | None = None
+    stress_surge: float = 2.0
+    interruption_overhead: float = 0.10
     source: str = "<memory>"
 
     def price(self, cloud: str, gpu: str) -> GpuPrice:
@@ -279,6 +291,8 @@ def _build(values: dict[str, Any], label: str) -> Scenario:
         ranges=_ranges(values.get("ranges", {}), drivers, label),
         unit_name=values.get("narrative", {}).get("unit_name"),
         unit_workload=values.get("narrative", {}).get("unit_workload"),
+        stress_surge=values.get("capacity", {}).get("stress_surge", 2.0),
+        interruption_overhead=values.get("capacity", {}).get("interruption_overhead", 0.10),
         source=label,
         **rows,
     )
@@ -332,6 +346,15 @@ def _check_references(scenario: Scenario, label: str) -> None:
                                place="[narrative]",
                                fix="set both, or leave the [narrative] table out")
     available = ", ".join(f"{p.cloud}/{p.gpu}" for p in scenario.gpu_prices) or "none"
+    for i, w in enumerate(scenario.inference, start=1):
+        if (w.self_host_cloud is None) != (w.self_host_gpu is None) or (
+                w.self_host_cloud is not None
+                and (w.self_host_cloud, w.self_host_gpu) not in seen_prices):
+            raise BudgetInputError(
+                label, "self_host_cloud and self_host_gpu must name a [[gpu_prices]] row "
+                f"together, got {w.self_host_cloud}/{w.self_host_gpu}",
+                place=f'[[inference]] row {i} ("{w.name}")', field="self_host_gpu",
+                fix=f"use one of {available}, or leave both out")
     for table, i, row in gpu_rows:
         place = f'[[{table}]] row {i} ("{row.name}")'
         try:

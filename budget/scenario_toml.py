@@ -28,6 +28,9 @@ def scenario_data(scenario: Scenario) -> dict[str, Any]:
     if scenario.unit_name and scenario.unit_workload:
         data["narrative"] = {"unit_name": scenario.unit_name,
                              "unit_workload": scenario.unit_workload}
+    if (scenario.stress_surge, scenario.interruption_overhead) != (2.0, 0.10):
+        data["capacity"] = {"stress_surge": scenario.stress_surge,
+                            "interruption_overhead": scenario.interruption_overhead}
     if scenario.ranges:
         ranges = {}
         for r in scenario.ranges:

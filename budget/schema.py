@@ -180,6 +180,15 @@ TABLES: tuple[Table, ...] = (
         Key("unit_workload", "text", "the inference workload whose requests are those units",
             required=False),
     )),
+    Table("capacity", many=False, required=False,
+          help="how the capacity and procurement plan treats peaks and spot", keys=(
+        Key("stress_surge", "number", "stress peak: real-time inference's expected peak "
+            "multiplied by this (a large pilot, a traffic spike)", required=False, default=2.0,
+            low=1.0, high=20.0),
+        Key("interruption_overhead", "number", "extra GPU-hours, as a fraction, when the "
+            "procurement plan moves checkpointable work to spot (0.1 = +10%)", required=False,
+            default=0.10, low=0.0, high=1.0),
+    )),
     Table("gpu_prices", many=True, required=False,
           help="USD per GPU-hour, one row per cloud and GPU type", keys=(
         Key("cloud", "text", "cloud or GPU provider, e.g. aws, gcp, azure, lambda"),
@@ -227,6 +236,26 @@ TABLES: tuple[Table, ...] = (
             low=0.0, low_inclusive=False, high=1.0, only_for="self_hosted"),
         Key("pricing", "choice", _GPU_PRICING.help, required=False, default="on_demand",
             choices=PRICING_CHOICES, only_for="self_hosted"),
+        Key("peak_factor", "number", "peak concurrent GPUs over the average for capacity "
+            "planning (default: real-time 1.8, batch 1.0, training 3.0, experimentation 1.5)",
+            required=False, low=1.0, high=50.0, only_for="self_hosted"),
+        Key("min_gpus", "int", "smallest deployment that serves the model (break-even: "
+            "self-hosting pays for these GPUs around the clock)", required=False, low=1,
+            high=10_000),
+        Key("api_price_per_1m_input", "number", "break-even: the API alternative's USD per "
+            "1M input tokens", required=False, low=0.0, high=10_000.0, only_for="self_hosted"),
+        Key("api_price_per_1m_output", "number", "break-even: the API alternative's USD per "
+            "1M output tokens", required=False, low=0.0, high=10_000.0,
+            only_for="self_hosted"),
+        Key("self_host_cloud", "text", "break-even: cloud of the self-hosted alternative",
+            required=False, only_for="api"),
+        Key("self_host_gpu", "text", "break-even: GPU of the self-hosted alternative "
+            "(priced on demand)", required=False, only_for="api"),
+        Key("self_host_output_tokens_per_gpu_second", "number", "break-even: the alternative's "
+            "output tokens per GPU-second", required=False, low=0.0, low_inclusive=False,
+            high=1e7, only_for="api"),
+        Key("self_host_utilization", "number", "break-even: the alternative's utilization",
+            required=False, low=0.0, low_inclusive=False, high=1.0, only_for="api"),
     )),
     Table("training", many=True, required=False,
           help="a model training or fine-tuning project: cost per run, one run per refresh", keys=(
@@ -240,6 +269,9 @@ TABLES: tuple[Table, ...] = (
         Key("refreshes_per_quarter", "number", "runs per quarter; fractions spread evenly",
             low=0.0, high=1000.0),
         _GPU_PRICING,
+        Key("peak_factor", "number", "peak concurrent GPUs over the average for capacity "
+            "planning (default: real-time 1.8, batch 1.0, training 3.0, experimentation 1.5)",
+            required=False, low=1.0, high=50.0),
     )),
     Table("experimentation", many=True, required=False,
           help="short-lived research compute, budgeted per team per week", keys=(
@@ -250,6 +282,9 @@ TABLES: tuple[Table, ...] = (
         _GPU,
         Key("gpu_hours_per_week", "number", "GPU-hours per week", low=0.0, high=1e8),
         _GPU_PRICING,
+        Key("peak_factor", "number", "peak concurrent GPUs over the average for capacity "
+            "planning (default: real-time 1.8, batch 1.0, training 3.0, experimentation 1.5)",
+            required=False, low=1.0, high=50.0),
     )),
     Table("platform", many=True, required=False,
           help="shared overhead: storage, networking, observability, vector DB, security, people",

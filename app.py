@@ -17,6 +17,8 @@ navigation = st.navigation(
         st.Page("pages/planner.py", title="Planner", icon=":material/tune:", url_path="planner"),
         st.Page("pages/sensitivity.py", title="Sensitivity", icon=":material/insights:",
                 url_path="sensitivity"),
+        st.Page("pages/capacity.py", title="Capacity", icon=":material/memory:",
+                url_path="capacity"),
         st.Page("pages/summary.py", title="Summary", icon=":material/article:",
                 url_path="summary"),
         st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:",

@@ -230,3 +230,43 @@ def bridge_chart(old_total_usd: float, new_total_usd: float,
     ).transform_calculate(max_end="max(datum.start, datum.end)")
     chart = alt.layer(bars, labels, height=max(140, 38 * len(rows)))
     return chart
+
+
+def capacity_chart(baseline: pd.Series, expected_peak: pd.Series,
+                   stress_peak: pd.Series) -> alt.LayerChart | alt.FacetChart:
+    """Return one pool's monthly GPUs: baseline demand as area, peaks as lines."""
+    data = pd.DataFrame({"month": list(baseline.index), "Baseline": baseline.to_numpy(),
+                         "Expected peak": expected_peak.to_numpy(),
+                         "Stress peak": stress_peak.to_numpy()})
+    long = data.melt(id_vars="month", var_name="band", value_name="gpus")
+    x = alt.X("month:O", title=None, axis=alt.Axis(labelAngle=0))
+    colors = alt.Scale(domain=["Baseline", "Expected peak", "Stress peak"],
+                       range=["#0072B2", "#E69F00", "#D55E00"])
+    area = alt.Chart(long).transform_filter("datum.band == 'Baseline'").mark_area(
+        opacity=0.35).encode(x=x, y=alt.Y("gpus:Q", title="Concurrent GPUs"),
+                             color=alt.Color("band:N", title=None, scale=colors,
+                                             legend=alt.Legend(orient="top")))
+    lines = alt.Chart(long).mark_line(strokeWidth=3, point=True).encode(
+        x=x, y="gpus:Q", color=alt.Color("band:N", scale=colors),
+        tooltip=["month:O", "band:N", alt.Tooltip("gpus:Q", format=",.1f")])
+    return alt.layer(area, lines, height=320)
+
+
+def break_even_chart(curves: pd.DataFrame, planned: float,
+                     crossing: float | None) -> alt.LayerChart | alt.FacetChart:
+    """Return API and self-hosting monthly cost against volume, with the plan and the crossing."""
+    long = curves.melt(id_vars="requests_per_month", var_name="option", value_name="usd")
+    long["option"] = long["option"].map({"api_usd": "API", "self_host_usd": "Self-hosted"})
+    lines = alt.Chart(long).mark_line(strokeWidth=3).encode(
+        x=alt.X("requests_per_month:Q", title="Requests per month", axis=alt.Axis(format="~s")),
+        y=alt.Y("usd:Q", title="USD per month", axis=alt.Axis(format="$,.0f")),
+        color=alt.Color("option:N", title=None, legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(range=["#D55E00", "#0072B2"])),
+        tooltip=[alt.Tooltip("requests_per_month:Q", format=",.0f"), "option:N",
+                 alt.Tooltip("usd:Q", format="$,.0f")])
+    marks = pd.DataFrame([{"x": planned, "label": "plan"}]
+                         + ([{"x": crossing, "label": "break-even"}] if crossing else []))
+    rules = alt.Chart(marks).mark_rule(strokeDash=[4, 3], color="#111827").encode(x="x:Q")
+    text = alt.Chart(marks).mark_text(align="left", dx=4, dy=-140, fontSize=12).encode(
+        x="x:Q", text="label:N")
+    return alt.layer(lines, rules, text, height=300)

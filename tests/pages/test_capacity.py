@@ -1,0 +1,31 @@
+"""Capacity page (AppTest): the engine's strategies; the user's mix follows its sliders."""
+
+from __future__ import annotations
+
+from budget.capacity import strategies
+from budget.fmt import usd
+from budget.scenario import load_scenario
+from tests.conftest import ROOT, SMALL
+from tests.pages.apptest import open_page
+
+PLAN = ROOT / "data" / "scenarios" / "fy27-plan.toml"
+
+
+def test_capacity_numbers_match_the_engine():
+    at = open_page("capacity")
+    costs = {s.name: s.cost for s in strategies(load_scenario(PLAN))}
+    values = {m.label: m.value for m in at.metric}
+    assert values["All on demand"] == usd(costs["all_on_demand"])
+    assert values["Recommended"] == usd(costs["recommended"])
+    assert len(at.markdown) >= 2  # both break-even workloads explained
+
+
+def test_your_mix_follows_the_sliders(monkeypatch):
+    monkeypatch.setenv("BUDGET_SCENARIO_DIR", str(SMALL.parent))
+    at = open_page("capacity")
+    at.slider(key="cap_spot").set_value(100).run()
+    table = next(d.value for d in at.dataframe if "strategy" in d.value.columns)
+    mine = table.set_index("strategy").loc["your mix", "cost_usd"]
+    assert mine == (200 * 4.0 + 360 * 1.1 * 2.0) * 3  # all checkpointable work on spot
+    for widget in [*at.slider, *at.selectbox]:
+        assert widget.help

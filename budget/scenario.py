@@ -12,6 +12,7 @@ from typing import Any
 
 from budget.errors import BudgetInputError
 from budget.inputs import DRIVER_NAMES, INPUTS_BY_NAME
+from budget.pricing import catalog_gpu_row, token_price
 from budget.schema import TABLES, TABLES_BY_NAME, Table
 
 __all__ = ["DRIVER_NAMES", "Drivers", "InputRange", "Scenario", "load_scenario"]
@@ -51,6 +52,7 @@ class GpuPrice:
     as_of: str
     spot: float | None = None
     reserved: float | None = None
+    reserved_3y: float | None = None
 
     def usd_per_gpu_hour(self, pricing: str) -> float | None:
         """Return the hourly price under `pricing`, or None when the row has none."""
@@ -87,6 +89,8 @@ class InferenceWorkload:
     self_host_gpu: str | None = None
     self_host_output_tokens_per_gpu_second: float | None = None
     self_host_utilization: float | None = None
+    provider: str | None = None
+    price_source: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -233,9 +237,53 @@ def parse_scenario(data: Mapping[str, Any], label: str) -> Scenario:
                 raise BudgetInputError(label, f"{table.name} must be a table",
                                        fix=f"write it under a [{table.name}] header")
             values[table.name] = _check_row(table, content, label, f"[{table.name}]")
-    scenario = _build(values, label)
+    scenario = _fill_prices(_build(values, label), label)
     _check_references(scenario, label)
     return scenario
+
+
+def _optional_float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _fill_prices(scenario: Scenario, label: str) -> Scenario:
+    """Price what the file leaves unpriced: token prices from genai-prices, GPUs from the table."""
+    inference = []
+    for i, w in enumerate(scenario.inference, start=1):
+        if w.serving == "api" and (w.price_per_1m_input is None or w.price_per_1m_output is None):
+            found = token_price(w.model, w.provider)
+            if found is None:
+                raise BudgetInputError(
+                    label, f'no list price for model "{w.model}" in genai-prices',
+                    place=f'[[inference]] row {i} ("{w.name}")', field="price_per_1m_input",
+                    fix="set price_per_1m_input and price_per_1m_output, or a provider = … "
+                    "that genai-prices knows")
+            w = dataclasses.replace(
+                w, price_per_1m_input=w.price_per_1m_input if w.price_per_1m_input is not None
+                else found.input_usd,
+                price_per_1m_output=w.price_per_1m_output if w.price_per_1m_output is not None
+                else found.output_usd, price_source=found.source)
+        inference.append(w)
+    priced = {(p.cloud, p.gpu) for p in scenario.gpu_prices}
+    used = [(w.cloud, w.gpu) for w in inference if w.cloud and w.gpu]
+    used += [(w.self_host_cloud, w.self_host_gpu) for w in inference
+             if w.self_host_cloud and w.self_host_gpu]
+    used += [(t.cloud, t.gpu) for t in scenario.training]
+    used += [(e.cloud, e.gpu) for e in scenario.experimentation]
+    extra = []
+    for cloud, gpu in dict.fromkeys(used):
+        if (cloud, gpu) not in priced:
+            row = catalog_gpu_row(cloud, gpu)
+            if row is not None:
+                extra.append(GpuPrice(
+                    cloud=cloud, gpu=gpu, on_demand=float(row["on_demand"]),
+                    source=str(row["source"]), as_of=str(row["as_of"]),
+                    spot=_optional_float(row.get("spot")),
+                    reserved=_optional_float(row.get("reserved")),
+                    reserved_3y=_optional_float(row.get("reserved_3y"))))
+                priced.add((cloud, gpu))
+    return dataclasses.replace(scenario, inference=tuple(inference),
+                               gpu_prices=scenario.gpu_prices + tuple(extra))
 
 
 def _check_row(table: Table, row: Mapping[str, Any], label: str, place: str) -> dict[str, Any]:

@@ -200,6 +200,8 @@ TABLES: tuple[Table, ...] = (
         Key("reserved", "number",
             "effective USD per GPU-hour under a 1-year commitment (needed when a workload "
             "uses reserved)", required=False, low=0.0, low_inclusive=False, high=1000.0),
+        Key("reserved_3y", "number", "effective USD per GPU-hour under a 3-year commitment "
+            "(reference)", required=False, low=0.0, low_inclusive=False, high=1000.0),
         Key("source", "text", "where the price comes from"),
         Key("as_of", "month", "when the price was read, YYYY-MM"),
     )),
@@ -219,10 +221,14 @@ TABLES: tuple[Table, ...] = (
             high=1e7),
         Key("serving", "choice", "api (pay per token) or self_hosted (pay per GPU-hour)",
             choices=("api", "self_hosted")),
-        Key("price_per_1m_input", "number", "USD per 1M input tokens", low=0.0, high=10_000.0,
+        Key("price_per_1m_input", "number", "USD per 1M input tokens (default: the model's list "
+            "price from genai-prices)", required=False, low=0.0, high=10_000.0,
             only_for="api"),
-        Key("price_per_1m_output", "number", "USD per 1M output tokens", low=0.0, high=10_000.0,
+        Key("price_per_1m_output", "number", "USD per 1M output tokens (default: the model's "
+            "list price from genai-prices)", required=False, low=0.0, high=10_000.0,
             only_for="api"),
+        Key("provider", "text", "API provider id for the genai-prices look-up, e.g. openai, "
+            "anthropic, google", required=False, only_for="api"),
         Key("cloud", "text", _CLOUD.help, only_for="self_hosted"),
         Key("gpu", "text", _GPU.help, only_for="self_hosted"),
         Key("output_tokens_per_gpu_second", "number",

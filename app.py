@@ -19,6 +19,8 @@ navigation = st.navigation(
                 url_path="sensitivity"),
         st.Page("pages/capacity.py", title="Capacity", icon=":material/memory:",
                 url_path="capacity"),
+        st.Page("pages/multicloud.py", title="Multi-cloud", icon=":material/cloud:",
+                url_path="multicloud"),
         st.Page("pages/summary.py", title="Summary", icon=":material/article:",
                 url_path="summary"),
         st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:",

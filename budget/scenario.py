@@ -133,6 +133,21 @@ class PlatformLine:
 
 
 @dataclass(frozen=True)
+class Portability:
+    """How easily one GPU workload could move clouds (factors 0 = locked in, 1 = portable)."""
+
+    workload: str
+    secondary_cloud: str | None = None
+    data_gb_per_month: float = 0.0
+    data_gb_stored: float = 0.0
+    model_registry: float = 0.5
+    container_images: float = 0.5
+    iam: float = 0.5
+    observability: float = 0.5
+    deployment_automation: float = 0.5
+
+
+@dataclass(frozen=True)
 class Scenario:
     """All assumptions of one plan; hashable, so it can key a cache."""
 
@@ -147,6 +162,7 @@ class Scenario:
     experimentation: tuple[ExperimentationWorkload, ...] = ()
     platform: tuple[PlatformLine, ...] = ()
     ranges: tuple[InputRange, ...] = ()
+    portability: tuple[Portability, ...] = ()
     unit_name: str | None = None
     unit_workload: str | None = None
     stress_surge: float = 2.0
@@ -166,6 +182,7 @@ class Scenario:
 
 
 _ROW_TYPES: dict[str, type] = {
+    "portability": Portability,
     "gpu_prices": GpuPrice,
     "inference": InferenceWorkload,
     "training": TrainingWorkload,
@@ -383,6 +400,14 @@ def _check_references(scenario: Scenario, label: str) -> None:
             seen_names[row.name] = place
             if table != "platform" and getattr(row, "cloud", None) is not None:
                 gpu_rows.append((table, i, row))
+    gpu_names = {w.name for w in scenario.inference if w.cloud} | {
+        t.name for t in scenario.training} | {e.name for e in scenario.experimentation}
+    for i, p in enumerate(scenario.portability, start=1):
+        if p.workload not in gpu_names:
+            raise BudgetInputError(
+                label, f'"{p.workload}" is not a GPU workload of this file',
+                place=f"[[portability]] row {i}", field="workload",
+                fix="name a self-hosted inference, training or experimentation workload")
     inference_names = [w.name for w in scenario.inference]
     if scenario.unit_workload is not None and scenario.unit_workload not in inference_names:
         raise BudgetInputError(

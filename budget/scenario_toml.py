@@ -38,7 +38,8 @@ def scenario_data(scenario: Scenario) -> dict[str, Any]:
             low, high = INPUTS_BY_NAME[r.name].move(expected, r.relative)
             ranges[r.name] = [round(low, 10), round(high, 10)]
         data["ranges"] = ranges
-    for table in ("gpu_prices", "inference", "training", "experimentation", "platform"):
+    for table in ("gpu_prices", "inference", "training", "experimentation", "platform",
+                  "portability"):
         rows = [_clean(dataclasses.asdict(row), table) for row in getattr(scenario, table)]
         if rows:
             data[table] = rows

@@ -180,6 +180,24 @@ TABLES: tuple[Table, ...] = (
         Key("unit_workload", "text", "the inference workload whose requests are those units",
             required=False),
     )),
+    Table("portability", many=True, required=False,
+          help="how easily each GPU workload could move to another cloud", keys=(
+        Key("workload", "text", "the GPU workload (inference, training or experimentation) "
+            "this row describes"),
+        Key("secondary_cloud", "text", "the cloud it could fail over or move to",
+            required=False),
+        Key("data_gb_per_month", "number", "data it moves across clouds a month, GB (priced "
+            "at its cloud's egress)", required=False, default=0.0, low=0.0, high=1e9),
+        Key("data_gb_stored", "number", "data that would move with it once, GB",
+            required=False, default=0.0, low=0.0, high=1e10),
+        *(Key(name, "number", f"{text}: 0 (locked in) to 1 (portable); default 0.5",
+              required=False, default=0.5, low=0.0, high=1.0) for name, text in (
+            ("model_registry", "model registry compatibility"),
+            ("container_images", "container image parity"),
+            ("iam", "IAM mapping"),
+            ("observability", "observability without duplication"),
+            ("deployment_automation", "deployment automation across clouds"))),
+    )),
     Table("capacity", many=False, required=False,
           help="how the capacity and procurement plan treats peaks and spot", keys=(
         Key("stress_surge", "number", "stress peak: real-time inference's expected peak "

@@ -17,7 +17,7 @@ from tests.conftest import ROOT
 PLAN = ROOT / "data" / "scenarios" / "fy27-plan.toml"
 PAGES = {"": "AI infrastructure budget", "planner": "Budget planner",
          "sensitivity": "Sensitivity and uncertainty", "summary": "Executive summary",
-         "capacity": "Capacity & procurement",
+         "capacity": "Capacity & procurement", "multicloud": "Multi-cloud",
          "compare": "Compare versions", "present": "FY27 plan", "actuals": "Actual spend",
          "assumptions": "Assumptions"}
 
@@ -32,7 +32,7 @@ def test_deep_link_on_a_fresh_server(browser, path):
         assert page.locator("h1").first.inner_text() == PAGES[path]
         assert page.title() == "AI budget planner" or page.title().startswith(
             ("Planner", "Sensitivity", "Summary", "Compare", "Present", "Actuals", "Assumptions",
-             "Overview", "Capacity"))
+             "Overview", "Capacity", "Multi-cloud"))
         nav = page.locator('[data-testid="stSidebarNav"]').all_inner_texts()
         assert path == "present" or "Planner" in " ".join(nav)  # our navigation, not files
         assert problems(page) == []

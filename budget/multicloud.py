@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from budget.forecast import forecast
-from budget.pricing import catalog_gpu_row, egress_usd_per_gb
+from budget.pricing import catalog, catalog_gpu_row, egress_usd_per_gb
 from budget.scenario import Portability, Scenario
 
 # Weights of the portability factors (sum to 1). Each factor is 0 (locked in) to 1 (portable);
@@ -94,7 +94,12 @@ def _cost_on(lines: pd.DataFrame, cloud: str, share: float = 1.0) -> tuple[float
 
 
 def placements(scenario: Scenario) -> list[Placement]:
-    """Compare the plan as written, all in one cloud, and an even split over two clouds."""
+    """Compare the plan as written, all in one cloud, by workload type, and an even split.
+
+    By workload type keeps inference where it is (near users, on the primary) and moves each
+    training and experimentation workload to the cloud whose table price for its GPU and pricing
+    mode is lowest. Moved workloads count their one-time move cost as switching cost.
+    """
     result = forecast(scenario)
     lines = result.lines[result.lines["gpu_hours"] > 0]
     if lines.empty:
@@ -119,6 +124,27 @@ def placements(scenario: Scenario) -> list[Placement]:
         switching += movers[str(workload)].move_usd
     out.append(Placement(f"all on {primary}", one_cost, 1.0, switching,
                          {str(w): primary for w in lines["workload"].unique()}))
+    typed_cost = typed_switch = 0.0
+    typed: dict[str, str] = {}
+    clouds = sorted({str(r["cloud"]) for r in catalog().get("gpu_prices", [])} | set(hours.index))
+    for workload, group in lines.groupby("workload"):
+        cloud = str(group["cloud"].iloc[0])
+        best_cost, best_cloud = float(group["cost_usd"].sum()), cloud
+        if group["category"].iloc[0] in ("training", "experimentation"):
+            for other in clouds:
+                if other == cloud:
+                    continue
+                cost, priced = _cost_on(group, other)
+                if priced and cost * gpu_price < best_cost:
+                    best_cost, best_cloud = cost * gpu_price, other
+        typed_cost += best_cost
+        typed[str(workload)] = best_cloud
+        if best_cloud != cloud:
+            typed_switch += movers[str(workload)].move_usd
+    typed_hours = lines.assign(to=lines["workload"].map(typed)).groupby("to")["gpu_hours"].sum()
+    out.append(Placement("by workload type: inference stays, training where GPUs are cheapest",
+                         typed_cost, float(typed_hours.max() / typed_hours.sum()),
+                         typed_switch, typed))
     if secondary is not None:
         split_cost = split_switch = 0.0
         for workload, group in lines.groupby("workload"):

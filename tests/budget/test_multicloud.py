@@ -47,3 +47,15 @@ def test_portability_row_must_name_a_gpu_workload(small_data):
     small_data["portability"] = [{"workload": "chat"}]  # chat is served by an API
     with pytest.raises(BudgetInputError, match='"chat" is not a GPU workload'):
         parse_scenario(small_data, "x")
+
+
+def test_by_workload_type_moves_training_to_the_cheapest_gpus(small_data):
+    small_data["training"][0].update(cloud="gcp", gpu="A100", pricing="on_demand")
+    options = {p.name.split(":")[0]: p for p in placements(parse_scenario(small_data, "x"))}
+    typed = options["by workload type"]
+    # ft: A100 on demand is cheapest at lambda ($1.29); research: H100 reserved at lambda
+    # ($2.49 < small.toml's own aws $3); batch-sum is inference and stays on aws spot ($2)
+    assert typed.clouds == {"batch-sum": "aws", "ft": "lambda", "research-experimentation":
+                            "lambda"}
+    assert typed.cost_usd == pytest.approx(3 * (200 * 2.0 + 100 * 1.29 + 260 * 2.49))
+    assert typed.largest_cloud_share == pytest.approx(360 / 560)

@@ -247,11 +247,10 @@ def capacity_json(scenario: Scenario) -> dict[str, Any]:
     return {
         "bands": {band: plan.peak_month(band)
                   for band in ("baseline", "expected_peak", "stress_peak")},
-        "strategies": [{"name": s.name, "cost": s.cost, "reserved_gpus": s.reserved_gpus,
-                        "idle_reserved_cost": s.idle_reserved_usd}
+        "strategies": [{"name": s.name, "cost": s.cost} if s.name == "all_on_demand" else
+                       {"name": s.name, "cost": s.cost, "reserved_gpus": s.reserved_gpus}
                        for s in strategies(scenario)],
-        "break_even": [{"workload": b.workload, "requests_per_month": b.requests_per_month,
-                        "planned_requests_per_month": b.planned_requests_per_month}
+        "break_even": [{"workload": b.workload, "requests_per_month": b.requests_per_month}
                        for b in break_even(scenario)],
     }
 
@@ -274,13 +273,14 @@ def _capacity(args: argparse.Namespace) -> int:
               f"{data['bands']['expected_peak'][pool]:7.1f}   stress peak "
               f"{data['bands']['stress_peak'][pool]:7.1f}")
     print("procurement over the horizon:")
-    for s in data["strategies"]:
-        reserved = ", ".join(f"{p} {n}" for p, n in s["reserved_gpus"].items() if n) or "none"
-        print(f"  {s['name']:<30} {_money(s['cost']):>16}   reserved: {reserved}")
+    for s in strategies(scenario):
+        reserved = ", ".join(f"{p} {n}" for p, n in s.reserved_gpus.items() if n) or "none"
+        print(f"  {s.name:<30} {_money(s.cost):>16}   reserved: {reserved}   idle reserved "
+              f"{_money(s.idle_reserved_usd)}")
     print("self-host vs API break-even (requests per month):")
-    for b in data["break_even"]:
-        where = _money(b["requests_per_month"]) if b["requests_per_month"] else "never"
-        print(f"  {b['workload']:<20} {where:>16}   planned {b['planned_requests_per_month']:,.0f}")
+    for b in break_even(scenario):
+        where = _money(b.requests_per_month) if b.requests_per_month else "never"
+        print(f"  {b.workload:<20} {where:>16}   planned {b.planned_requests_per_month:,.0f}")
     return 0
 
 

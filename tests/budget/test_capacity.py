@@ -101,8 +101,10 @@ def test_capacity_json_contract(small):
     data = capacity_json(small)
     assert list(data) == ["bands", "strategies", "break_even"]
     assert list(data["bands"]) == ["baseline", "expected_peak", "stress_peak"]
-    assert [s["name"] for s in data["strategies"]][:3] == [
-        "all_on_demand", "baseline_reserved_spot_burst", "recommended"]
+    assert data["strategies"][0] == {"name": "all_on_demand", "cost": pytest.approx(6_720)}
+    recommended = next(s for s in data["strategies"] if s["name"] == "recommended")
+    assert set(recommended) == {"name", "cost", "reserved_gpus"}
+    assert recommended["reserved_gpus"] == {"aws/H100": 0}
     assert data["break_even"] == []
 
 

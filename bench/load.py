@@ -6,7 +6,7 @@ the baseline, problems seen, and the server's memory after warm-up and at the en
 20 sessions, 60 s: no errors, p95 rerun ≤ 1 s, memory flat after warm-up. Loopback only,
 bounded in sessions and time.
 
-    python bench/load.py [--sessions 20] [--seconds 60] [--think 2]
+    python bench/load.py [--sessions 20] [--seconds 60] [--think 2] [--clients ws|browser]
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.browser.harness import Server  # noqa: E402
 from tests.browser.load import run_load  # noqa: E402
+from tests.browser.wsload import run_ws_load  # noqa: E402
 
 
 def main() -> int:
@@ -31,11 +32,15 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--think", type=float, default=2.0)
+    parser.add_argument("--clients", choices=("ws", "browser"), default="ws",
+                        help="ws: clients speaking Streamlit's websocket protocol (light; "
+                        "times the full rerun to script_finished); browser: Chromium pages "
+                        "(heavy on 2 cores; times slider → number repainted)")
     args = parser.parse_args()
     sessions = min(max(args.sessions, 1), 50)
     seconds = min(max(args.seconds, 5.0), 600.0)
     chromium = shutil.which("chromium")
-    if not chromium:
+    if args.clients == "browser" and not chromium:
         print("needs Debian's chromium (apt-get install chromium)")
         return 1
     server = Server()
@@ -51,8 +56,11 @@ def main() -> int:
     try:
         idle = server.rss_mb()
         sampler.start()
-        result = run_load(chromium, server.url, sessions=sessions, seconds=seconds,
-                          think_s=args.think)
+        if args.clients == "ws":
+            result = run_ws_load(server.url, sessions, seconds, args.think)
+        else:
+            result = run_load(str(chromium), server.url, sessions=sessions, seconds=seconds,
+                              think_s=args.think)
     finally:
         done.set()
         server.close()
@@ -60,9 +68,12 @@ def main() -> int:
     print(f"{sessions} sessions × {seconds:.0f} s, {args.think:g} s think time: "
           f"{len(result.latencies)} reruns, moves per session {min(result.moves)}–"
           f"{max(result.moves)}")
-    print(f"rerun (slider → number repainted): p50 {result.percentile(50):.0f} ms, p95 "
-          f"{result.percentile(95):.0f} ms (target p95 ≤ 1,000 ms); client-only slider label "
-          f"p50 {result.percentile(50, thumb=True):.0f} ms")
+    what = ("full rerun, request → script_finished" if args.clients == "ws"
+            else "slider → number repainted")
+    print(f"{args.clients} clients, rerun ({what}): p50 {result.percentile(50):.0f} ms, p95 "
+          f"{result.percentile(95):.0f} ms (target p95 ≤ 1,000 ms)")
+    if result.thumb:
+        print(f"client-only slider label p50 {result.percentile(50, thumb=True):.0f} ms")
     if warm:
         print(f"server memory: idle {idle:.0f} MB, after warm-up {warm[0]:.0f} MB, end "
               f"{warm[-1]:.0f} MB, peak {max(m for _, m in samples):.0f} MB "

@@ -68,7 +68,7 @@ def main() -> int:
     print(f"{sessions} sessions × {seconds:.0f} s, {args.think:g} s think time: "
           f"{len(result.latencies)} reruns, moves per session {min(result.moves)}–"
           f"{max(result.moves)}")
-    what = ("full rerun, request → script_finished" if args.clients == "ws"
+    what = ("fragment rerun, request → script_finished" if args.clients == "ws"
             else "slider → number repainted")
     print(f"{args.clients} clients, rerun ({what}): p50 {result.percentile(50):.0f} ms, p95 "
           f"{result.percentile(95):.0f} ms (target p95 ≤ 1,000 ms)")

@@ -77,26 +77,31 @@ TRAINING_COLUMNS = {
 
 def tables(result: Forecast) -> None:
     """Show the detail tables, each with a CSV download."""
+    # Lazy tabs: only the open tab's table is built and sent on a slider move.
     by_workload, monthly, training, gpu = st.tabs(
-        ["By workload", "By month", "Training projects", "GPU-hours"]
-    )
+        ["By workload", "By month", "Training projects", "GPU-hours"], key="plan_tab",
+        on_change="rerun")
     stem = Path(result.scenario.source).stem
-    with by_workload:
-        table_with_download(workload_rows(result), "workloads", f"{stem}-workloads.csv",
-                            "plan_dl_workloads", WORKLOAD_COLUMNS)
-    with monthly:
-        months = monthly_rows(result)
-        table_with_download(months, "months", f"{stem}-months.csv", "plan_dl_months",
-                            {c: DOLLARS for c in months.columns if c != "Month"})
-    with training:
-        st.caption("Training is a project cost: priced per run, one run per refresh.")
-        table_with_download(result.training_projects(), "training projects",
-                            f"{stem}-training.csv", "plan_dl_training", TRAINING_COLUMNS)
-    with gpu:
-        hours = gpu_hour_rows(result)
-        table_with_download(hours, "GPU-hours", f"{stem}-gpu-hours.csv", "plan_dl_gpu",
-                            {c: st.column_config.NumberColumn(format="%,.0f")
-                             for c in hours.columns if c != "month"})
+    if by_workload.open is not False:
+        with by_workload:
+            table_with_download(workload_rows(result), "workloads", f"{stem}-workloads.csv",
+                                "plan_dl_workloads", WORKLOAD_COLUMNS)
+    if monthly.open:
+        with monthly:
+            months = monthly_rows(result)
+            table_with_download(months, "months", f"{stem}-months.csv", "plan_dl_months",
+                                {c: DOLLARS for c in months.columns if c != "Month"})
+    if training.open:
+        with training:
+            st.caption("Training is a project cost: priced per run, one run per refresh.")
+            table_with_download(result.training_projects(), "training projects",
+                                f"{stem}-training.csv", "plan_dl_training", TRAINING_COLUMNS)
+    if gpu.open:
+        with gpu:
+            hours = gpu_hour_rows(result)
+            table_with_download(hours, "GPU-hours", f"{stem}-gpu-hours.csv", "plan_dl_gpu",
+                                {c: st.column_config.NumberColumn(format="%,.0f")
+                                 for c in hours.columns if c != "month"})
 
 
 @st.fragment

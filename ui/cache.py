@@ -44,25 +44,30 @@ def load(path: Path) -> Scenario:
     return _load(str(path), stat.st_mtime_ns, stat.st_size)
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+# A Scenario is a frozen, hashable dataclass: Python's own hash keys the caches in microseconds,
+# where Streamlit's generic hasher takes milliseconds on every rerun.
+BY_SCENARIO = {Scenario: hash}
+
+
+@st.cache_resource(max_entries=256, show_spinner=False, hash_funcs=BY_SCENARIO)
 def cached_forecast(scenario: Scenario) -> Forecast:
     """Return the forecast of a scenario, shared read-only across sessions."""
     return forecast(scenario)
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+@st.cache_resource(max_entries=256, show_spinner=False, hash_funcs=BY_SCENARIO)
 def cached_tornado(scenario: Scenario) -> tuple[float, list[TornadoBar]]:
     """Return the tornado of a scenario (shared read-only)."""
     return tornado(scenario)
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=BY_SCENARIO)
 def cached_monte_carlo(scenario: Scenario) -> MonteCarlo:
     """Return the 10,000-draw Monte Carlo of a scenario (shared read-only)."""
     return monte_carlo(scenario)
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=BY_SCENARIO)
 def cached_sobol(scenario: Scenario) -> dict[str, SobolIndex]:
     """Return the Sobol indices of a scenario; about a second, so computed once per state."""
     return scenario_sobol(scenario)

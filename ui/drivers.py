@@ -43,8 +43,11 @@ def reset_for_new_scenario() -> None:
 def driver_sliders(base: Scenario) -> Scenario:
     """Show one slider per driver with its absolute meaning; return the adjusted scenario."""
     st.subheader("Drivers")
+    # The captions depend on every slider (output length moves the blended token price), so
+    # read this run's values (session, else the URL) first and write each caption straight
+    # under its slider: one element each instead of a placeholder filled later.
+    readouts = driver_readouts(scenario_from_url(base))
     values: dict[str, float] = {}
-    captions = {}
     for name in DRIVER_NAMES:
         file_value = float(getattr(base.drivers, name))
         values[name] = st.slider(
@@ -59,10 +62,8 @@ def driver_sliders(base: Scenario) -> Scenario:
             help=f"{sentence(INPUTS_BY_NAME[name].help)}. 1.00× is the workloads as written; "
             f"the file sets {file_value:.2f}×.",
         )
-        captions[name] = st.empty()
+        st.caption(readouts[name])
     adjusted = base.with_drivers(**values)
-    for name, text in driver_readouts(adjusted).items():
-        captions[name].caption(text)
     st.button("Reset to the file's drivers", on_click=reset_sliders, args=(base.drivers,),
               icon=":material/restart_alt:",
               help="Set every slider back to the value in the scenario file.")

@@ -32,7 +32,7 @@ def delta(new: float | None, old: float | None, decimals: int = 0) -> str | None
 def kpis(result: Forecast, baseline: Forecast) -> None:
     """Show the five headline numbers with their change against the file's own drivers."""
     units, base_units = result.unit_costs, baseline.unit_costs
-    cells = st.columns(5)
+    row = st.container(horizontal=True, gap="small")
     figures = [
         ("Horizon total", result.total_cost_usd, baseline.total_cost_usd, 0,
          f"All costs over {len(result.months)} months, "
@@ -46,8 +46,8 @@ def kpis(result: Forecast, baseline: Forecast) -> None:
         ("Per 1M tokens", units.usd_per_1m_tokens, base_units.usd_per_1m_tokens, 4,
          "Inference cost over the horizon divided by its input + output tokens, × 1,000,000."),
     ]
-    for cell, (label, value, base, decimals, help_text) in zip(cells, figures, strict=True):
-        cell.metric(label, usd(value, decimals), delta(value, base, decimals),
+    for label, value, base, decimals, help_text in figures:
+        row.metric(label, usd(value, decimals), delta(value, base, decimals),
                     delta_color="inverse", border=True,
                     help=help_text + " The change is against the file's own drivers.")
 
@@ -77,31 +77,28 @@ TRAINING_COLUMNS = {
 
 def tables(result: Forecast) -> None:
     """Show the detail tables, each with a CSV download."""
-    # Lazy tabs: only the open tab's table is built and sent on a slider move.
-    by_workload, monthly, training, gpu = st.tabs(
-        ["By workload", "By month", "Training projects", "GPU-hours"], key="plan_tab",
-        on_change="rerun")
+    # One table at a time, picked by a segmented control: only it is built and sent on a move.
+    choice = st.segmented_control(
+        "Detail", ["By workload", "By month", "Training projects", "GPU-hours"],
+        default="By workload", required=True, key="plan_table", label_visibility="collapsed",
+        help="Which detail table to show; each downloads as CSV.")
     stem = Path(result.scenario.source).stem
-    if by_workload.open is not False:
-        with by_workload:
-            table_with_download(workload_rows(result), "workloads", f"{stem}-workloads.csv",
-                                "plan_dl_workloads", WORKLOAD_COLUMNS)
-    if monthly.open:
-        with monthly:
-            months = monthly_rows(result)
-            table_with_download(months, "months", f"{stem}-months.csv", "plan_dl_months",
-                                {c: DOLLARS for c in months.columns if c != "Month"})
-    if training.open:
-        with training:
-            st.caption("Training is a project cost: priced per run, one run per refresh.")
-            table_with_download(result.training_projects(), "training projects",
-                                f"{stem}-training.csv", "plan_dl_training", TRAINING_COLUMNS)
-    if gpu.open:
-        with gpu:
-            hours = gpu_hour_rows(result)
-            table_with_download(hours, "GPU-hours", f"{stem}-gpu-hours.csv", "plan_dl_gpu",
-                                {c: st.column_config.NumberColumn(format="%,.0f")
-                                 for c in hours.columns if c != "month"})
+    if choice == "By workload":
+        table_with_download(workload_rows(result), "workloads", f"{stem}-workloads.csv",
+                            "plan_dl_workloads", WORKLOAD_COLUMNS)
+    elif choice == "By month":
+        months = monthly_rows(result)
+        table_with_download(months, "months", f"{stem}-months.csv", "plan_dl_months",
+                            {c: DOLLARS for c in months.columns if c != "Month"})
+    elif choice == "Training projects":
+        st.caption("Training is a project cost: priced per run, one run per refresh.")
+        table_with_download(result.training_projects(), "training projects",
+                            f"{stem}-training.csv", "plan_dl_training", TRAINING_COLUMNS)
+    else:
+        hours = gpu_hour_rows(result)
+        table_with_download(hours, "GPU-hours", f"{stem}-gpu-hours.csv", "plan_dl_gpu",
+                            {c: st.column_config.NumberColumn(format="%,.0f")
+                             for c in hours.columns if c != "month"})
 
 
 @st.fragment
@@ -115,7 +112,6 @@ def live_panel(base: Scenario) -> None:
     with kpi_row:
         kpis(result, cached_forecast(base))
     with chart:
-        st.subheader("Monthly forecast by category")
         st.altair_chart(monthly_by_category(result, height=520), width="stretch")
     tables(result)
 

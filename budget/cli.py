@@ -15,6 +15,7 @@ from budget.breakeven import break_even
 from budget.bridge import bridge, bridge_json
 from budget.calibrate import calibrate, calibrated_scenario, to_toml
 from budget.capacity import capacity_plan, strategies
+from budget.digest import digest_markdown, week_bounds
 from budget.errors import BudgetInputError
 from budget.exports import (
     TagMap,
@@ -163,12 +164,12 @@ def _ingest(paths: list[str], tag_map: list[str], fmt: str) -> int:
     return 0
 
 
-def _calibrate(args: argparse.Namespace) -> int:
-    """Write a scenario calibrated from the exports; refuse to overwrite without --force."""
-    out = Path(args.out)
+def _split_exports(paths: list[str], telemetry: list[str]) -> tuple[list[str], list[str]]:
+    """Return (billing, telemetry) paths: a folder holding billing/ (and telemetry/) counts
+    for both."""
     billing: list[str] = []
-    telemetry: list[str] = list(args.telemetry)
-    for spec in args.paths:
+    telemetry = list(telemetry)
+    for spec in paths:
         folder = Path(spec)
         if folder.is_dir() and (folder / "billing").is_dir():
             billing.append(str(folder / "billing"))
@@ -176,6 +177,29 @@ def _calibrate(args: argparse.Namespace) -> int:
                 telemetry.append(str(folder / "telemetry"))
         else:
             billing.append(spec)
+    return billing, telemetry
+
+
+def _digest(args: argparse.Namespace) -> int:
+    """Print the weekly digest as Markdown."""
+    billing, telemetry = _split_exports(args.paths, args.telemetry)
+    try:
+        week_bounds(args.week)
+        scenario = load_scenario(args.scenario) if args.scenario else None
+        exports = open_exports(billing, telemetry)
+        text = digest_markdown(billing_rollup(exports), telemetry_rollup(exports), args.week,
+                               scenario)
+    except BudgetInputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    sys.stdout.write(text)
+    return 0
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    """Write a scenario calibrated from the exports; refuse to overwrite without --force."""
+    out = Path(args.out)
+    billing, telemetry = _split_exports(args.paths, args.telemetry)
     try:
         if out.exists() and not args.force:
             raise BudgetInputError(str(out), "already exists",
@@ -350,6 +374,13 @@ def _parser() -> argparse.ArgumentParser:
     cap.add_argument("--set", dest="overrides", action="append", default=[],
                      metavar="DRIVER=VALUE", help="override a [drivers] key")
     cap.add_argument("--format", choices=("table", "json"), default="table")
+    dig = sub.add_parser("digest", help="weekly digest of actual spend, as Markdown")
+    dig.add_argument("paths", nargs="+", metavar="EXPORTS",
+                     help="FOCUS billing exports, or a folder holding billing/ and telemetry/")
+    dig.add_argument("--week", required=True, help="ISO week, e.g. 2026-W33")
+    dig.add_argument("--scenario", help="scenario TOML file for the budget variances")
+    dig.add_argument("--telemetry", action="append", default=[], metavar="PATH",
+                     help="serving telemetry export, if not in the folder")
     gen = sub.add_parser("sample-data", help="write the seeded sample exports (Parquet)")
     gen.add_argument("--out", default="data/exports", help="output folder (default data/exports)")
     gen.add_argument("--copies", type=int, default=1,
@@ -368,6 +399,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _report(args)
     if args.command == "capacity":
         return _capacity(args)
+    if args.command == "digest":
+        return _digest(args)
     if args.command == "diff":
         return _diff(args.old, args.new, args.format)
     if args.command == "sample-data":

@@ -1,0 +1,107 @@
+"""The weekly digest: top models, top endpoints, budget variances and new alerts, as Markdown."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pandas as pd
+
+from budget.errors import BudgetInputError
+from budget.fmt import usd
+from budget.forecast import forecast
+from budget.monitoring import all_alerts
+from budget.scenario import Scenario
+
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+TOP = 5
+
+
+def week_bounds(text: str) -> tuple[date, date]:
+    """Return Monday and Sunday of an ISO week written YYYY-Www."""
+    match = _WEEK.match(text)
+    if match:
+        try:
+            monday = date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
+            return monday, monday + timedelta(days=6)
+        except ValueError:
+            pass
+    raise BudgetInputError("--week", f'"{text}" is not an ISO week', fix="write it like 2026-W33")
+
+
+def _md(text: str) -> str:
+    """Return text safe inside Markdown (no emphasis, links or code by accident)."""
+    return re.sub(r"([\\`*_{}\[\]<>#|])", r"\\\1", text)
+
+
+def _change(now: float, before: float) -> str:
+    if not before:
+        return "new this week"
+    change = now / before - 1
+    return "flat vs the week before" if abs(change) < 0.005 else (
+        f"{change:+.0%} vs the week before")
+
+
+def digest_markdown(billing: pd.DataFrame, telemetry: pd.DataFrame, week: str,
+                    scenario: Scenario | None = None) -> str:
+    """Return the digest of one ISO week of USD actuals, ready for a chat channel."""
+    start, end = week_bounds(week)
+    usd_rows = billing[billing["currency"] == "USD"]
+    days = usd_rows["day"].dt.date
+    this = usd_rows[(days >= start) & (days <= end)]
+    last = usd_rows[(days >= start - timedelta(days=7)) & (days < start)]
+    if this.empty:
+        raise BudgetInputError("--week", f"no USD actuals in {week} ({start} to {end})",
+                               fix="pick a week the exports cover")
+    total, before = float(this["effective_cost"].sum()), float(last["effective_cost"].sum())
+    lines = [f"# AI spend, week {week} ({start} to {end})", "",
+             f"Total {usd(total)} ({_change(total, before)}).", ""]
+    for title, dimension in (("Top models", "model"), ("Top endpoints", "endpoint")):
+        lines += [f"## {title}", ""]
+        now = this.groupby(dimension)["effective_cost"].sum().sort_values(ascending=False)
+        prior = last.groupby(dimension)["effective_cost"].sum()
+        for name, cost in now.head(TOP).items():
+            extra = ""
+            if dimension == "endpoint" and not telemetry.empty:
+                t = telemetry[(telemetry["endpoint"] == name)
+                              & (telemetry["day"].dt.date >= start)
+                              & (telemetry["day"].dt.date <= end)]
+                if t["requests"].sum() > 0:
+                    extra = f", {usd(float(cost) / float(t['requests'].sum()) * 1000, 4)} per 1K"
+            lines.append(f"- {_md(str(name))}: {usd(float(cost))} "
+                         f"({_change(float(cost), float(prior.get(name, 0.0)))}{extra})")
+        lines.append("")
+    if scenario is not None:
+        lines += ["## Budget variances (by team, against the plan's weekly run-rate)", ""]
+        lines += [f"- {_md(team)}: {usd(actual)} actual vs {usd(plan)} planned "
+                  f"({'+' if actual >= plan else '-'}{usd(abs(actual - plan))})"
+                  for team, actual, plan in team_variances(this, scenario, start)[:TOP]]
+        lines.append("")
+    lines += ["## New alerts", ""]
+    new = [a for a in all_alerts(billing, telemetry) if start <= a.start <= end]
+    lines += [f"- {a.kind.replace('_', ' ')}, {_md(a.subject)}, since {a.start}: expected "
+              f"{a.expected:,.2f}, actual {a.actual:,.2f} ({a.change:+.0%}), impact about "
+              f"{usd(a.impact_usd)}" + (f"; active then: {_md(a.context)}" if a.context else "")
+              for a in new] or ["- none"]
+    return "\n".join(lines) + "\n"
+
+
+def team_variances(week_rows: pd.DataFrame, scenario: Scenario,
+                   monday: date) -> list[tuple[str, float, float]]:
+    """Return (team, actual, plan) for the week, largest absolute variance first.
+
+    The plan is the scenario's month containing the week, or its first month when the week is
+    outside the horizon, scaled to 7 days.
+    """
+    result = forecast(scenario)
+    month = f"{monday:%Y-%m}"
+    label = month if month in result.months else result.months[0]
+    lines = result.lines[result.lines["month"] == label]
+    days_in_month = pd.Period(label).days_in_month
+    plan = {str(k): float(v) for k, v in
+            (lines.groupby("team")["cost_usd"].sum() * 7 / days_in_month).items()}
+    actual = {str(k): float(v) for k, v in
+              week_rows.groupby("team")["effective_cost"].sum().items()}
+    teams = sorted(set(plan) | set(actual))
+    rows = [(str(t), float(actual.get(t, 0.0)), float(plan.get(t, 0.0))) for t in teams]
+    return sorted(rows, key=lambda r: -abs(r[1] - r[2]))

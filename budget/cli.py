@@ -7,6 +7,7 @@ import json
 import math
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -26,6 +27,7 @@ from budget.exports import (
 )
 from budget.forecast import CATEGORIES, Forecast, forecast
 from budget.inputs import INPUT_NAMES
+from budget.monitoring import Alert, AlertSettings, all_alerts
 from budget.report import summary_pdf
 from budget.sample_data import generate
 from budget.scenario import Scenario, load_scenario, override_drivers
@@ -193,6 +195,58 @@ def _digest(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     sys.stdout.write(text)
+    return 0
+
+
+def _since(text: str | None) -> date | None:
+    """Parse --since YYYY-MM-DD."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BudgetInputError("--since", f'"{text}" is not a date',
+                               fix="write it like 2026-08-01") from None
+
+
+def write_alerts_table(alerts: list[Alert], out: TextIO) -> None:
+    """Write alerts as an aligned text table, oldest first."""
+    if not alerts:
+        out.write("no alerts\n")
+        return
+    for a in alerts:
+        change = f"{a.change:+.0%}" if a.expected else "new"
+        out.write(f"{a.start}  {a.kind:<18} {a.subject:<32} expected {a.expected:,.2f}, actual "
+                  f"{a.actual:,.2f} {a.unit} ({change}), impact USD {_money(a.impact_usd)}"
+                  + (f"; active: {a.context}" if a.context else "") + "\n")
+
+
+def _alerts(args: argparse.Namespace) -> int:
+    """Print the trend-break alerts as JSON or a table."""
+    billing, telemetry = _split_exports(args.paths, args.telemetry)
+    try:
+        since = _since(args.since)
+        if not 0 < args.threshold < 10:
+            raise BudgetInputError("--threshold", f"must be above 0 and below 10, got "
+                                   f"{args.threshold}", fix="write 0.18 for 18%")
+        if args.floor_usd < 0:
+            raise BudgetInputError("--floor-usd", f"must be 0 or more, got {args.floor_usd}",
+                                   fix="write the weekly impact in USD, e.g. 200")
+        planned = ({t.name: t.gpu_hours_per_run for t in load_scenario(args.scenario).training}
+                   if args.scenario else None)
+        exports = open_exports(billing, telemetry)
+        settings = AlertSettings(unit_cost_threshold=args.threshold,
+                                 unit_cost_floor_usd=args.floor_usd)
+        found = all_alerts(billing_rollup(exports), telemetry_rollup(exports), settings, planned)
+    except BudgetInputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    found = [a for a in found if since is None or a.start >= since]
+    if args.format == "json":
+        json.dump([a.to_json() for a in found], sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        write_alerts_table(found, sys.stdout)
     return 0
 
 
@@ -381,6 +435,21 @@ def _parser() -> argparse.ArgumentParser:
     dig.add_argument("--scenario", help="scenario TOML file for the budget variances")
     dig.add_argument("--telemetry", action="append", default=[], metavar="PATH",
                      help="serving telemetry export, if not in the folder")
+    alr = sub.add_parser("alerts", help="trend-break alerts over actual spend")
+    alr.add_argument("paths", nargs="+", metavar="EXPORTS",
+                     help="FOCUS billing exports, or a folder holding billing/ and telemetry/")
+    alr.add_argument("--since", metavar="YYYY-MM-DD", help="only alerts that began on or after")
+    alr.add_argument("--format", choices=("table", "json"), default="table")
+    alr.add_argument("--telemetry", action="append", default=[], metavar="PATH",
+                     help="serving telemetry export, if not in the folder")
+    alr.add_argument("--threshold", type=float, default=AlertSettings().unit_cost_threshold,
+                     help="week-over-week rise in USD per 1K requests that alerts "
+                     "(default 0.18 = 18%%)")
+    alr.add_argument("--floor-usd", dest="floor_usd", type=float,
+                     default=AlertSettings().unit_cost_floor_usd,
+                     help="…only when the weekly impact is at least this many USD (default 200)")
+    alr.add_argument("--scenario", help="scenario TOML whose [[training]] GPU-hours per run are "
+                     "the training forecasts (default: the median of earlier runs)")
     gen = sub.add_parser("sample-data", help="write the seeded sample exports (Parquet)")
     gen.add_argument("--out", default="data/exports", help="output folder (default data/exports)")
     gen.add_argument("--copies", type=int, default=1,
@@ -401,6 +470,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _capacity(args)
     if args.command == "digest":
         return _digest(args)
+    if args.command == "alerts":
+        return _alerts(args)
     if args.command == "diff":
         return _diff(args.old, args.new, args.format)
     if args.command == "sample-data":

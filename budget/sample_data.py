@@ -4,7 +4,7 @@ Writes hive-partitioned Parquet (`billing/month=YYYY-MM/part-0.parquet`,
 `telemetry/month=YYYY-MM/part-0.parquet`). The company matches data/scenarios/fy27-plan.toml in
 shape: five inference endpoints over three clouds and three environments, two training projects
 with bursts, two teams' experiments, platform overhead, commitments with idle hours, credits and
-some untagged cost. Three incidents are planted (see INCIDENTS) for the monitoring tests.
+some untagged cost. Four incidents are planted (see INCIDENTS) for the monitoring tests.
 """
 
 from __future__ import annotations
@@ -102,6 +102,8 @@ INCIDENTS: dict[str, dict[str, Any]] = {
     "runaway_experiment": {"team": "research", "start": date(2026, 10, 5),
                            "end": date(2026, 10, 9), "experiment": "exp-moe-sweep-42",
                            "gpu_hours_factor": 6.0},
+    "training_overrun": {"run": "support-chat-finetune-run-6", "start": date(2026, 8, 2),
+                         "extra_days": 3},  # a 4-day run that took 7: +75% GPU-hours
 }
 RELEASES = {  # endpoint → [(first day, deployment id)], the planted one included
     "support-chat": [(START, "support-chat-2025.10.4"),
@@ -183,10 +185,14 @@ def _daily_rows(day: date, rng: np.random.Generator) -> Iterator[tuple[Row, Row 
                "Committed", _tags(team="search"), quantity=idle, unit="GPU-Hours", gpu="H100",
                resource="h100-commitment", status="Unused"), None
 
+    overrun = INCIDENTS["training_overrun"]
     for name, team, model, cloud, gpu, pricing, price, hours, span, every in TRAINING:
-        if t % every < span:
-            run = t // every
-            gpu_hours = hours / span * float(rng.normal(1.0, 0.05))
+        run = t // every
+        extra = overrun["extra_days"] if f"{name}-run-{run}" == overrun["run"] else 0
+        if t % every < span + extra:
+            # the overrun's extra days draw from their own generator: other rows stay the same
+            source = rng if t % every < span else np.random.default_rng(SEED + t)
+            gpu_hours = hours / span * float(source.normal(1.0, 0.05))
             yield _row(day, cloud, "Compute", _compute_service(cloud), gpu_hours * price,
                        gpu_hours * price, pricing,
                        _tags(team=team, model=model, environment="production",

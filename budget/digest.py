@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from budget.burn import plan_month
 from budget.errors import BudgetInputError
 from budget.fmt import usd
 from budget.forecast import forecast
@@ -90,12 +91,11 @@ def team_variances(week_rows: pd.DataFrame, scenario: Scenario,
                    monday: date) -> list[tuple[str, float, float]]:
     """Return (team, actual, plan) for the week, largest absolute variance first.
 
-    The plan is the scenario's month containing the week, or its first month when the week is
+    The plan is the scenario's month containing the week, or its nearest month when the week is
     outside the horizon, scaled to 7 days.
     """
     result = forecast(scenario)
-    month = f"{monday:%Y-%m}"
-    label = month if month in result.months else result.months[0]
+    label = plan_month(result, f"{monday:%Y-%m}")
     lines = result.lines[result.lines["month"] == label]
     days_in_month = pd.Period(label).days_in_month
     plan = {str(k): float(v) for k, v in

@@ -148,6 +148,33 @@ class Portability:
 
 
 @dataclass(frozen=True)
+class Guardrail:
+    """One environment's monthly budget and how it is enforced."""
+
+    environment: str
+    monthly_budget: float
+    control: str  # hard_quota | soft_alert | approval_gate
+    alert_at: float = 0.8
+    approval_threshold: float = 0.1
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project's governance checklist; None marks an item not yet filled in (a gap)."""
+
+    name: str
+    owner: str | None = None
+    workload_forecast: str | None = None
+    unit_cost_baseline: float | None = None
+    approval_threshold: float | None = None
+    rollback_plan: str | None = None
+    cost_dashboard: str | None = None
+    portable: bool | None = None
+    spot_eligible: bool | None = None
+    cost_model: str | None = None
+
+
+@dataclass(frozen=True)
 class Scenario:
     """All assumptions of one plan; hashable, so it can key a cache."""
 
@@ -167,6 +194,9 @@ class Scenario:
     unit_workload: str | None = None
     stress_surge: float = 2.0
     interruption_overhead: float = 0.10
+    budget_monthly: float | None = None
+    guardrails: tuple[Guardrail, ...] = ()
+    projects: tuple[Project, ...] = ()
     source: str = "<memory>"
 
     def price(self, cloud: str, gpu: str) -> GpuPrice:
@@ -188,6 +218,8 @@ _ROW_TYPES: dict[str, type] = {
     "training": TrainingWorkload,
     "experimentation": ExperimentationWorkload,
     "platform": PlatformLine,
+    "guardrails": Guardrail,
+    "projects": Project,
 }
 
 
@@ -358,6 +390,7 @@ def _build(values: dict[str, Any], label: str) -> Scenario:
         unit_workload=values.get("narrative", {}).get("unit_workload"),
         stress_surge=values.get("capacity", {}).get("stress_surge", 2.0),
         interruption_overhead=values.get("capacity", {}).get("interruption_overhead", 0.10),
+        budget_monthly=values.get("budget", {}).get("monthly"),
         source=label,
         **rows,
     )
@@ -408,6 +441,7 @@ def _check_references(scenario: Scenario, label: str) -> None:
                 label, f'"{p.workload}" is not a GPU workload of this file',
                 place=f"[[portability]] row {i}", field="workload",
                 fix="name a self-hosted inference, training or experimentation workload")
+    _check_governance(scenario, label, set(seen_names))
     inference_names = [w.name for w in scenario.inference]
     if scenario.unit_workload is not None and scenario.unit_workload not in inference_names:
         raise BudgetInputError(
@@ -443,6 +477,30 @@ def _check_references(scenario: Scenario, label: str) -> None:
                 f'[[gpu_prices]] row for {row.cloud}/{row.gpu} has none',
                 place=place, field="pricing",
                 fix=f"add {row.pricing} = … to that price row, or choose another pricing")
+
+
+def _check_governance(scenario: Scenario, label: str, workloads: set[str]) -> None:
+    """Check one guardrail per environment, unique project names, known forecast workloads."""
+    environments: set[str] = set()
+    for i, g in enumerate(scenario.guardrails, start=1):
+        if g.environment in environments:
+            raise BudgetInputError(label, f'a second guardrail for "{g.environment}"',
+                                   place=f"[[guardrails]] row {i}", field="environment",
+                                   fix="keep one row per environment")
+        environments.add(g.environment)
+    projects: set[str] = set()
+    for i, p in enumerate(scenario.projects, start=1):
+        place = f'[[projects]] row {i} ("{p.name}")'
+        if p.name in projects:
+            raise BudgetInputError(label, f'the project "{p.name}" is listed twice', place=place,
+                                   field="name", fix="keep one checklist per project")
+        projects.add(p.name)
+        if p.workload_forecast is not None and p.workload_forecast not in workloads:
+            raise BudgetInputError(
+                label, f'"{p.workload_forecast}" is not a workload of this file', place=place,
+                field="workload_forecast",
+                fix="name an [[inference]], [[training]], [[experimentation]] or [[platform]] row, or "
+                "leave it out (a gap)")
 
 
 def override_drivers(scenario: Scenario, assignments: list[str]) -> Scenario:

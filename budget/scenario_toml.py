@@ -38,8 +38,10 @@ def scenario_data(scenario: Scenario) -> dict[str, Any]:
             low, high = INPUTS_BY_NAME[r.name].move(expected, r.relative)
             ranges[r.name] = [round(low, 10), round(high, 10)]
         data["ranges"] = ranges
+    if scenario.budget_monthly is not None:
+        data["budget"] = {"monthly": scenario.budget_monthly}
     for table in ("gpu_prices", "inference", "training", "experimentation", "platform",
-                  "portability"):
+                  "portability", "guardrails", "projects"):
         rows = [_clean(dataclasses.asdict(row), table) for row in getattr(scenario, table)]
         if rows:
             data[table] = rows

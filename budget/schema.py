@@ -10,7 +10,7 @@ from typing import Any, Literal
 from budget.inputs import INPUTS
 from budget.months import parse_month
 
-Kind = Literal["text", "month", "int", "number", "choice", "pair"]
+Kind = Literal["text", "month", "int", "number", "choice", "pair", "bool"]
 Mode = Literal["api", "self_hosted"]
 
 PRICING_CHOICES = ("on_demand", "spot", "reserved")
@@ -35,6 +35,11 @@ class Key:
         """Return (value, problem, fix) when `value` is wrong for this key, else None."""
         if self.kind == "pair":
             return self._check_pair(value)
+        if self.kind == "bool":
+            if not isinstance(value, bool):
+                return value, f"must be true or false, got {_show(value)}", (
+                    f"write {self.name} = true or {self.name} = false (no quotes)")
+            return None
         if self.kind in ("text", "month", "choice"):
             if not isinstance(value, str) or not value.strip():
                 return value, f"must be a non-empty text, got {_show(value)}", self._fix()
@@ -323,4 +328,48 @@ TABLES: tuple[Table, ...] = (
     )),
 )
 
+CONTROLS = ("hard_quota", "soft_alert", "approval_gate")
+
+GOVERNANCE_TABLES: tuple[Table, ...] = (
+    Table("budget", many=False, required=False,
+          help="the approved budget the plan and the actuals are held against", keys=(
+        Key("monthly", "number", "approved monthly AI infrastructure budget, all "
+            "environments, in the file's currency", low=0.0, high=1e12),
+    )),
+    Table("guardrails", many=True, required=False,
+          help="a monthly budget per environment and how it is enforced", keys=(
+        Key("environment", "text", "the environment it governs, as tagged in the exports "
+            "(e.g. dev, staging, production)"),
+        Key("monthly_budget", "number", "the environment's monthly budget", low=0.0,
+            high=1e12),
+        Key("control", "choice", "hard_quota (spend stops at the budget: sandboxes), "
+            "soft_alert (warns: staging) or approval_gate (production changes above the "
+            "threshold need a cost estimate and a rollback plan)", choices=CONTROLS),
+        Key("alert_at", "number", "share of the budget at which it warns (0.8 = at 80%)",
+            required=False, default=0.8, low=0.0, low_inclusive=False, high=1.0),
+        Key("approval_threshold", "number", "approval gate: a forecast increase above this "
+            "share of the budget needs approval (0.1 = +10%)", required=False, default=0.1,
+            low=0.0, high=10.0),
+    )),
+    Table("projects", many=True, required=False,
+          help="the governance checklist of one project; a missing item is a gap", keys=(
+        Key("name", "text", "the project's name"),
+        Key("owner", "text", "the named person who owns its cost", required=False),
+        Key("workload_forecast", "text", "the workload of this file that forecasts it",
+            required=False),
+        Key("unit_cost_baseline", "number", "its unit cost baseline, USD per 1K requests (or "
+            "per run for training)", required=False, low=0.0, high=1e9),
+        Key("approval_threshold", "number", "forecast increase (0.1 = +10%) above which a "
+            "change needs approval", required=False, low=0.0, high=10.0),
+        Key("rollback_plan", "text", "how a costly change is rolled back", required=False),
+        Key("cost_dashboard", "text", "where its costs are watched (a link or a name)",
+            required=False),
+        Key("portable", "bool", "could it move to another cloud?", required=False),
+        Key("spot_eligible", "bool", "can it run on spot capacity?", required=False),
+        Key("cost_model", "choice", "chargeback (billed to the team) or showback (reported)",
+            required=False, choices=("chargeback", "showback")),
+    )),
+)
+
+TABLES = TABLES + GOVERNANCE_TABLES
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}

@@ -499,8 +499,8 @@ def _check_governance(scenario: Scenario, label: str, workloads: set[str]) -> No
             raise BudgetInputError(
                 label, f'"{p.workload_forecast}" is not a workload of this file', place=place,
                 field="workload_forecast",
-                fix="name an [[inference]], [[training]], [[experimentation]] or [[platform]] row, or "
-                "leave it out (a gap)")
+                fix="name an [[inference]], [[training]], [[experimentation]] or "
+                "[[platform]] row, or leave it out (a gap)")
 
 
 def override_drivers(scenario: Scenario, assignments: list[str]) -> Scenario:

@@ -1,0 +1,119 @@
+"""Guardrails, checklists and incident records against hand-made months."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from budget.burn import burn_rate
+from budget.errors import BudgetInputError
+from budget.governance import (
+    _status,
+    checklist,
+    guardrail_status,
+    incident_from_alert,
+    load_incidents,
+    needs_approval,
+    save_incident,
+    workloads_without_checklist,
+)
+from budget.monitoring import Alert
+from budget.scenario import Guardrail, Project, load_scenario
+from tests.conftest import SMALL
+
+QUOTA = Guardrail("dev", 1000.0, "hard_quota")
+SOFT = Guardrail("staging", 1000.0, "soft_alert", alert_at=0.8)
+GATE = Guardrail("production", 1000.0, "approval_gate", approval_threshold=0.1)
+
+
+@pytest.mark.parametrize(("guard", "spent", "projected", "planned", "status"), [
+    (QUOTA, 1000, 1000, 0, "over quota"),        # at 100% the quota binds
+    (QUOTA, 600, 1000, 0, "at risk"),            # the run rate reaches it by month-end
+    (QUOTA, 600, 999, 0, "ok"),
+    (SOFT, 1000, 1000, 0, "over budget"),
+    (SOFT, 800, 900, 0, "warning"),              # 80% spent
+    (SOFT, 500, 1000, 0, "warning"),             # projected at the budget
+    (SOFT, 799, 999, 0, "ok"),
+    (GATE, 500, 1000, 0, "over budget"),
+    (GATE, 500, 800, 901, "approval needed"),    # the plan adds 101 > 10% of 1,000
+    (GATE, 500, 800, 900, "ok"),                 # exactly 10% passes without approval
+    (None, 500, 800, 0, "no guardrail"),
+])
+def test_status_of_each_control(guard, spent, projected, planned, status):
+    assert _status(guard, spent, projected, planned)[0] == status
+
+
+def test_needs_approval_only_behind_a_gate():
+    assert needs_approval(100.01, GATE) and not needs_approval(100.0, GATE)
+    assert not needs_approval(5000.0, QUOTA)
+
+
+def test_guardrail_status_from_actuals():
+    plan = dataclasses.replace(load_scenario(SMALL), guardrails=(
+        Guardrail("dev", 300.0, "hard_quota"), Guardrail("production", 5000.0, "approval_gate",
+                                                        approval_threshold=0.1)))
+    days = pd.date_range("2027-11-01", periods=10)  # 10 of November's 30 days
+    rows = [{"day": d, "currency": "USD", "effective_cost": cost, "environment": env}
+            for d in days for env, cost in (("dev", 20.0), ("production", 100.0),
+                                            ("unallocated", 5.0))]
+    billing = pd.DataFrame(rows)
+    table = guardrail_status(billing, burn_rate(billing, plan), plan).set_index("environment")
+    assert list(table.index) == ["dev", "production", "unallocated"]
+    # dev: 200 spent, 20/day × 20 days left → 600 projected ≥ 300: at risk
+    assert table.loc["dev", "mtd_usd"] == pytest.approx(200.0)
+    assert table.loc["dev", "projected_usd"] == pytest.approx(600.0)
+    assert table.loc["dev", "status"] == "at risk"
+    # production: 3,000 projected; the plan's 2027-11 production lines are 4,800 (see
+    # test_burn.py): +1,800 > 10% of 5,000 → approval needed
+    assert table.loc["production", "plan_usd"] == pytest.approx(4800.0)
+    assert table.loc["production", "status"] == "approval needed"
+    assert table.loc["unallocated", "status"] == "no guardrail"
+    assert table.loc["dev", "used"] == pytest.approx(200 / 300)
+
+
+def test_checklist_gaps():
+    projects = [Project("full", owner="a", workload_forecast="w", unit_cost_baseline=1.0,
+                        approval_threshold=0.1, rollback_plan="r", cost_dashboard="d",
+                        portable=False, spot_eligible=False, cost_model="showback"),
+                Project("bare", spot_eligible=True)]
+    table = checklist(projects).set_index("project")
+    assert table.loc["full", "gaps"] == 0  # False is an answer, not a gap
+    assert table.loc["bare", "gaps"] == 8
+    assert table.loc["bare", "missing"].startswith("Named owner, Workload forecast")
+    plan = load_scenario(SMALL)
+    assert workloads_without_checklist(plan) == ["chat", "batch-sum", "ft"]
+
+
+ALERT = Alert("unit_cost", (("endpoint", "chat"), ("environment", "production")),
+              date(2026, 8, 12), 10.0, 11.9, 1290.4567, "USD per 1K requests",
+              deployment_ids=("chat-2026.08.2",))
+
+
+def test_incident_from_an_alert_round_trips(tmp_path):
+    incident = incident_from_alert(ALERT, detected=date(2026, 8, 19))
+    assert incident.detection_gap_days == 7
+    assert incident.impact_usd == 1290.46
+    assert "+19%" in incident.trigger and "chat-2026.08.2" in incident.trigger
+    assert json.loads(incident.alert)["scope"] == {"endpoint": "chat",
+                                                    "environment": "production"}
+    first = save_incident(tmp_path, incident)
+    second = save_incident(tmp_path, dataclasses.replace(incident, corrective_action="cap"))
+    assert first != second and first.exists()  # never over an existing record
+    assert first.name == "2026-08-12-unit-cost-chat-production.toml"
+    loaded, problems = load_incidents(tmp_path)
+    assert problems == [] and len(loaded) == 2
+    assert {i.corrective_action for i in loaded} == {"", "cap"}
+    assert loaded[0].detection_gap_days == 7
+
+
+def test_bad_incidents_are_named_not_fatal(tmp_path):
+    (tmp_path / "broken.toml").write_text("[incident\n", encoding="utf-8")
+    save_incident(tmp_path, incident_from_alert(ALERT, detected=date(2026, 8, 13)))
+    loaded, problems = load_incidents(tmp_path)
+    assert len(loaded) == 1 and len(problems) == 1 and problems[0].startswith("broken.toml")
+    with pytest.raises(BudgetInputError, match="before it started"):
+        save_incident(tmp_path, incident_from_alert(ALERT, detected=date(2026, 8, 1)))

@@ -11,8 +11,8 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 
-navigation = st.navigation(
-    [
+navigation = st.navigation({
+    "Plan": [
         st.Page("pages/overview.py", title="Overview", icon=":material/home:", default=True),
         st.Page("pages/planner.py", title="Planner", icon=":material/tune:", url_path="planner"),
         st.Page("pages/sensitivity.py", title="Sensitivity", icon=":material/insights:",
@@ -21,16 +21,26 @@ navigation = st.navigation(
                 url_path="capacity"),
         st.Page("pages/multicloud.py", title="Multi-cloud", icon=":material/cloud:",
                 url_path="multicloud"),
+        st.Page("pages/assumptions.py", title="Assumptions", icon=":material/fact_check:",
+                url_path="assumptions"),
+    ],
+    "Report": [
         st.Page("pages/summary.py", title="Summary", icon=":material/article:",
                 url_path="summary"),
         st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:",
                 url_path="compare"),
         st.Page("pages/present.py", title="Present", icon=":material/slideshow:",
                 url_path="present"),
+    ],
+    "Actuals": [
         st.Page("pages/actuals.py", title="Actuals", icon=":material/receipt_long:",
                 url_path="actuals"),
-        st.Page("pages/assumptions.py", title="Assumptions", icon=":material/fact_check:",
-                url_path="assumptions"),
-    ]
-)
+        st.Page("pages/monitoring.py", title="Monitoring", icon=":material/monitor_heart:",
+                url_path="monitoring"),
+        st.Page("pages/chargeback.py", title="Showback & chargeback",
+                icon=":material/account_balance:", url_path="chargeback"),
+        st.Page("pages/governance.py", title="Governance", icon=":material/gavel:",
+                url_path="governance"),
+    ],
+})
 navigation.run()

@@ -270,3 +270,111 @@ def break_even_chart(curves: pd.DataFrame, planned: float,
     text = alt.Chart(marks).mark_text(align="left", dx=4, dy=-140, fontSize=12).encode(
         x="x:Q", text="label:N")
     return alt.layer(lines, rules, text, height=300)
+
+
+def burn_chart(daily: pd.DataFrame, alerts: Sequence[tuple[str, str]] = (),
+               height: int = 320) -> alt.LayerChart | alt.FacetChart:
+    """Return daily USD bars, the 7-day run rate, plan and budget per day, and alert days.
+
+    `daily` is Burn.daily; `alerts` are (ISO day, label) pairs drawn as rules.
+    """
+    x = alt.X("day:T", title=None, axis=alt.Axis(format="%d %b"))
+    usd_axis = alt.Axis(format="$,.0f")
+    base = alt.Chart(daily)
+    bars = base.mark_bar(color="#9ecae1").encode(
+        x=x, y=alt.Y("cost_usd:Q", title="USD per day", axis=usd_axis),
+        tooltip=[alt.Tooltip("day:T", title="Day", format="%a %d %b %Y"),
+                 alt.Tooltip("cost_usd:Q", title="Spend", format="$,.0f"),
+                 alt.Tooltip("run_rate_usd_per_day:Q", title="7-day run rate", format="$,.0f"),
+                 alt.Tooltip("plan_usd_per_day:Q", title="Plan per day", format="$,.0f"),
+                 alt.Tooltip("budget_usd_per_day:Q", title="Budget per day", format="$,.0f")])
+    long = daily.melt(id_vars="day", value_vars=["run_rate_usd_per_day", "plan_usd_per_day",
+                                                 "budget_usd_per_day"],
+                      var_name="series", value_name="usd").dropna()
+    names = {"run_rate_usd_per_day": "7-day run rate", "plan_usd_per_day": "Plan",
+             "budget_usd_per_day": "Budget"}
+    long["series"] = long["series"].map(names)
+    lines = alt.Chart(long).mark_line(strokeWidth=2).encode(
+        x=x, y=alt.Y("usd:Q", axis=usd_axis),
+        color=alt.Color("series:N", title=None,
+                        scale=alt.Scale(domain=list(names.values()),
+                                        range=["#D55E00", "#0072B2", "#000000"]),
+                        legend=alt.Legend(orient="top")),
+        strokeDash=alt.StrokeDash("series:N", legend=None,
+                                  scale=alt.Scale(domain=list(names.values()),
+                                                  range=[[1, 0], [6, 3], [2, 2]])))
+    layers: list[alt.Chart] = [bars, lines]
+    if alerts:
+        marks = pd.DataFrame(alerts, columns=["day", "alert"])
+        marks["day"] = pd.to_datetime(marks["day"])
+        marks = marks[(marks["day"] >= daily["day"].min()) & (marks["day"] <= daily["day"].max())]
+        layers.append(alt.Chart(marks).mark_rule(color="#CC79A7", strokeWidth=2).encode(
+            x="day:T", tooltip=[alt.Tooltip("day:T", title="Alert from", format="%d %b %Y"),
+                                alt.Tooltip("alert:N", title="Alert")]))
+    chart: alt.LayerChart | alt.FacetChart = alt.layer(*layers, height=height)
+    return chart
+
+
+def month_to_date_chart(table: pd.DataFrame, height: int = 320) -> alt.LayerChart | alt.FacetChart:
+    """Return the month's cumulative spend (actual, then projected) against plan and budget."""
+    x = alt.X("day:T", title=None, axis=alt.Axis(format="%d %b"))
+    long = table.melt(id_vars=["day", "kind"], value_vars=[
+        "cumulative_usd", "plan_cumulative_usd", "budget_cumulative_usd"],
+        var_name="series", value_name="usd").dropna()
+    long["series"] = [("Actual" if kind == "actual" else "Projected") if s == "cumulative_usd"
+                      else ("Plan" if s.startswith("plan") else "Budget")
+                      for s, kind in zip(long["series"], long["kind"], strict=True)]
+    long = long.drop_duplicates(["day", "series"])
+    domain = ["Actual", "Projected", "Plan", "Budget"]
+    lines = alt.Chart(long).mark_line(strokeWidth=2.5).encode(
+        x=x, y=alt.Y("usd:Q", title="USD this month", axis=alt.Axis(format="$,.0f")),
+        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(domain=domain,
+                                        range=["#D55E00", "#D55E00", "#0072B2", "#000000"])),
+        strokeDash=alt.StrokeDash("series:N", legend=None, scale=alt.Scale(
+            domain=domain, range=[[1, 0], [5, 4], [6, 3], [2, 2]])),
+        tooltip=[alt.Tooltip("day:T", title="Day", format="%d %b"),
+                 alt.Tooltip("series:N", title="Series"),
+                 alt.Tooltip("usd:Q", title="Cumulative", format="$,.0f")])
+    chart: alt.LayerChart | alt.FacetChart = alt.layer(lines, height=height)
+    return chart
+
+
+def reforecast_chart(history: pd.DataFrame, daily: pd.DataFrame, history_days: int = 90,
+                     height: int = 320) -> alt.LayerChart | alt.FacetChart:
+    """Return the last days of actual spend and the forecast per day with its interval band."""
+    x = alt.X("day:T", title=None, axis=alt.Axis(format="%d %b"))
+    recent = history.tail(history_days)
+    actual = alt.Chart(recent).mark_line(color="#555555").encode(
+        x=x, y=alt.Y("cost_usd:Q", title="USD per day", axis=alt.Axis(format="$,.0f")),
+        tooltip=[alt.Tooltip("day:T", title="Day", format="%a %d %b"),
+                 alt.Tooltip("cost_usd:Q", title="Actual", format="$,.0f")])
+    band = alt.Chart(daily).mark_area(color="#56B4E9", opacity=0.3).encode(
+        x=x, y="low_usd:Q", y2="high_usd:Q")
+    line = alt.Chart(daily).mark_line(color="#0072B2", strokeDash=[5, 3]).encode(
+        x=x, y="forecast_usd:Q",
+        tooltip=[alt.Tooltip("day:T", title="Day", format="%a %d %b"),
+                 alt.Tooltip("forecast_usd:Q", title="Forecast", format="$,.0f"),
+                 alt.Tooltip("low_usd:Q", title="Low", format="$,.0f"),
+                 alt.Tooltip("high_usd:Q", title="High", format="$,.0f")])
+    chart: alt.LayerChart | alt.FacetChart = alt.layer(band, actual, line, height=height)
+    return chart
+
+
+def allocation_chart(table: pd.DataFrame) -> alt.Chart:
+    """Return each team's total as direct (controllable) plus shared, stacked, largest first."""
+    long = table.melt(id_vars="team", value_vars=["direct_usd", "shared_usd"],
+                      var_name="part", value_name="usd")
+    long["part"] = long["part"].map({"direct_usd": "Direct (controllable)",
+                                     "shared_usd": "Shared platform"})
+    order = table.sort_values("total_usd", ascending=False)["team"].tolist()
+    chart: alt.Chart = alt.Chart(long).mark_bar().encode(
+        y=alt.Y("team:N", sort=order, title=None),
+        x=alt.X("sum(usd):Q", title="USD", axis=alt.Axis(format="$,.0f")),
+        color=alt.Color("part:N", title=None, legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(domain=["Direct (controllable)", "Shared platform"],
+                                        range=["#0072B2", "#999999"])),
+        tooltip=[alt.Tooltip("team:N", title="Team"), alt.Tooltip("part:N", title="Part"),
+                 alt.Tooltip("usd:Q", title="USD", format="$,.2f")],
+    ).properties(height=max(160, 36 * len(order)))
+    return chart

@@ -12,6 +12,17 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from budget.actuals import actuals_summary
+from budget.allocation import (
+    COST_BASES,
+    EXAMPLE_WEIGHTS,
+    METHODS,
+    WEIGHTED_METHODS,
+    Chargeback,
+    chargeback,
+    chargeback_json,
+    exports_total,
+    load_weights,
+)
 from budget.breakeven import break_even
 from budget.bridge import bridge, bridge_json
 from budget.calibrate import calibrate, calibrated_scenario, to_toml
@@ -250,6 +261,53 @@ def _alerts(args: argparse.Namespace) -> int:
     return 0
 
 
+DEFAULT_WEIGHTS = Path(__file__).resolve().parent.parent / EXAMPLE_WEIGHTS
+
+
+def write_chargeback_table(result: Chargeback, out: TextIO) -> None:
+    """Write the chargeback as an aligned text table with the pool and unallocated lines."""
+    out.write(f"chargeback by {result.method}, {result.cost_basis}, {result.currency}; shared "
+              f"pool ({', '.join(result.shared_teams)}) {result.pool_usd:,.2f}\n")
+    out.write(f"{'team':<20}{'direct':>16}{'shared':>16}{'total':>16}\n")
+    for row in result.table.to_dict("records"):
+        out.write(f"{row['team']:<20}{row['direct_usd']:>16,.2f}{row['shared_usd']:>16,.2f}"
+                  f"{row['total_usd']:>16,.2f}\n")
+    out.write(f"{'unallocated':<20}{'':>16}{'':>16}{result.unallocated_usd:>16,.2f}\n")
+    out.write(f"{'total':<20}{'':>16}{'':>16}{result.total_usd:>16,.2f}\n")
+
+
+def _chargeback(args: argparse.Namespace) -> int:
+    """Print the chargeback: direct cost per team plus its share of the shared pool."""
+    billing, _ = _split_exports(args.paths, [])
+    try:
+        weights = None
+        weights_source = "weights"
+        if args.method in WEIGHTED_METHODS:
+            path = Path(args.weights) if args.weights else DEFAULT_WEIGHTS
+            weights, weights_source = load_weights(path, args.method), str(path)
+        elif args.weights:
+            raise BudgetInputError("--weights", f'the "{args.method}" method takes no weights',
+                                   fix="leave --weights out, or use --method headcount or "
+                                   "revenue")
+        exports = open_exports(billing)
+        result = chargeback(billing_rollup(exports), args.method, weights, args.basis,
+                            tuple(args.shared_team or ("platform",)),
+                            total=exports_total(exports, args.basis),
+                            source=exports.billing_sources.label, weights_source=weights_source)
+    except BudgetInputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if result.teams_without_weight:
+        print(f"warning: no {args.method} weight for " + ", ".join(result.teams_without_weight)
+              + f" in {weights_source}: they pay no shared cost", file=sys.stderr)
+    if args.format == "json":
+        json.dump(chargeback_json(result), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        write_chargeback_table(result, sys.stdout)
+    return 0
+
+
 def _calibrate(args: argparse.Namespace) -> int:
     """Write a scenario calibrated from the exports; refuse to overwrite without --force."""
     out = Path(args.out)
@@ -450,6 +508,21 @@ def _parser() -> argparse.ArgumentParser:
                      help="…only when the weekly impact is at least this many USD (default 200)")
     alr.add_argument("--scenario", help="scenario TOML whose [[training]] GPU-hours per run are "
                      "the training forecasts (default: the median of earlier runs)")
+    chg = sub.add_parser("chargeback", help="direct cost per team plus a share of the shared "
+                         "platform pool; unallocated on its own line")
+    chg.add_argument("paths", nargs="+", metavar="EXPORTS",
+                     help="FOCUS billing exports, or a folder holding billing/")
+    chg.add_argument("--method", required=True, choices=METHODS,
+                     help="how the shared pool is split: headcount or revenue (weights file), "
+                     "usage (each team's direct cost) or even")
+    chg.add_argument("--weights", metavar="FILE", help=f"TOML with [headcount] and [revenue] "
+                     f"tables, team = weight (default {EXAMPLE_WEIGHTS})")
+    chg.add_argument("--basis", choices=tuple(COST_BASES), default="EffectiveCost",
+                     help="amortised EffectiveCost (default) or invoiced BilledCost")
+    chg.add_argument("--shared-team", dest="shared_team", action="append", metavar="TEAM",
+                     help="a team whose cost is the shared pool (default: platform); repeat "
+                     "for several")
+    chg.add_argument("--format", choices=("table", "json"), default="table")
     gen = sub.add_parser("sample-data", help="write the seeded sample exports (Parquet)")
     gen.add_argument("--out", default="data/exports", help="output folder (default data/exports)")
     gen.add_argument("--copies", type=int, default=1,
@@ -472,6 +545,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _digest(args)
     if args.command == "alerts":
         return _alerts(args)
+    if args.command == "chargeback":
+        return _chargeback(args)
     if args.command == "diff":
         return _diff(args.old, args.new, args.format)
     if args.command == "sample-data":

@@ -6,11 +6,7 @@ from ui.boot import require_navigation
 
 require_navigation()
 
-import hashlib  # noqa: E402
-import os  # noqa: E402
-import tempfile  # noqa: E402
 from datetime import timedelta  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
@@ -26,61 +22,18 @@ from budget.actuals import (  # noqa: E402
 from budget.calibrate import calibrate, calibrated_scenario, to_toml  # noqa: E402
 from budget.charts import daily_trend_chart, spend_by_chart  # noqa: E402
 from budget.errors import BudgetInputError  # noqa: E402
-from budget.exports import UNALLOCATED, check_upload_size  # noqa: E402
+from budget.exports import UNALLOCATED  # noqa: E402
 from budget.fmt import money, usd  # noqa: E402
 from budget.forecast import forecast  # noqa: E402
 from budget.storage import save_new  # noqa: E402
-from ui.cache import exports_dir, load_rollups, scenario_dir  # noqa: E402
+from ui.cache import scenario_dir  # noqa: E402
+from ui.source import choose_source, read_actuals, source_caption  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
 
-MAX_UPLOAD_MB = int(os.environ.get("BUDGET_MAX_UPLOAD_MB", "200"))
 FILTER_DIMENSIONS = {"team": "Team", "environment": "Environment", "model": "Model",
                      "endpoint": "Endpoint", "workload_class": "Workload class"}
 TABS = {"model": "Model", "endpoint": "Endpoint", "team": "Team", "environment": "Environment",
         "workload_class": "Workload class", "provider": "Cloud", "procurement": "Pricing"}
-
-
-def uploaded_folder(files: list[object]) -> Path | None:
-    """Save uploads to a folder named by their content; refuse the lot when one is wrong."""
-    try:
-        check_upload_size(sum(getattr(f, "size", 0) for f in files), MAX_UPLOAD_MB)
-    except BudgetInputError as exc:
-        st.error(str(exc))
-        return None
-    digest = hashlib.sha256()
-    for f in files:
-        digest.update(getattr(f, "name", "").encode())
-        digest.update(f.getvalue())  # type: ignore[attr-defined]
-    folder = Path(tempfile.gettempdir()) / "ai-budget-uploads" / digest.hexdigest()[:16]
-    target = folder / "billing"
-    target.mkdir(parents=True, exist_ok=True)
-    for f in files:
-        name = Path(getattr(f, "name", "upload.csv")).name  # never a path from the browser
-        (target / name).write_bytes(f.getvalue())  # type: ignore[attr-defined]
-    return folder
-
-
-def choose_source() -> tuple[Path, tuple[str, ...]]:
-    """Sidebar: the bundled sample or the user's own FOCUS files, and tag-key overrides."""
-    with st.sidebar:
-        st.subheader("Exports")
-        uploads = st.file_uploader(
-            "Your FOCUS billing export", type=["csv", "parquet"], accept_multiple_files=True,
-            key="act_upload",
-            help=f"FOCUS 1.0–1.2 (or 1.3) exports from AWS, Azure, Google Cloud or OCI, as CSV or "
-            f"Parquet, up to {MAX_UPLOAD_MB} MB in all. Without an upload the page shows the "
-            "bundled sample company.")
-        overrides = st.text_input(
-            "Tag keys", key="act_tag_map", placeholder="team=business_unit, endpoint=application",
-            help="Which tag key carries each dimension when yours differ from the defaults: "
-            "DIMENSION=TAG pairs separated by commas. Dimensions: team, model, endpoint, "
-            "environment, workload_class, deployment_id, experiment.")
-    tag_map = tuple(p.strip() for p in overrides.split(",") if p.strip())
-    if uploads:
-        folder = uploaded_folder(list(uploads))
-        if folder is not None:
-            return folder, tag_map
-    return exports_dir(), tag_map
 
 
 def filters(rollup: pd.DataFrame) -> tuple[ActualsFilter, str]:
@@ -115,19 +68,9 @@ def filters(rollup: pd.DataFrame) -> tuple[ActualsFilter, str]:
 
 
 st.title("Actual spend")
-folder, tag_map = choose_source()
-try:
-    with st.spinner("Reading exports…"):
-        billing, telemetry = load_rollups(folder, tag_map)
-except BudgetInputError as exc:
-    message = str(exc)
-    if folder != exports_dir():  # name the uploaded file, not where it was saved
-        message = message.replace(str(folder / "billing") + "/", "uploaded file ")
-    st.error(message)
-    st.stop()
-source = "your upload" if folder != exports_dir() else f"`{folder}`"
-st.caption(f"Source: {source} · {len(billing):,} rollup rows · "
-           f"{billing['day'].min():%Y-%m-%d} to {billing['day'].max():%Y-%m-%d}")
+folder, tag_map = choose_source("act")
+billing, telemetry = read_actuals(folder, tag_map)
+st.caption(source_caption(folder, billing))
 chosen, measure = filters(billing)
 rows = chosen.apply(billing)
 tele = telemetry[(telemetry["day"].dt.date >= chosen.start)

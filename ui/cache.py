@@ -10,6 +10,8 @@ import streamlit as st
 
 from budget.exports import TagMap, billing_rollup, open_exports, telemetry_rollup
 from budget.forecast import Forecast, forecast
+from budget.monitoring import Alert, AlertSettings, all_alerts
+from budget.reforecast import Reforecast, reforecast
 from budget.scenario import Scenario, load_scenario
 from budget.sensitivity import (
     MonteCarlo,
@@ -103,3 +105,26 @@ def load_rollups(folder: Path, tag_map: tuple[str, ...] = ()) -> tuple[pd.DataFr
     return _rollups(str(billing if billing.exists() else folder),
                     str(telemetry) if telemetry.exists() else None, tag_map,
                     _fingerprint(folder))
+
+
+def fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Return the exports folder's (file, mtime, size) list: a cache key that changes with it."""
+    return _fingerprint(folder)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def cached_alerts(folder: str, tag_map: tuple[str, ...], settings: AlertSettings,
+                  planned: tuple[tuple[str, float], ...],
+                  files: tuple[tuple[str, int, int], ...]) -> list[Alert]:
+    """Return every alert over the exports with these settings (recomputed when files change)."""
+    billing, telemetry = load_rollups(Path(folder), tag_map)
+    return all_alerts(billing, telemetry, settings, dict(planned) or None)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def cached_reforecast(folder: str, tag_map: tuple[str, ...], measure: str,
+                      monthly_budget_usd: float | None,
+                      files: tuple[tuple[str, int, int], ...]) -> Reforecast:
+    """Return the ETS reforecast of the exports' daily USD spend (about a second, once)."""
+    billing, _ = load_rollups(Path(folder), tag_map)
+    return reforecast(billing, measure=measure, monthly_budget_usd=monthly_budget_usd)

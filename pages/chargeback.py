@@ -1,0 +1,153 @@
+"""Showback and chargeback: what each team spends, and its share of the shared platform."""
+
+from __future__ import annotations
+
+from ui.boot import require_navigation
+
+require_navigation()
+
+import json  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pandas as pd  # noqa: E402
+import streamlit as st  # noqa: E402
+
+from budget.allocation import (  # noqa: E402
+    COST_BASES,
+    EXAMPLE_WEIGHTS,
+    WEIGHTED_METHODS,
+    chargeback,
+    chargeback_json,
+    load_weights,
+    showback,
+)
+from budget.charts import allocation_chart  # noqa: E402
+from budget.errors import BudgetInputError  # noqa: E402
+from budget.exports import UNALLOCATED  # noqa: E402
+from budget.fmt import usd  # noqa: E402
+from ui.source import choose_source, read_actuals, source_caption  # noqa: E402
+from ui.tables import table_with_download  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+USD = st.column_config.NumberColumn(format="$%,.2f")
+METHOD_LABELS = {"headcount": "Headcount", "usage": "Usage (direct cost)",
+                 "revenue": "Revenue share", "even": "Evenly"}
+ALL_DATES = "All dates"
+
+
+def default_weights(method: str, teams: list[str]) -> pd.DataFrame:
+    """Return the editable weights: the example file's values, 0 for teams it lacks."""
+    try:
+        weights = load_weights(ROOT / EXAMPLE_WEIGHTS, method)
+    except BudgetInputError:
+        weights = {}
+    names = sorted(set(teams) | set(weights))
+    return pd.DataFrame({"team": names, "weight": [float(weights.get(t, 0.0)) for t in names]})
+
+
+st.title("Showback & chargeback")
+folder, tag_map = choose_source("chg")
+billing, _ = read_actuals(folder, tag_map)
+st.caption(source_caption(folder, billing))
+
+months = sorted(billing["day"].dt.to_period("M").astype(str).unique())
+last = billing["day"].max()
+full = [m for m in months if m != f"{last:%Y-%m}" or (last + pd.Timedelta(days=1)).day == 1]
+c1, c2, c3 = st.columns([1, 1, 1])
+period = c1.selectbox("Period", [*reversed(months), ALL_DATES],
+                      index=[*reversed(months), ALL_DATES].index(full[-1]) if full else 0,
+                      key="chg_period", help="A calendar month (the default is the last full "
+                      "month of the exports) or every date in them.")
+basis = c2.radio("Cost basis", list(COST_BASES), horizontal=True, key="chg_basis",
+                 format_func=lambda b: "Amortised (EffectiveCost)" if b == "EffectiveCost"
+                 else "Invoiced (BilledCost)",
+                 help="Amortised cost spreads commitments over the usage they cover: the fair "
+                 "basis for charging teams. Billed cost is what the invoice says.")
+currencies = sorted(billing["currency"].unique())
+currency = c3.selectbox("Currency", currencies, key="chg_currency",
+                        help="Amounts are never added across currencies.")
+rows = billing[billing["currency"] == currency]
+if period != ALL_DATES:
+    rows = rows[rows["day"].dt.to_period("M").astype(str) == period]
+measure = COST_BASES[str(basis)]
+
+# ---- Showback ---------------------------------------------------------------------------------
+st.subheader("Showback: what each team spends")
+st.caption("Reported, not billed: the first step, to build trust. Cost without a team tag is "
+           "its own line, never spread.")
+try:
+    shown = showback(rows, measure, source="the billing export")
+except BudgetInputError as exc:
+    st.error(str(exc))
+    st.stop()
+table_with_download(shown, "showback", f"showback-{period}.csv", "chg_dl_showback", {
+    "gpu_hours": st.column_config.NumberColumn("GPU-hours", format="%,.0f"),
+    "inference_usd": USD, "training_usd": USD, "experimentation_usd": USD, "storage_usd": USD,
+    "platform_usd": USD, "total_usd": USD})
+
+# ---- Chargeback -------------------------------------------------------------------------------
+st.subheader("Chargeback: direct cost plus a share of the platform")
+teams = sorted(str(t) for t in rows["team"].unique() if t != UNALLOCATED)
+c1, c2 = st.columns([1, 1])
+method = c1.radio("Share the platform pool by", list(METHOD_LABELS), horizontal=True,
+                  key="chg_method", format_func=METHOD_LABELS.__getitem__,
+                  help="Headcount or revenue: the weights below (edit them). Usage: each team's "
+                  "direct cost. Evenly: the same share each.")
+shared = c2.multiselect("Shared teams (the pool)", teams, default=[t for t in ("platform",)
+                                                                    if t in teams],
+                        key="chg_shared", help="Teams whose cost is shared platform cost, "
+                        "split among the others.")
+weights = None
+if method in WEIGHTED_METHODS:
+    receivers = [t for t in teams if t not in shared]
+    edited = st.data_editor(
+        default_weights(str(method), receivers), key=f"chg_weights_{method}",
+        hide_index=True, num_rows="dynamic", width="stretch",
+        column_config={"team": st.column_config.TextColumn("Team", required=True),
+                       "weight": st.column_config.NumberColumn(
+                           f"{METHOD_LABELS[str(method)]} weight", min_value=0.0,
+                           required=True, help="Any unit: only the ratios matter.")})
+    weights = {str(r["team"]): float(r["weight"]) for r in edited.to_dict("records")
+               if str(r.get("team") or "").strip() and r.get("weight") is not None
+               and str(r["team"]) not in shared}
+    st.caption(f"Starts from {EXAMPLE_WEIGHTS}; edits last for this session. Teams not listed "
+               "pay no shared cost.")
+try:
+    result = chargeback(rows, str(method), weights, str(basis), tuple(shared),
+                        weights_source="the weights table")
+except BudgetInputError as exc:
+    st.error(str(exc))
+    st.stop()
+if result.teams_without_weight:
+    st.warning("No weight for " + ", ".join(result.teams_without_weight) + ": they pay no "
+               "shared cost. Add them to the table above.", icon=":material/warning:")
+k1, k2, k3, k4 = st.columns(4)
+k1.metric("Direct (controllable)", usd(float(result.table["direct_usd"].sum()), 2),
+          border=True, help="Cost tagged to the teams themselves: theirs to control with "
+          "smaller models, caching, batching, prompt compression, slower refresh.")
+k2.metric("Shared pool", usd(result.pool_usd, 2), border=True,
+          help="The shared teams' cost, split by the method above to the cent.")
+k3.metric("Unallocated", usd(result.unallocated_usd, 2), border=True,
+          help="Cost with no team tag: shown on its own line, never spread. Tag it to shrink it.")
+k4.metric("Total", usd(result.total_usd, 2), border=True,
+          help="Team totals plus unallocated: equal to the period's cost to the cent.")
+chart_col, table_col = st.columns([2, 3], gap="large")
+chart_col.altair_chart(allocation_chart(result.table), width="stretch")
+with table_col:
+    table_with_download(result.table, "chargeback", f"chargeback-{method}-{period}.csv",
+                        "chg_dl_chargeback", {
+                            "direct_usd": st.column_config.NumberColumn(
+                                "Direct (controllable)", format="$%,.2f"),
+                            "shared_usd": st.column_config.NumberColumn(
+                                "Shared", format="$%,.2f"),
+                            "total_usd": USD, "weight": st.column_config.NumberColumn(
+                                format="%,.4g")})
+    st.download_button("Download chargeback (JSON)",
+                       json.dumps(chargeback_json(result), indent=2),
+                       file_name=f"chargeback-{method}-{period}.json", mime="application/json",
+                       icon=":material/data_object:", key="chg_dl_json",
+                       help="The same JSON as `python -m budget chargeback … --format json`.")
+teams_cents = round(float(result.table["total_usd"].sum()) * 100)
+st.caption(f"Check: team totals {usd(teams_cents / 100, 2)} + unallocated "
+           f"{usd(result.unallocated_usd, 2)} = {usd(result.total_usd, 2)}; shared shares "
+           f"sum to the pool exactly (largest-remainder rounding to the cent).")

@@ -1,0 +1,194 @@
+"""Monitoring: burn rate vs plan and budget, variances, alerts, reforecast, weekly digest."""
+
+from __future__ import annotations
+
+from ui.boot import require_navigation
+
+require_navigation()
+
+from datetime import timedelta  # noqa: E402
+
+import pandas as pd  # noqa: E402
+import streamlit as st  # noqa: E402
+
+from budget.burn import VARIANCE_DIMENSIONS, burn_rate, month_to_date, variance_by  # noqa: E402
+from budget.charts import burn_chart, month_to_date_chart, reforecast_chart  # noqa: E402
+from budget.digest import digest_markdown  # noqa: E402
+from budget.errors import BudgetInputError  # noqa: E402
+from budget.fmt import sentence, usd  # noqa: E402
+from budget.monitoring import AlertSettings  # noqa: E402
+from budget.reforecast import leading_indicators  # noqa: E402
+from ui.cache import cached_alerts, cached_reforecast, fingerprint  # noqa: E402
+from ui.picker import pick_scenario  # noqa: E402
+from ui.source import choose_source, read_actuals, source_caption  # noqa: E402
+from ui.tables import table_with_download  # noqa: E402
+
+USD = st.column_config.NumberColumn(format="$%,.0f")
+PCT = st.column_config.NumberColumn(format="percent")
+DIMENSION_LABELS = {"model": "Model", "endpoint": "Endpoint", "team": "Team",
+                    "environment": "Environment"}
+
+
+def delta(value: float, reference: float | None) -> str | None:
+    """Return '+12% vs plan' style text for st.metric, or None without a reference."""
+    if reference is None or not reference:
+        return None
+    return f"{value / reference - 1:+.1%}"
+
+
+st.title("Monitoring")
+scenario = pick_scenario()
+folder, tag_map = choose_source("mon")
+billing, telemetry = read_actuals(folder, tag_map)
+st.caption(source_caption(folder, billing) + " · amortised (effective) cost, USD rows")
+files = fingerprint(folder)
+
+try:
+    burn = burn_rate(billing, scenario)
+except BudgetInputError as exc:
+    st.error(str(exc))
+    st.stop()
+
+# ---- Burn rate --------------------------------------------------------------------------------
+st.subheader(f"{pd.Period(burn.month):%B %Y}, day {burn.days_elapsed} of {burn.days_in_month}")
+if scenario is not None and not burn.plan_in_horizon:
+    st.caption(f"The plan “{scenario.name}” runs {scenario.start} for {scenario.months} months "
+               f"and does not cover {burn.month}: the actuals are compared with its nearest "
+               f"month, {burn.plan_month}, as a run-rate check.")
+k1, k2, k3, k4 = st.columns(4)
+k1.metric("Month to date", usd(burn.mtd_usd), delta(burn.mtd_usd, burn.plan_mtd_usd),
+          delta_color="inverse", border=True,
+          help="Spend from the 1st to the last day of the exports; the delta is against the "
+          "plan's month, pro rata to the days elapsed.")
+plan_per_day = burn.plan_month_usd / burn.days_in_month if burn.plan_month_usd else None
+k2.metric("7-day run rate", f"{usd(burn.run_rate_usd_per_day)}/day",
+          delta(burn.run_rate_usd_per_day, plan_per_day), delta_color="inverse", border=True,
+          help="Average daily spend over the last 7 days; the delta is against the plan's "
+          "daily rate.")
+k3.metric("Projected month-end", usd(burn.projected_month_end_usd),
+          delta(burn.projected_month_end_usd, burn.budget_month_usd), delta_color="inverse",
+          border=True, help="Month to date plus the 7-day run rate for the days left; the delta "
+          "is against the monthly budget.")
+k4.metric("Monthly budget", usd(burn.budget_month_usd) if burn.budget_month_usd else "not set",
+          border=True, help="The scenario's [budget] monthly (docs/scenario-format.md). Plan "
+          f"for the month: {usd(burn.plan_month_usd)}.")
+
+settings_cols = st.columns([1, 1, 2])
+threshold_pct = settings_cols[0].number_input(
+    "Unit-cost alert threshold (%)", 1.0, 500.0, 18.0, 1.0, key="mon_threshold",
+    help="Alert when an endpoint's cost per 1K requests over 7 days is this much above the 7 "
+    "days before…")
+floor_usd = settings_cols[1].number_input(
+    "…and the weekly impact is at least (USD)", 0.0, 1e7, 200.0, 50.0, key="mon_floor",
+    help="…so small endpoints do not page anyone.")
+settings = AlertSettings(unit_cost_threshold=threshold_pct / 100, unit_cost_floor_usd=floor_usd)
+planned = tuple((t.name, t.gpu_hours_per_run) for t in scenario.training) if scenario else ()
+alerts = cached_alerts(str(folder), tag_map, settings, planned, files)
+
+left, right = st.columns(2, gap="large")
+with left:
+    st.markdown("**Daily spend, last 90 days**")
+    recent = burn.daily[burn.daily["day"] > pd.Timestamp(burn.as_of) - timedelta(days=90)]
+    st.altair_chart(burn_chart(recent, [(a.start.isoformat(), f"{a.kind.replace('_', ' ')}: "
+                                         f"{a.subject}") for a in alerts]), width="stretch")
+with right:
+    st.markdown("**This month, cumulative**")
+    st.altair_chart(month_to_date_chart(month_to_date(burn)), width="stretch")
+with st.expander("Daily spend table"):
+    table_with_download(burn.daily, "daily spend", "monitoring-daily.csv", "mon_dl_daily", {
+        "day": st.column_config.DateColumn("Day", format="YYYY-MM-DD"), "cost_usd": USD,
+        "run_rate_usd_per_day": USD, "plan_usd_per_day": USD, "budget_usd_per_day": USD})
+
+# ---- Variance -----------------------------------------------------------------------------------
+st.subheader("Variance against the plan, month to date")
+if scenario is None:
+    st.info("Pick a scenario in the sidebar to compare with its plan.")
+else:
+    st.caption("Actual minus the plan's month pro rata, largest first (either way). "
+               "'unallocated' is cost without that tag: shown, never dropped.")
+    tabs = st.tabs(list(DIMENSION_LABELS.values()))
+    for tab, dimension in zip(tabs, VARIANCE_DIMENSIONS, strict=True):
+        with tab:
+            table_with_download(
+                variance_by(billing, burn, scenario, dimension),
+                f"variance by {dimension}", f"variance-by-{dimension}.csv",
+                f"mon_dl_var_{dimension}",
+                {"actual_usd": USD, "plan_usd": USD, "variance_usd": USD, "variance_pct": PCT})
+
+# ---- Alerts -------------------------------------------------------------------------------------
+st.subheader("Trend-break alerts")
+st.caption("On rates, not totals: unit cost week over week per endpoint and environment, daily "
+           "run-rate spend (robust z-score), training runs past their forecast, requests jumping "
+           "without a release, runaway experiments.")
+if alerts:
+    table = pd.DataFrame([{
+        "start": a.start, "kind": a.kind.replace("_", " "), "scope": a.subject,
+        "expected": a.expected, "actual": a.actual, "unit": a.unit,
+        "change": a.change if a.expected else None, "impact_usd": a.impact_usd,
+        "deployments / experiments": a.context} for a in reversed(alerts)])
+    table_with_download(table, "alerts", "alerts.csv", "mon_dl_alerts", {
+        "start": st.column_config.DateColumn("Began", format="YYYY-MM-DD"),
+        "expected": st.column_config.NumberColumn(format="%,.2f"),
+        "actual": st.column_config.NumberColumn(format="%,.2f"), "change": PCT,
+        "impact_usd": USD})
+    st.caption("Start an incident record from an alert on the Governance page.")
+else:
+    st.success("No alerts with these settings.")
+
+# ---- Reforecast ---------------------------------------------------------------------------------
+st.subheader("Reforecast from actuals")
+try:
+    with st.spinner("Fitting the seasonal model…"):
+        refit = cached_reforecast(str(folder), tag_map, "effective_cost",
+                                  scenario.budget_monthly if scenario else None, files)
+except BudgetInputError as exc:
+    st.error(str(exc))
+else:
+    st.caption(f"{refit.model}; P{(1 - refit.interval) / 2 * 100:.0f}–"
+               f"P{(1 + refit.interval) / 2 * 100:.0f} interval from 1,000 simulated paths.")
+    cols = st.columns(len(refit.periods))
+    for col, period in zip(cols, refit.periods, strict=True):
+        col.metric(sentence(period.label), usd(period.forecast_usd),
+                   delta(period.forecast_usd, period.budget_usd), delta_color="inverse",
+                   border=True, help=f"Actual so far {usd(period.actual_usd)} plus the forecast "
+                   f"to {period.end}; range {usd(period.low_usd)} to {usd(period.high_usd)}; "
+                   f"budget {usd(period.budget_usd)}.")
+    st.altair_chart(reforecast_chart(refit.history, refit.daily), width="stretch")
+    periods = pd.DataFrame([{"period": p.label, "end": p.end, "actual_usd": p.actual_usd,
+                             "low_usd": p.low_usd, "forecast_usd": p.forecast_usd,
+                             "high_usd": p.high_usd, "budget_usd": p.budget_usd}
+                            for p in refit.periods])
+    table_with_download(periods, "reforecast", "reforecast.csv", "mon_dl_reforecast", {
+        "end": st.column_config.DateColumn(format="YYYY-MM-DD"), "actual_usd": USD,
+        "low_usd": USD, "forecast_usd": USD, "high_usd": USD, "budget_usd": USD})
+
+st.markdown("**Leading indicators** (last 28 days vs the 28 before)")
+indicators = leading_indicators(billing, telemetry)
+for col, indicator in zip(st.columns(len(indicators)), indicators, strict=True):
+    change = indicator.change
+    col.metric(indicator.name, f"{indicator.recent:,.2f}" if indicator.recent < 100
+               else f"{indicator.recent:,.0f}",
+               f"{change:+.1%}" if change is not None else None, delta_color="off",
+               chart_data=indicator.weekly["value"].tolist(), chart_type="line", border=True,
+               help=f"{indicator.unit}; 28 days before: {indicator.previous:,.2f}. The line is "
+               "the weekly value.")
+
+# ---- Digest -------------------------------------------------------------------------------------
+st.subheader("Weekly digest")
+last_monday = pd.Timestamp(burn.as_of) - pd.Timedelta(days=pd.Timestamp(burn.as_of).weekday())
+weeks = [f"{d.isocalendar().year}-W{d.isocalendar().week:02d}"
+         for d in pd.date_range(end=last_monday, periods=12, freq="7D")][::-1]
+week = st.selectbox("Week", weeks, key="mon_week",
+                    help="ISO week (Monday to Sunday). The latest may still be in progress.")
+try:
+    text = digest_markdown(billing, telemetry, week, scenario)
+except BudgetInputError as exc:
+    st.error(str(exc))
+else:
+    with st.container(border=True):
+        st.markdown(text)
+    st.download_button("Download digest (Markdown)", text, file_name=f"digest-{week}.md",
+                       mime="text/markdown", icon=":material/download:", key="mon_dl_digest",
+                       help="The digest as Markdown, ready to paste into the team's chat.")
+    with st.expander("Markdown source, to copy"):
+        st.code(text, language="markdown")

@@ -42,5 +42,5 @@ navigation = st.navigation({
         st.Page("pages/governance.py", title="Governance", icon=":material/gavel:",
                 url_path="governance"),
     ],
-})
+}, expanded=True)
 navigation.run()

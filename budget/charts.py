@@ -369,12 +369,12 @@ def allocation_chart(table: pd.DataFrame) -> alt.Chart:
                                      "shared_usd": "Shared platform"})
     order = table.sort_values("total_usd", ascending=False)["team"].tolist()
     chart: alt.Chart = alt.Chart(long).mark_bar().encode(
-        y=alt.Y("team:N", sort=order, title=None),
+        y=alt.Y("team:N", sort=order, title=None, axis=alt.Axis(labelLimit=160)),
         x=alt.X("sum(usd):Q", title="USD", axis=alt.Axis(format="$,.0f")),
         color=alt.Color("part:N", title=None, legend=alt.Legend(orient="top"),
                         scale=alt.Scale(domain=["Direct (controllable)", "Shared platform"],
                                         range=["#0072B2", "#999999"])),
         tooltip=[alt.Tooltip("team:N", title="Team"), alt.Tooltip("part:N", title="Part"),
                  alt.Tooltip("usd:Q", title="USD", format="$,.2f")],
-    ).properties(height=max(160, 36 * len(order)))
+    ).properties(height=alt.Step(36))
     return chart

@@ -81,9 +81,11 @@ except BudgetInputError as exc:
     st.error(str(exc))
     st.stop()
 table_with_download(shown, "showback", f"showback-{period}.csv", "chg_dl_showback", {
-    "gpu_hours": st.column_config.NumberColumn("GPU-hours", format="%,.0f"),
-    "inference_usd": USD, "training_usd": USD, "experimentation_usd": USD, "storage_usd": USD,
-    "platform_usd": USD, "total_usd": USD})
+    "team": "Team", "gpu_hours": st.column_config.NumberColumn("GPU-hours", format="%,.0f"),
+    **{column: st.column_config.NumberColumn(label, format="$%,.2f") for column, label in (
+        ("inference_usd", "Inference"), ("training_usd", "Training"),
+        ("experimentation_usd", "Experimentation"), ("storage_usd", "Storage"),
+        ("platform_usd", "Platform & other"), ("total_usd", "Total"))}})
 
 # ---- Chargeback -------------------------------------------------------------------------------
 st.subheader("Chargeback: direct cost plus a share of the platform")
@@ -136,12 +138,14 @@ chart_col.altair_chart(allocation_chart(result.table), width="stretch")
 with table_col:
     table_with_download(result.table, "chargeback", f"chargeback-{method}-{period}.csv",
                         "chg_dl_chargeback", {
+                            "team": "Team",
                             "direct_usd": st.column_config.NumberColumn(
                                 "Direct (controllable)", format="$%,.2f"),
                             "shared_usd": st.column_config.NumberColumn(
                                 "Shared", format="$%,.2f"),
-                            "total_usd": USD, "weight": st.column_config.NumberColumn(
-                                format="%,.4g")})
+                            "total_usd": st.column_config.NumberColumn(
+                                "Total", format="$%,.2f"),
+                            "weight": st.column_config.NumberColumn("Weight", format="%,.4g")})
     st.download_button("Download chargeback (JSON)",
                        json.dumps(chargeback_json(result), indent=2),
                        file_name=f"chargeback-{method}-{period}.json", mime="application/json",

@@ -113,7 +113,12 @@ else:
                 variance_by(billing, burn, scenario, dimension),
                 f"variance by {dimension}", f"variance-by-{dimension}.csv",
                 f"mon_dl_var_{dimension}",
-                {"actual_usd": USD, "plan_usd": USD, "variance_usd": USD, "variance_pct": PCT})
+                {dimension: DIMENSION_LABELS[dimension],
+                 "actual_usd": st.column_config.NumberColumn("Actual", format="$%,.0f"),
+                 "plan_usd": st.column_config.NumberColumn("Plan", format="$%,.0f"),
+                 "variance_usd": st.column_config.NumberColumn("Variance", format="$%,.0f"),
+                 "variance_pct": st.column_config.NumberColumn("Variance %",
+                                                               format="percent")})
 
 # ---- Alerts -------------------------------------------------------------------------------------
 st.subheader("Trend-break alerts")
@@ -166,8 +171,9 @@ st.markdown("**Leading indicators** (last 28 days vs the 28 before)")
 indicators = leading_indicators(billing, telemetry)
 for col, indicator in zip(st.columns(len(indicators)), indicators, strict=True):
     change = indicator.change
-    col.metric(indicator.name, f"{indicator.recent:,.2f}" if indicator.recent < 100
-               else f"{indicator.recent:,.0f}",
+    whole = indicator.recent >= 100 or indicator.unit == "experiments"
+    col.metric(indicator.name, f"{indicator.recent:,.0f}" if whole
+               else f"{indicator.recent:,.2f}",
                f"{change:+.1%}" if change is not None else None, delta_color="off",
                chart_data=indicator.weekly["value"].tolist(), chart_type="line", border=True,
                help=f"{indicator.unit}; 28 days before: {indicator.previous:,.2f}. The line is "
@@ -176,17 +182,21 @@ for col, indicator in zip(st.columns(len(indicators)), indicators, strict=True):
 # ---- Digest -------------------------------------------------------------------------------------
 st.subheader("Weekly digest")
 last_monday = pd.Timestamp(burn.as_of) - pd.Timedelta(days=pd.Timestamp(burn.as_of).weekday())
-weeks = [f"{d.isocalendar().year}-W{d.isocalendar().week:02d}"
-         for d in pd.date_range(end=last_monday, periods=12, freq="7D")][::-1]
-week = st.selectbox("Week", weeks, key="mon_week",
-                    help="ISO week (Monday to Sunday). The latest may still be in progress.")
+mondays = list(pd.date_range(end=last_monday, periods=12, freq="7D"))[::-1]
+weeks = {f"{d.isocalendar().year}-W{d.isocalendar().week:02d}": d for d in mondays}
+complete = [w for w, monday in weeks.items() if monday + pd.Timedelta(days=6)
+            <= pd.Timestamp(burn.as_of)]
+week = st.selectbox("Week", list(weeks), index=list(weeks).index(complete[0]) if complete else 0,
+                    key="mon_week", format_func=lambda w: w if w in complete
+                    else f"{w} (in progress)",
+                    help="ISO week, Monday to Sunday. The default is the last complete week.")
 try:
     text = digest_markdown(billing, telemetry, week, scenario)
 except BudgetInputError as exc:
     st.error(str(exc))
 else:
-    with st.container(border=True):
-        st.markdown(text)
+    with st.container(border=True):  # the chat's headings, two sizes smaller on the page
+        st.markdown(text.replace("## ", "##### ").replace("# AI spend", "#### AI spend"))
     st.download_button("Download digest (Markdown)", text, file_name=f"digest-{week}.md",
                        mime="text/markdown", icon=":material/download:", key="mon_dl_digest",
                        help="The digest as Markdown, ready to paste into the team's chat.")

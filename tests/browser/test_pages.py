@@ -19,7 +19,8 @@ PAGES = {"": "AI infrastructure budget", "planner": "Budget planner",
          "sensitivity": "Sensitivity and uncertainty", "summary": "Executive summary",
          "capacity": "Capacity & procurement", "multicloud": "Multi-cloud",
          "compare": "Compare versions", "present": "FY27 plan", "actuals": "Actual spend",
-         "assumptions": "Assumptions"}
+         "assumptions": "Assumptions", "monitoring": "Monitoring",
+         "chargeback": "Showback & chargeback", "governance": "Governance"}
 
 
 @pytest.mark.parametrize("path", list(PAGES), ids=lambda p: p or "overview")
@@ -32,7 +33,7 @@ def test_deep_link_on_a_fresh_server(browser, path):
         assert page.locator("h1").first.inner_text() == PAGES[path]
         assert page.title() == "AI budget planner" or page.title().startswith(
             ("Planner", "Sensitivity", "Summary", "Compare", "Present", "Actuals", "Assumptions",
-             "Overview", "Capacity", "Multi-cloud"))
+             "Overview", "Capacity", "Multi-cloud", "Monitoring", "Showback", "Governance"))
         nav = page.locator('[data-testid="stSidebarNav"]').all_inner_texts()
         assert path == "present" or "Planner" in " ".join(nav)  # our navigation, not files
         assert problems(page) == []
@@ -119,3 +120,20 @@ def test_upload_over_the_limit_and_a_native_export(browser, tmp_path):
         page.close()
     finally:
         limited.close()
+
+
+def test_chargeback_csv_sums_to_the_pool(browser, server):
+    page = browser.new_page(viewport={"width": 1500, "height": 2400})
+    page.goto(f"{server.url}/chargeback")
+    wait_for_app(page)
+    page.get_by_text("Evenly", exact=True).click()
+    wait_for_app(page)
+    pool = float(kpi(page, "Shared pool").lstrip("$").replace(",", ""))
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download chargeback (CSV)").click()
+    rows = list(csv.DictReader(io.StringIO(info.value.path().read_text(encoding="utf-8"))))
+    shared = [round(float(r["shared_usd"]) * 100) for r in rows]
+    assert sum(shared) == round(pool * 100)  # to the cent
+    assert max(shared) - min(shared) <= 1  # evenly: equal to within a cent
+    assert problems(page) == []
+    page.close()

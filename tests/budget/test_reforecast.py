@@ -15,6 +15,7 @@ from budget.reforecast import (
     Indicator,
     PeriodForecast,
     Reforecast,
+    _fit_and_simulate,
     _periods,
     leading_indicators,
     reforecast,
@@ -42,6 +43,16 @@ def _billing(cost_usd: np.ndarray | list[float], start: date = START,
 def _level(days: int, noise_usd: float = 0.05, seed: int = 0) -> np.ndarray:
     """Return 100 USD a day with seeded normal noise of `noise_usd`."""
     return 100 + np.random.default_rng(seed).normal(0, noise_usd, days)
+
+
+def _with_training(run_usd: np.ndarray, burst_usd: float = 1000.0, every: int = 30,
+                   burst_days: int = 2) -> pd.DataFrame:
+    """Return run-rate rows plus training rows of `burst_usd` on the last `burst_days` of
+    every `every` days (days 28, 29, 58, 59, … from START)."""
+    day = np.arange(len(run_usd))
+    training = _billing(np.full(len(run_usd), burst_usd)).assign(workload_class="training")
+    return pd.concat([_billing(run_usd), training[day % every >= every - burst_days]],
+                     ignore_index=True)
 
 
 def _period(result: Reforecast, prefix: str) -> PeriodForecast:
@@ -229,6 +240,96 @@ def test_simulated_spend_is_clipped_at_zero():
     assert (daily[["forecast_usd", "low_usd", "high_usd"]] >= 0).all().all()
 
 
+# --- training bursts ---------------------------------------------------------------------
+
+# The run rate is the 5-cent-noise level series of the level test, whose ETS forecast stays
+# within about one noise σ (0.05 USD) of 100 a day; two σ leave room for the optimiser. The
+# training part is exact arithmetic, so each forecast day must be 100 + training average within
+# 0.10 USD; carrying even 0.01% of one 1,000 USD burst day forward would break it (fitting ETS
+# to total spend put the 60-day case at about 1,100 USD a day).
+PER_DAY_TOLERANCE_USD = 0.10
+
+
+@pytest.mark.parametrize(("days", "window", "training_usd"), [
+    # 2026-01-12 … 05-11, ending on a burst; bursts on days 28–29 fall before the 90-day window
+    (120, 90, 6 * 1000.0),  # days 58, 59, 88, 89, 118, 119
+    # shorter than 90 days: averaged over the whole history, still ending on a burst
+    (60, 60, 4 * 1000.0),  # days 28, 29, 58, 59
+    # ending mid-cycle, 15 days after the last burst
+    (75, 75, 4 * 1000.0),
+])
+def test_training_is_added_at_its_trailing_average_not_carried_from_the_last_burst(
+        days, window, training_usd):
+    result = reforecast(_with_training(_level(days)))
+    expected_per_day = 100 + training_usd / window
+    assert result.training_usd_per_day == pytest.approx(training_usd / window, rel=1e-12)
+    daily = result.daily
+    assert daily["forecast_usd"].to_numpy() == pytest.approx(expected_per_day,
+                                                             abs=PER_DAY_TOLERANCE_USD)
+    assert daily["forecast_usd"].max() <= expected_per_day + PER_DAY_TOLERANCE_USD
+    assert (daily["low_usd"] <= daily["forecast_usd"]).all()
+    assert (daily["forecast_usd"] <= daily["high_usd"]).all()
+    assert result.model == (f"ETS(A,Ad,A) on run-rate spend, weekly season, fitted on {days} "
+                            f"days; training at its {window}-day average, "
+                            f"USD {training_usd / window:,.0f}/day")
+
+
+def test_history_and_actuals_stay_total_spend_with_training():
+    values = _level(120)
+    result = reforecast(_with_training(values))
+    month = _period(result, "month-end 2026-05")
+    # May 1 … 11 are days 109 … 119; days 118 and 119 (May 10 and 11) are bursts
+    assert month.actual_usd == pytest.approx(float(values[-11:].sum()) + 2 * 1000, rel=1e-12)
+    np.testing.assert_allclose(result.history["cost_usd"].to_numpy()[-3:],
+                               values[-3:] + np.array([0, 1000, 1000]), rtol=1e-12)
+
+
+def test_training_shifts_every_period_by_its_actuals_and_average_without_widening_it():
+    values = _level(120)  # the run rate, identical with and without training rows
+    alone = reforecast(_billing(values), horizon_end=date(2026, 12, 31))
+    both = reforecast(_with_training(values), horizon_end=date(2026, 12, 31))
+    per_day = 6000 / 90
+    columns = ["forecast_usd", "low_usd", "high_usd"]
+    np.testing.assert_allclose(both.daily[columns], alone.daily[columns] + per_day, rtol=1e-12)
+    # bursts in each period: 05-10/11 in May; 04-10/11 and 05-10/11 in Q2; 05-10/11 from May
+    training_actual_usd = {"month-end": 2000.0, "quarter-end": 4000.0, "horizon": 2000.0}
+    for without, with_training in zip(alone.periods, both.periods, strict=True):
+        actual_usd = training_actual_usd[without.label.split()[0]]
+        remaining = (without.end - date(2026, 5, 11)).days  # 20, 50 and 234 days
+        assert with_training.actual_usd - without.actual_usd == pytest.approx(actual_usd)
+        for field in ("forecast_usd", "low_usd", "high_usd"):
+            moved = getattr(with_training, field) - getattr(without, field)
+            assert moved == pytest.approx(actual_usd + remaining * per_day, rel=1e-9)
+
+
+def test_training_counts_the_measure_and_usd_only():
+    billing = _with_training(_level(60))
+    eur = billing[billing["workload_class"] == "training"].assign(currency="EUR",
+                                                                  effective_cost=1e6)
+    assert reforecast(pd.concat([billing, eur])).training_usd_per_day == pytest.approx(
+        4000 / 60, rel=1e-12)
+    assert reforecast(billing, measure="billed_cost").training_usd_per_day == pytest.approx(
+        1.1 * 4000 / 60, rel=1e-12)
+
+
+def test_the_fourteen_day_minimum_counts_training_days():
+    run = _billing(_level(14)).iloc[4:]  # run rate on 10 days, training alone on the first 4
+    training = _billing(np.full(4, 50.0)).assign(workload_class="training")
+    result = reforecast(pd.concat([training, run], ignore_index=True))
+    assert len(result.history) == 14 and result.training_usd_per_day == pytest.approx(200 / 14)
+    with pytest.raises(BudgetInputError, match="only 13 days of history"):
+        reforecast(pd.concat([training, run.iloc[:-1]], ignore_index=True))
+
+
+def test_without_training_rows_the_forecast_is_ets_of_total_spend():
+    result = reforecast(_billing(_level(56, 2.0)))
+    assert result.training_usd_per_day == 0.0 and "training" not in result.model
+    point, _, model = _fit_and_simulate(result.history["cost_usd"].to_numpy(),
+                                        len(result.daily), 1000, 0)
+    assert result.model == model
+    np.testing.assert_array_equal(result.daily["forecast_usd"], np.clip(point, 0.0, None))
+
+
 # --- the real sample ----------------------------------------------------------------------
 
 
@@ -251,6 +352,20 @@ def test_sample_reforecast_sums_november_and_orders_periods(sample):
     for period in result.periods:
         assert period.actual_usd < period.low_usd <= period.forecast_usd <= period.high_usd
     assert month.forecast_usd < quarter.forecast_usd < horizon.forecast_usd
+
+
+def test_sample_training_is_its_90_day_average_on_top_of_the_run_rate(sample):
+    billing, _ = sample
+    result = reforecast(billing)
+    usd = billing[billing["currency"] == "USD"]
+    # 2026-08-30 … 11-27 is 90 days: 2 in August, 30, 31 and 27
+    recent = usd[(usd["workload_class"] == "training") & (usd["day"] >= "2026-08-30")]
+    per_day = float(recent["effective_cost"].sum()) / 90
+    assert result.training_usd_per_day == pytest.approx(per_day, rel=1e-12)
+    assert result.model.startswith("ETS(A,Ad,A) on run-rate spend, weekly season")
+    assert result.model.endswith(f"; training at its 90-day average, USD {per_day:,.0f}/day")
+    # the chart's history is total spend, the Nov 26–27 burst included
+    assert result.history["cost_usd"].sum() == pytest.approx(usd["effective_cost"].sum())
 
 
 # --- leading indicators -------------------------------------------------------------------

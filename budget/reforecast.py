@@ -18,6 +18,8 @@ MIN_HISTORY_DAYS = 14
 SEASON_DAYS = 7  # weekly seasonality…
 MIN_SEASONAL_DAYS = 4 * SEASON_DAYS  # …fitted only with at least four weeks of history
 UNALLOCATED = "unallocated"
+TRAINING = "training"  # workload_class of planned training bursts, forecast at their average…
+TRAINING_WINDOW_DAYS = 90  # …over the trailing 90 days (or the whole history when shorter)
 
 
 @dataclass(frozen=True)
@@ -37,15 +39,16 @@ class PeriodForecast:
 class Reforecast:
     """The daily history used, the per-day forecast, and the period forecasts built from them."""
 
-    history: pd.DataFrame  # day, cost_usd (missing days filled with 0)
+    history: pd.DataFrame  # day, cost_usd: total spend, training included (missing days 0)
     daily: pd.DataFrame  # day, forecast_usd, low_usd, high_usd for each future day
     periods: tuple[PeriodForecast, ...]  # month-end, quarter-end, horizon, in that order
-    model: str  # e.g. "ETS(A,Ad,A), weekly season, fitted on 392 days"
+    model: str  # e.g. "ETS(A,Ad,A) on run-rate spend, …; training at its 90-day average, …"
     interval: float  # e.g. 0.8 for P10–P90
+    training_usd_per_day: float = 0.0  # added to every forecast day, outside the simulation
 
 
-def daily_spend_usd(billing: pd.DataFrame, measure: str = "effective_cost") -> pd.DataFrame:
-    """Return day, cost_usd: USD rows only, one row per calendar day, days without rows as 0."""
+def _usd_rows(billing: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """Return the USD rows; refuse an unknown measure or billing without USD rows."""
     if measure not in COST_MEASURES:
         raise BudgetInputError("reforecast", f'unknown cost measure "{measure}"',
                                field="measure", fix="use " + " or ".join(COST_MEASURES))
@@ -56,10 +59,23 @@ def daily_spend_usd(billing: pd.DataFrame, measure: str = "effective_cost") -> p
         raise BudgetInputError("actuals", f"no USD rows to reforecast{found}",
                                fix="load billing exports in USD; other currencies are not "
                                "converted")
-    by_day = usd.groupby("day")[measure].sum()
-    calendar = pd.date_range(by_day.index.min(), by_day.index.max(), freq="D")
-    cost_usd = by_day.reindex(calendar, fill_value=0.0).astype(float)
-    return pd.DataFrame({"day": calendar, "cost_usd": cost_usd.to_numpy()})
+    return usd
+
+
+def _per_day(rows: pd.DataFrame, measure: str, days: pd.DatetimeIndex) -> np.ndarray:
+    """Return rows' USD `measure` summed on each of `days`, 0 on days without rows."""
+    return rows.groupby("day")[measure].sum().reindex(days, fill_value=0.0).astype(float).to_numpy()
+
+
+def _history(usd: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """Return day, cost_usd from the first to the last day of the USD rows."""
+    days = pd.date_range(usd["day"].min(), usd["day"].max(), freq="D")
+    return pd.DataFrame({"day": days, "cost_usd": _per_day(usd, measure, days)})
+
+
+def daily_spend_usd(billing: pd.DataFrame, measure: str = "effective_cost") -> pd.DataFrame:
+    """Return day, cost_usd: USD rows only, one row per calendar day, days without rows as 0."""
+    return _history(_usd_rows(billing, measure), measure)
 
 
 def _month_end(day: date) -> date:
@@ -107,9 +123,12 @@ def _check_options(interval: float, paths: int, monthly_budget_usd: float | None
                                fix="give the budget per month in USD, or leave it out")
 
 
-def _fit_and_simulate(cost_usd: np.ndarray, steps: int, paths: int, seed: int,
+def _fit_and_simulate(cost_usd: np.ndarray, steps: int, paths: int, seed: int, on: str = "",
                       ) -> tuple[np.ndarray, np.ndarray, str]:
-    """Fit ETS quietly; return the point forecast, simulated paths (steps × paths), the model."""
+    """Fit ETS quietly; return the point forecast, simulated paths (steps × paths), the model.
+
+    `on` names the series in the model description, e.g. " on run-rate spend".
+    """
     from statsmodels.tools.sm_exceptions import ConvergenceWarning
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
@@ -125,10 +144,16 @@ def _fit_and_simulate(cost_usd: np.ndarray, steps: int, paths: int, seed: int,
         # statsmodels 0.15 renamed simulate's random_state to rng; a Generator is the stable form
         simulated = np.asarray(results.simulate(steps, anchor="end", repetitions=paths,
                                                 rng=np.random.default_rng(seed)), dtype=float)
-    description = (f"ETS(A,Ad,A), weekly season, fitted on {len(cost_usd)} days" if seasonal
-                   else f"ETS(A,Ad,N), no season (under {MIN_SEASONAL_DAYS} days of history), "
+    description = (f"ETS(A,Ad,A){on}, weekly season, fitted on {len(cost_usd)} days" if seasonal
+                   else f"ETS(A,Ad,N){on}, no season (under {MIN_SEASONAL_DAYS} days of history), "
                    f"fitted on {len(cost_usd)} days")
     return point, simulated.reshape(steps, paths), description
+
+
+def _training_usd_per_day(training_usd: np.ndarray) -> tuple[float, int]:
+    """Return mean daily training USD over the trailing window, and the window's days."""
+    window = min(TRAINING_WINDOW_DAYS, len(training_usd))
+    return float(training_usd[-window:].sum()) / window, window
 
 
 def reforecast(billing: pd.DataFrame, *, measure: str = "effective_cost",
@@ -136,15 +161,21 @@ def reforecast(billing: pd.DataFrame, *, measure: str = "effective_cost",
                interval: float = 0.8, paths: int = 1000, seed: int = 0) -> Reforecast:
     """Forecast USD spend to month-, quarter- and horizon-end from the daily billing rollup.
 
-    An ETS model (additive error, additive damped trend, additive weekly season from four
-    weeks of history) is fitted to daily USD spend; other currencies are left out. Each
-    period's forecast_usd is the actual spend so far plus the point forecast summed over the
-    remaining days (so it equals the sum of `daily.forecast_usd`); low/high add the quantiles
-    of `paths` simulated remaining-day sums. Simulated and point daily spend are clipped at 0.
-    Days before the first actual day count as no spend in a period's actual_usd.
+    Spend is split in two. The run rate (every row whose workload_class is not "training") gets
+    an ETS model (additive error, additive damped trend, additive weekly season from four weeks
+    of history) and `paths` simulated paths. Training, planned in bursts, is not simulated: its
+    mean daily spend over the trailing 90 days (the whole history when shorter) is added to
+    every future day's point, low and high, so a burst on the last days is not carried forward.
+    Each period's forecast_usd is the actual spend so far (training included) plus the point
+    forecast summed over the remaining days (so it equals the sum of `daily.forecast_usd`);
+    low/high add the quantiles of the simulated run-rate sums plus training. Point and simulated
+    run-rate spend are clipped at 0. Other currencies are left out. Days before the first
+    actual day count as no spend in a period's actual_usd. Without training rows, this is the
+    ETS forecast of total spend.
     """
     _check_options(interval, paths, monthly_budget_usd)
-    history = daily_spend_usd(billing, measure)
+    usd = _usd_rows(billing, measure)
+    history = _history(usd, measure)
     first_day, last_day = history["day"].iloc[0].date(), history["day"].iloc[-1].date()
     if len(history) < MIN_HISTORY_DAYS:
         raise BudgetInputError(
@@ -157,27 +188,38 @@ def reforecast(billing: pd.DataFrame, *, measure: str = "effective_cost",
                                fix="choose a later date, or leave it out for next quarter-end")
     periods = _periods(last_day, horizon_end)
     steps = max((end - last_day).days for _, _, end in periods)
-    point, simulated, model = _fit_and_simulate(history["cost_usd"].to_numpy(), steps, paths,
-                                                seed)
+    days = pd.DatetimeIndex(history["day"])
+    is_training = usd["workload_class"] == TRAINING
+    has_training = bool(is_training.any())
+    run_rate_usd = _per_day(usd[~is_training], measure, days)
+    training_usd, window = _training_usd_per_day(_per_day(usd[is_training], measure, days))
+    point, simulated, model = _fit_and_simulate(run_rate_usd, steps, paths, seed,
+                                                " on run-rate spend" if has_training else "")
+    if has_training:
+        model += f"; training at its {window}-day average, USD {training_usd:,.0f}/day"
     point = np.clip(point, 0.0, None)
     simulated = np.clip(simulated, 0.0, None)
     quantiles = ((1 - interval) / 2, (1 + interval) / 2)
     low_daily, high_daily = np.quantile(simulated, quantiles, axis=1)
     daily = pd.DataFrame({"day": pd.date_range(last_day + timedelta(days=1), periods=steps),
-                          "forecast_usd": point, "low_usd": low_daily, "high_usd": high_daily})
+                          "forecast_usd": point + training_usd,
+                          "low_usd": low_daily + training_usd,
+                          "high_usd": high_daily + training_usd})
     cost = history.set_index("day")["cost_usd"]
     out = []
     for label, start, end in periods:
         remaining = (end - last_day).days
         actual_usd = float(cost.loc[pd.Timestamp(start):].sum())
+        training_ahead = training_usd * remaining
         path_sums = simulated[:remaining].sum(axis=0)
         low, high = np.quantile(path_sums, quantiles)
         budget_usd = (float(monthly_budget_usd) * _months(start, end)
                       if monthly_budget_usd is not None else None)
-        out.append(PeriodForecast(label, end, actual_usd,
-                                  actual_usd + float(point[:remaining].sum()),
-                                  actual_usd + float(low), actual_usd + float(high), budget_usd))
-    return Reforecast(history, daily, tuple(out), model, interval)
+        out.append(PeriodForecast(
+            label, end, actual_usd, actual_usd + float(point[:remaining].sum()) + training_ahead,
+            actual_usd + float(low) + training_ahead, actual_usd + float(high) + training_ahead,
+            budget_usd))
+    return Reforecast(history, daily, tuple(out), model, interval, training_usd)
 
 
 @dataclass(frozen=True)

@@ -164,8 +164,10 @@ else:
                              "high_usd": p.high_usd, "budget_usd": p.budget_usd}
                             for p in refit.periods])
     table_with_download(periods, "reforecast", "reforecast.csv", "mon_dl_reforecast", {
-        "end": st.column_config.DateColumn(format="YYYY-MM-DD"), "actual_usd": USD,
-        "low_usd": USD, "forecast_usd": USD, "high_usd": USD, "budget_usd": USD})
+        "period": "Period", "end": st.column_config.DateColumn("Ends", format="YYYY-MM-DD"),
+        **{column: st.column_config.NumberColumn(label, format="$%,.0f") for column, label in (
+            ("actual_usd", "Actual so far"), ("low_usd", "Low"), ("forecast_usd", "Forecast"),
+            ("high_usd", "High"), ("budget_usd", "Budget"))}})
 
 st.markdown("**Leading indicators** (last 28 days vs the 28 before)")
 indicators = leading_indicators(billing, telemetry)

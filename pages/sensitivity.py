@@ -53,35 +53,27 @@ def live_panel(base: Scenario) -> None:
     controls, tornado_col = st.columns([1, 3], gap="large")
     with controls:
         scenario = driver_sliders(base)
+    # Progressive: the tornado (milliseconds) paints first, the Monte Carlo range next, and the
+    # Sobol indices (the slowest) last, each as soon as it is ready.
     result = cached_forecast(scenario)
     base_total, bars = cached_tornado(scenario)
-    mc = cached_monte_carlo(scenario)
-    with st.spinner("Computing Sobol indices…"):
-        indices = cached_sobol(scenario)
     with kpi_row:
         low, expected, median, high = st.columns(4)
-        low.metric("Low (P10)", usd(mc.p10), border=True, help=RANGE_HELP)
-        expected.metric("Expected", usd(base_total), border=True,
-                        help="The forecast with every input at its expected value (the sliders).")
-        median.metric("Median (P50)", usd(mc.p50), border=True,
-                      help="Half the simulated budgets are below this. Above the expected value "
-                      "when the ranges lean upward.")
-        high.metric("High (P90)", usd(mc.p90), border=True, help=RANGE_HELP)
+    expected.metric("Expected", usd(base_total), border=True,
+                    help="The forecast with every input at its expected value (the sliders).")
     with tornado_col:
         st.subheader("What moves the budget most")
         st.caption("Each input alone swung from its P10 to its P90, every other input at its "
                    "expected value. The black line is the expected total. \"Non-linear\" marks "
                    "inputs whose midpoint total is off the mean of the two ends.")
         st.altair_chart(tornado_chart(base_total, bars), width="stretch")
-        table_with_download(tornado_rows(base_total, bars, indices), "tornado",
-                            f"{stem}-tornado.csv", "sens_dl_tornado", {
-                                **{c: DOLLARS for c in ("low_total_usd", "high_total_usd",
-                                                        "low_change_usd", "high_change_usd",
-                                                        "swing_usd")},
-                                "sobol_s1": st.column_config.NumberColumn("Sobol S1",
-                                                                          format="%.3f"),
-                                "sobol_st": st.column_config.NumberColumn("Sobol ST",
-                                                                          format="%.3f")})
+        tornado_table = st.container()  # filled once the Sobol indices are known
+    mc = cached_monte_carlo(scenario)
+    low.metric("Low (P10)", usd(mc.p10), border=True, help=RANGE_HELP)
+    median.metric("Median (P50)", usd(mc.p50), border=True,
+                  help="Half the simulated budgets are below this. Above the expected value "
+                  "when the ranges lean upward.")
+    high.metric("High (P90)", usd(mc.p90), border=True, help=RANGE_HELP)
     fan, cases = st.columns(2, gap="large")
     with fan:
         st.subheader("Monthly range")
@@ -100,6 +92,18 @@ def live_panel(base: Scenario) -> None:
         table_with_download(cases_rows(rows), "low / expected / high", f"{stem}-cases.csv",
                             "sens_dl_cases", {c: DOLLARS for c in ("low_usd", "expected_usd",
                                                                     "high_usd")})
+    with st.spinner("Computing Sobol indices…"):
+        indices = cached_sobol(scenario)
+    with tornado_table:
+        table_with_download(tornado_rows(base_total, bars, indices), "tornado",
+                            f"{stem}-tornado.csv", "sens_dl_tornado", {
+                                **{c: DOLLARS for c in ("low_total_usd", "high_total_usd",
+                                                        "low_change_usd", "high_change_usd",
+                                                        "swing_usd")},
+                                "sobol_s1": st.column_config.NumberColumn("Sobol S1",
+                                                                          format="%.3f"),
+                                "sobol_st": st.column_config.NumberColumn("Sobol ST",
+                                                                          format="%.3f")})
     st.subheader("Interactions (Sobol indices)")
     st.caption("Share of the total's variance each input explains alone (S1) and with its "
                "interactions (ST), from SALib over the same distributions.")

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from budget.actuals import INFERENCE_CLASSES
 from budget.errors import BudgetInputError
 from budget.exports import UNALLOCATED, Exports, run
 
@@ -26,12 +27,12 @@ METHODS = ("headcount", "usage", "revenue", "even")
 WEIGHTED_METHODS = ("headcount", "revenue")  # the methods that read a weights file
 COST_BASES = {"EffectiveCost": "effective_cost", "BilledCost": "billed_cost"}
 SHARED_TEAMS = ("platform",)
-INFERENCE_CLASSES = ("realtime_inference", "batch_inference")
 SHOWBACK_PARTS = ("inference_usd", "training_usd", "experimentation_usd", "storage_usd",
                   "platform_usd")
 SHOWBACK_COLUMNS = ("team", "gpu_hours", *SHOWBACK_PARTS, "total_usd")
 CHARGEBACK_COLUMNS = ("team", "direct_usd", "shared_usd", "total_usd", "weight")
 EXAMPLE_WEIGHTS = "data/allocation/weights.toml"
+DEFAULT_WEIGHTS = Path(__file__).resolve().parent.parent / EXAMPLE_WEIGHTS  # the sample's
 _PRECISION = 80  # digits: DECIMAL(38, 12) sums stay exact
 
 

@@ -7,13 +7,13 @@ from datetime import date
 
 import pandas as pd
 
+from budget.actuals import INFERENCE_CLASSES
 from budget.errors import BudgetInputError
 from budget.exports import UNALLOCATED
 from budget.forecast import Forecast, forecast
 from budget.scenario import Scenario
 
 VARIANCE_DIMENSIONS = ("model", "endpoint", "team", "environment")
-INFERENCE = ("realtime_inference", "batch_inference")
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,7 @@ def plan_lines_as_tagged(result: Forecast, month: str) -> pd.DataFrame:
     """
     lines = result.lines[result.lines["month"] == month].copy()
     category = lines["category"]
-    lines["endpoint"] = lines["workload"].where(category.isin(INFERENCE), UNALLOCATED)
+    lines["endpoint"] = lines["workload"].where(category.isin(INFERENCE_CLASSES), UNALLOCATED)
     lines["model"] = lines["model"].where((category != "platform") & (lines["model"] != ""),
                                           UNALLOCATED)
     default_env = category.map(lambda c: "dev" if c == "experimentation" else "production")

@@ -14,6 +14,7 @@ from typing import Any, TextIO
 from budget.actuals import actuals_summary
 from budget.allocation import (
     COST_BASES,
+    DEFAULT_WEIGHTS,
     EXAMPLE_WEIGHTS,
     METHODS,
     WEIGHTED_METHODS,
@@ -259,9 +260,6 @@ def _alerts(args: argparse.Namespace) -> int:
     else:
         write_alerts_table(found, sys.stdout)
     return 0
-
-
-DEFAULT_WEIGHTS = Path(__file__).resolve().parent.parent / EXAMPLE_WEIGHTS
 
 
 def write_chargeback_table(result: Chargeback, out: TextIO) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 import pandas as pd
@@ -11,7 +12,7 @@ from budget.burn import plan_month
 from budget.errors import BudgetInputError
 from budget.fmt import usd
 from budget.forecast import forecast
-from budget.monitoring import all_alerts
+from budget.monitoring import Alert, all_alerts
 from budget.scenario import Scenario
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -44,8 +45,12 @@ def _change(now: float, before: float) -> str:
 
 
 def digest_markdown(billing: pd.DataFrame, telemetry: pd.DataFrame, week: str,
-                    scenario: Scenario | None = None) -> str:
-    """Return the digest of one ISO week of USD actuals, ready for a chat channel."""
+                    scenario: Scenario | None = None,
+                    alerts: Sequence[Alert] | None = None) -> str:
+    """Return the digest of one ISO week of USD actuals, ready for a chat channel.
+
+    `alerts` are the ones already computed over the same rollups (default: all_alerts).
+    """
     start, end = week_bounds(week)
     usd_rows = billing[billing["currency"] == "USD"]
     days = usd_rows["day"].dt.date
@@ -79,7 +84,9 @@ def digest_markdown(billing: pd.DataFrame, telemetry: pd.DataFrame, week: str,
                   for team, actual, plan in team_variances(this, scenario, start)[:TOP]]
         lines.append("")
     lines += ["## New alerts", ""]
-    new = [a for a in all_alerts(billing, telemetry) if start <= a.start <= end]
+    if alerts is None:
+        alerts = all_alerts(billing, telemetry)
+    new = [a for a in alerts if start <= a.start <= end]
     lines += [f"- {a.kind.replace('_', ' ')}, {_md(a.subject)}, since {a.start}: expected "
               f"{a.expected:,.2f}, actual {a.actual:,.2f} ({a.change:+.0%}), impact about "
               f"{usd(a.impact_usd)}" + (f"; active then: {_md(a.context)}" if a.context else "")

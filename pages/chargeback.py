@@ -7,13 +7,13 @@ from ui.boot import require_navigation
 require_navigation()
 
 import json  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from budget.allocation import (  # noqa: E402
     COST_BASES,
+    DEFAULT_WEIGHTS,
     EXAMPLE_WEIGHTS,
     WEIGHTED_METHODS,
     chargeback,
@@ -28,7 +28,6 @@ from budget.fmt import usd  # noqa: E402
 from ui.source import choose_source, read_actuals, source_caption  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 USD = st.column_config.NumberColumn(format="$%,.2f")
 METHOD_LABELS = {"headcount": "Headcount", "usage": "Usage (direct cost)",
                  "revenue": "Revenue share", "even": "Evenly"}
@@ -38,7 +37,7 @@ ALL_DATES = "All dates"
 def default_weights(method: str, teams: list[str]) -> pd.DataFrame:
     """Return the editable weights: the example file's values, 0 for teams it lacks."""
     try:
-        weights = load_weights(ROOT / EXAMPLE_WEIGHTS, method)
+        weights = load_weights(DEFAULT_WEIGHTS, method)
     except BudgetInputError:
         weights = {}
     names = sorted(set(teams) | set(weights))

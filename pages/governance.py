@@ -37,11 +37,6 @@ INCIDENT_FIELDS = ("title", "trigger", "started", "detected", "impact_usd", "own
                    "corrective_action")
 
 
-def incidents_folder() -> object:
-    """Return where incident records are saved: beside the scenario files."""
-    return scenario_dir() / "incidents"
-
-
 def prefill(alerts: list[Alert], detected: date) -> None:
     """Selectbox callback: fill the incident form from the chosen alert."""
     index = st.session_state.get("gov_alert")

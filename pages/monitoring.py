@@ -193,7 +193,7 @@ week = st.selectbox("Week", list(weeks), index=list(weeks).index(complete[0]) if
                     else f"{w} (in progress)",
                     help="ISO week, Monday to Sunday. The default is the last complete week.")
 try:
-    text = digest_markdown(billing, telemetry, week, scenario)
+    text = digest_markdown(billing, telemetry, week, scenario, alerts)
 except BudgetInputError as exc:
     st.error(str(exc))
 else:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from budget.fmt import input_value, usd_compact
@@ -22,18 +23,36 @@ CATEGORY_COLORS: dict[str, str] = {
 }
 
 
-def monthly_by_category(result: Forecast, height: int = 380) -> alt.Chart:
-    """Return stacked monthly USD bars by category, with per-month total in the tooltip."""
-    wide = result.by_category
-    long = wide.reset_index().melt(id_vars="month", var_name="category", value_name="cost_usd")
-    long["label"] = long["category"].map(CATEGORY_LABELS)
-    long["order"] = long["category"].map({c: i for i, c in enumerate(CATEGORIES)})
-    totals = pd.Series(result.total_usd.to_numpy(), index=wide.index)
-    long["month_total_usd"] = long["month"].map(totals)
+# A live chart is split in two: its data (named datasets, recomputed on every slider move) and
+# its shape (the Vega-Lite spec around them, which depends only on a few sizes). The app builds
+# and validates each shape once and sends only the data on a move; the PDF and the tests use
+# the whole chart. Sources map a dataset name to its rows, or to alt.NamedData in a template.
+Sources = Mapping[str, "pd.DataFrame | alt.NamedData"]
+Frames = dict[str, pd.DataFrame]
+ChartShape = Callable[..., "alt.Chart | alt.LayerChart | alt.FacetChart"]
+
+
+def monthly_category_data(result: Forecast) -> Frames:
+    """Return the monthly chart's rows: one per category per month, with the month's total."""
+    wide = result.by_category  # months × the five categories, in CATEGORIES order
+    months, count = list(wide.index), len(CATEGORIES)
+    return {"monthly": pd.DataFrame({
+        "month": months * count,
+        "category": np.repeat(np.array(CATEGORIES, dtype=object), len(months)),
+        "cost_usd": wide.to_numpy(dtype=float).T.ravel(),
+        "label": np.repeat(np.array([CATEGORY_LABELS[c] for c in CATEGORIES], dtype=object),
+                           len(months)),
+        "order": np.repeat(np.arange(count), len(months)),
+        "month_total_usd": np.tile(result.total_usd.to_numpy(dtype=float), count),
+    })}
+
+
+def monthly_shape(sources: Sources, height: int) -> alt.Chart:
+    """Return stacked monthly USD bars by category over the "monthly" rows."""
     labels = [CATEGORY_LABELS[c] for c in CATEGORIES]
     colors = [CATEGORY_COLORS[c] for c in CATEGORIES]
     chart: alt.Chart = (
-        alt.Chart(long)
+        alt.Chart(sources["monthly"])
         .mark_bar()
         .encode(
             x=alt.X("month:O", title=None, axis=alt.Axis(labelAngle=0)),
@@ -55,28 +74,40 @@ def monthly_by_category(result: Forecast, height: int = 380) -> alt.Chart:
     return chart
 
 
-def tornado_chart(base_total_usd: float,
-                  bars: Sequence[TornadoBar]) -> alt.LayerChart | alt.FacetChart:
-    """Return the tornado: each input's P10 and P90 totals around the base, biggest swing on top."""
+def monthly_by_category(result: Forecast, height: int = 380) -> alt.Chart:
+    """Return stacked monthly USD bars by category, with per-month total in the tooltip."""
+    return monthly_shape(monthly_category_data(result), height)
+
+
+def _tornado_label(bar: TornadoBar) -> str:
+    return INPUTS_BY_NAME[bar.input].label + (" (non-linear)" if bar.nonlinear else "")
+
+
+def tornado_data(base_total_usd: float, bars: Sequence[TornadoBar]) -> Frames:
+    """Return the tornado's rows (two ends per input, rank 0 = biggest swing) and its base."""
     rows = []
     for rank, bar in enumerate(bars):
-        label = INPUTS_BY_NAME[bar.input].label + (" (non-linear)" if bar.nonlinear else "")
         smaller = min(bar.low_total, bar.high_total)
         for side, value, total in (("At P10", bar.low_value, bar.low_total),
                                    ("At P90", bar.high_value, bar.high_total)):
             rows.append({
-                "input": label, "rank": rank, "side": side, "start": base_total_usd,
-                "end": total, "total_usd": total, "delta_usd": total - base_total_usd,
+                "input": _tornado_label(bar), "rank": rank, "side": side,
+                "start": base_total_usd, "end": total, "total_usd": total,
+                "delta_usd": total - base_total_usd,
                 "text": f"{input_value(bar.input, value)} → {usd_compact(total)}",
                 # the lower end's label sits left of its bar end, the higher end's to the right
                 "align_right": total == smaller and side == ("At P10" if bar.low_total
                                                              <= bar.high_total else "At P90"),
             })
-    data = pd.DataFrame(rows)
-    order = [INPUTS_BY_NAME[b.input].label + (" (non-linear)" if b.nonlinear else "")
-             for b in bars]
-    y = alt.Y("input:N", sort=order, title=None, axis=alt.Axis(labelLimit=260, labelFontSize=13))
-    base = alt.Chart(data).encode(y=y)
+    return {"tornado": pd.DataFrame(rows), "tornado_base": pd.DataFrame({"base":
+                                                                          [base_total_usd]})}
+
+
+def tornado_shape(sources: Sources, inputs: int) -> alt.LayerChart | alt.FacetChart:
+    """Return the tornado over its rows: bars from the base to each end, labelled, base line."""
+    y = alt.Y("input:N", sort=alt.EncodingSortField(field="rank", op="min", order="ascending"),
+              title=None, axis=alt.Axis(labelLimit=260, labelFontSize=13))
+    base = alt.Chart(sources["tornado"]).encode(y=y)
     bars_layer = base.mark_bar(height={"band": 0.7}).encode(
         x=alt.X("start:Q", title="Horizon total (USD)", axis=alt.Axis(format="$,.0f"),
                 scale=alt.Scale(zero=False, padding=90)),
@@ -92,19 +123,35 @@ def tornado_chart(base_total_usd: float,
         align="right", dx=-4, fontSize=12).encode(x="end:Q", text="text:N")
     right = base.transform_filter("!datum.align_right").mark_text(
         align="left", dx=4, fontSize=12).encode(x="end:Q", text="text:N")
-    rule = alt.Chart(pd.DataFrame({"base": [base_total_usd]})).mark_rule(
+    rule = alt.Chart(sources["tornado_base"]).mark_rule(
         color="#111827", strokeWidth=2).encode(x="base:Q")
-    chart = alt.layer(bars_layer, left, right, rule, height=max(160, 44 * len(bars)))
-    return chart
+    return alt.layer(bars_layer, left, right, rule, height=max(160, 44 * inputs))
 
 
-def fan_chart(months: Sequence[str], p10: Sequence[float], p50: Sequence[float],
-              p90: Sequence[float], expected: Sequence[float]) -> alt.LayerChart | alt.FacetChart:
-    """Return the monthly fan: P10–P90 band, P50 line and the expected forecast dashed."""
-    data = pd.DataFrame({"month": list(months), "p10": list(p10), "p50": list(p50),
+def tornado_chart(base_total_usd: float,
+                  bars: Sequence[TornadoBar]) -> alt.LayerChart | alt.FacetChart:
+    """Return the tornado: each input's P10 and P90 totals around the base, biggest swing on top."""
+    return tornado_shape(tornado_data(base_total_usd, bars), len(bars))
+
+
+FAN_SERIES = ("Median (P50)", "Expected")
+
+
+def fan_data(months: Sequence[str], p10: Sequence[float], p50: Sequence[float],
+             p90: Sequence[float], expected: Sequence[float]) -> Frames:
+    """Return the fan's band rows (month, P10, P50, P90, expected) and its two lines."""
+    band = pd.DataFrame({"month": list(months), "p10": list(p10), "p50": list(p50),
                          "p90": list(p90), "expected": list(expected)})
+    lines = pd.DataFrame({"month": list(months) * 2,
+                          "series": [FAN_SERIES[0]] * len(months) + [FAN_SERIES[1]] * len(months),
+                          "usd": [*p50, *expected]})
+    return {"fan": band, "fan_lines": lines}
+
+
+def fan_shape(sources: Sources) -> alt.LayerChart | alt.FacetChart:
+    """Return the monthly fan over its rows: P10–P90 band, P50 line and the expected dashed."""
     x = alt.X("month:O", title=None, axis=alt.Axis(labelAngle=0))
-    band = alt.Chart(data).mark_area(opacity=0.25, color="#0072B2").encode(
+    band = alt.Chart(sources["fan"]).mark_area(opacity=0.25, color="#0072B2").encode(
         x=x, y=alt.Y("p10:Q", title="USD per month", axis=alt.Axis(format="$,.0f"),
                      scale=alt.Scale(zero=False)),
         y2="p90:Q",
@@ -114,56 +161,83 @@ def fan_chart(months: Sequence[str], p10: Sequence[float], p50: Sequence[float],
                  alt.Tooltip("p90:Q", title="P90", format="$,.0f"),
                  alt.Tooltip("expected:Q", title="Expected", format="$,.0f")],
     )
-    names = ["Median (P50)", "Expected"]
-    lines = (
-        alt.Chart(data.rename(columns={"p50": names[0], "expected": names[1]}))
-        .transform_fold(list[str | alt.FieldName](names), as_=["series", "usd"])
-        .mark_line(strokeWidth=3)
-        .encode(
-            x=x, y="usd:Q",
-            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top"),
-                            scale=alt.Scale(domain=names, range=["#0072B2", "#111827"])),
-            strokeDash=alt.StrokeDash("series:N", legend=None,
-                                      scale=alt.Scale(domain=names, range=[[1, 0], [6, 4]])),
-        )
+    names = list(FAN_SERIES)
+    lines = alt.Chart(sources["fan_lines"]).mark_line(strokeWidth=3).encode(
+        x=x, y="usd:Q",
+        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(domain=names, range=["#0072B2", "#111827"])),
+        strokeDash=alt.StrokeDash("series:N", legend=None,
+                                  scale=alt.Scale(domain=names, range=[[1, 0], [6, 4]])),
     )
-    chart = alt.layer(band, lines, height=340)
-    return chart
+    return alt.layer(band, lines, height=340)
 
 
-def cases_chart(rows: Sequence[dict[str, float | str]]) -> alt.LayerChart | alt.FacetChart:
-    """Return low–high bars with an expected tick per category (total left out: it dwarfs them)."""
+def fan_chart(months: Sequence[str], p10: Sequence[float], p50: Sequence[float],
+              p90: Sequence[float], expected: Sequence[float]) -> alt.LayerChart | alt.FacetChart:
+    """Return the monthly fan: P10–P90 band, P50 line and the expected forecast dashed."""
+    return fan_shape(fan_data(months, p10, p50, p90, expected))
+
+
+def cases_data(rows: Sequence[dict[str, float | str]]) -> Frames:
+    """Return one row per category (the total left out: it dwarfs them) with its label."""
     data = pd.DataFrame([r for r in rows if r["line"] != "total"])
-    data["label"] = data["line"].map(CATEGORY_LABELS)
+    data["label"] = [CATEGORY_LABELS[str(line)] for line in data["line"]]
+    return {"cases": data}
+
+
+def cases_shape(sources: Sources) -> alt.LayerChart | alt.FacetChart:
+    """Return low–high bars with an expected tick per category over its rows."""
     y = alt.Y("label:N", title=None, sort=[CATEGORY_LABELS[c] for c in CATEGORIES])
     tooltip = [alt.Tooltip("label:N", title="Category"),
                alt.Tooltip("low_usd:Q", title="Low (P10)", format="$,.0f"),
                alt.Tooltip("expected_usd:Q", title="Expected", format="$,.0f"),
                alt.Tooltip("high_usd:Q", title="High (P90)", format="$,.0f")]
+    data = sources["cases"]
     span = alt.Chart(data).mark_bar(height={"band": 0.5}, color="#9ecae1").encode(
         y=y, x=alt.X("low_usd:Q", title="Horizon USD", axis=alt.Axis(format="$,.0f")),
         x2="high_usd:Q", tooltip=tooltip)
     tick = alt.Chart(data).mark_tick(color="#111827", thickness=3, size=26).encode(
         y=y, x="expected_usd:Q", tooltip=tooltip)
-    chart = alt.layer(span, tick, height=260)
-    return chart
+    return alt.layer(span, tick, height=260)
 
 
-def sobol_chart(indices: dict[str, SobolIndex]) -> alt.Chart:
-    """Return grouped bars of first-order and total Sobol indices per input."""
-    rows = [{"input": INPUTS_BY_NAME[n].label, "index": kind, "value": max(value, 0.0)}
-            for n, i in indices.items() for kind, value in (("First-order S1", i.s1),
-                                                            ("Total ST", i.st))]
-    order = [INPUTS_BY_NAME[n].label for n in sorted(indices, key=lambda n: -indices[n].st)]
-    chart: alt.Chart = alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
-        y=alt.Y("input:N", sort=order, title=None),
+def cases_chart(rows: Sequence[dict[str, float | str]]) -> alt.LayerChart | alt.FacetChart:
+    """Return low–high bars with an expected tick per category (total left out: it dwarfs them)."""
+    return cases_shape(cases_data(rows))
+
+
+def sobol_data(indices: dict[str, SobolIndex]) -> Frames:
+    """Return S1 and ST per input (negative estimates shown as 0), rank 0 = largest ST."""
+    ranks = {n: r for r, n in enumerate(sorted(indices, key=lambda n: -indices[n].st))}
+    return {"sobol": pd.DataFrame([
+        {"input": INPUTS_BY_NAME[n].label, "rank": ranks[n], "index": kind,
+         "value": max(value, 0.0)}
+        for n, i in indices.items() for kind, value in (("First-order S1", i.s1),
+                                                        ("Total ST", i.st))])}
+
+
+def sobol_shape(sources: Sources, inputs: int) -> alt.Chart:
+    """Return grouped bars of first-order and total Sobol indices per input, largest on top."""
+    chart: alt.Chart = alt.Chart(sources["sobol"]).mark_bar().encode(
+        y=alt.Y("input:N", sort=alt.EncodingSortField(field="rank", op="min", order="ascending"),
+                title=None),
         yOffset="index:N",
         x=alt.X("value:Q", title="Share of variance", axis=alt.Axis(format="%")),
         color=alt.Color("index:N", title=None, legend=alt.Legend(orient="top"),
                         scale=alt.Scale(range=["#56B4E9", "#0072B2"])),
         tooltip=["input:N", "index:N", alt.Tooltip("value:Q", format=".3f")],
-    ).properties(height=max(160, 40 * len(indices)))
+    ).properties(height=max(160, 40 * inputs))
     return chart
+
+
+def sobol_chart(indices: dict[str, SobolIndex]) -> alt.Chart:
+    """Return grouped bars of first-order and total Sobol indices per input."""
+    return sobol_shape(sobol_data(indices), len(indices))
+
+
+# Every live chart's shape by name, for the app's template cache.
+SHAPES: dict[str, ChartShape] = {"monthly": monthly_shape, "tornado": tornado_shape,
+                                 "fan": fan_shape, "cases": cases_shape, "sobol": sobol_shape}
 
 
 def daily_trend_chart(trend: pd.DataFrame, currency: str) -> alt.LayerChart | alt.FacetChart:

@@ -109,31 +109,43 @@ class Forecast:
 
     def workload_table(self) -> pd.DataFrame:
         """Return one row per workload: owner, category, horizon USD, GPU-hours and unit costs."""
-        labels = ["category", "team", "model", "environment", "serving", "cloud", "gpu",
-                  "pricing"]
-        by_workload = self.by_workload
-        order = list(by_workload.columns)
-        groups = self.lines.groupby("workload", sort=False)
-        sums = groups[["cost_usd", "gpu_hours", "requests", "input_tokens", "output_tokens"]].sum()
-        grouped = pd.concat([groups[labels].first(), sums], axis=1).reindex(order)
-        grouped = grouped[[*labels, "cost_usd"]].assign(
-            first_month_usd=by_workload.iloc[0].to_numpy(),
-            last_month_usd=by_workload.iloc[-1].to_numpy(),
-            gpu_hours=sums["gpu_hours"].reindex(order).to_numpy(),
-            requests=sums["requests"].reindex(order).to_numpy(),
-            input_tokens=sums["input_tokens"].reindex(order).to_numpy(),
-            output_tokens=sums["output_tokens"].reindex(order).to_numpy(),
-        ).rename_axis("workload").reset_index()
-        is_inference = grouped["category"].isin(INFERENCE_CATEGORIES)
-        requests = grouped["requests"].where(is_inference & (grouped["requests"] > 0))
-        tokens = (grouped["input_tokens"] + grouped["output_tokens"]).where(
-            is_inference & (grouped["input_tokens"] + grouped["output_tokens"] > 0)
-        )
-        grouped["usd_per_1k_requests"] = grouped["cost_usd"] / requests * 1_000.0
-        grouped["usd_per_1m_tokens"] = grouped["cost_usd"] / tokens * 1_000_000.0
+        labels = ["workload", "category", "team", "model", "environment", "serving", "cloud",
+                  "gpu", "pricing"]
+        lines, months = self.lines, len(self.months)
+        # `lines` is workload-major (each workload's months in order, workloads in file order,
+        # names unique): per-workload figures are row sums of (workloads, months) blocks. Built
+        # in numpy and made a frame once: this runs on every slider move.
+        count = len(lines) // months if months else 0
+        names = lines["workload"].to_numpy()[::months] if months else np.array([], dtype=object)
+        if count * months != len(lines) or len(set(names)) != count:
+            raise ValueError("forecast lines are not one block of months per workload")
+
+        def blocks(column: str) -> np.ndarray:
+            return lines[column].to_numpy(dtype=float).reshape(count, months)
+
+        cost_months = blocks("cost_usd")
+        cost = cost_months.sum(axis=1)
+        requests = blocks("requests").sum(axis=1)
+        tokens = (blocks("input_tokens") + blocks("output_tokens")).sum(axis=1)
+        columns: dict[str, np.ndarray] = {
+            label: lines[label].to_numpy()[::months] if months else np.array([], dtype=object)
+            for label in labels}
+        is_inference = np.isin(columns["category"], INFERENCE_CATEGORIES)
         total = self.total_cost_usd
-        grouped["share_of_total"] = grouped["cost_usd"] / total if total > 0 else 0.0
-        return grouped.drop(columns=["input_tokens", "output_tokens"])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            columns.update(
+                cost_usd=cost,
+                first_month_usd=cost_months[:, 0] if months else np.zeros(0),
+                last_month_usd=cost_months[:, -1] if months else np.zeros(0),
+                gpu_hours=blocks("gpu_hours").sum(axis=1),
+                requests=requests,
+                usd_per_1k_requests=np.where(is_inference & (requests > 0),
+                                             cost / requests * 1_000.0, np.nan),
+                usd_per_1m_tokens=np.where(is_inference & (tokens > 0),
+                                           cost / tokens * 1_000_000.0, np.nan),
+                share_of_total=cost / total if total > 0 else np.zeros(count),
+            )
+        return pd.DataFrame(columns)
 
     def gpu_hours_by_pool(self) -> pd.DataFrame:
         """Return GPU-hours per month (rows) and 'cloud/gpu' pool (columns)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pandas as pd
 
 from budget.forecast import CATEGORY_LABELS, Forecast
@@ -20,8 +21,10 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 def workload_rows(result: Forecast) -> pd.DataFrame:
     """Return the per-workload table with readable category names, largest cost first."""
     table = result.workload_table()
-    table["category"] = table["category"].map(CATEGORY_LABELS)
-    return table.sort_values("cost_usd", ascending=False, kind="stable").reset_index(drop=True)
+    table["category"] = [CATEGORY_LABELS[c] for c in table["category"]]
+    # largest first, ties in file order
+    order = np.argsort(-table["cost_usd"].to_numpy(), kind="stable")
+    return table.take(order).reset_index(drop=True)
 
 
 def monthly_rows(result: Forecast) -> pd.DataFrame:

@@ -8,9 +8,10 @@ require_navigation()
 
 import streamlit as st  # noqa: E402
 
-from budget.charts import monthly_by_category  # noqa: E402
+from budget.charts import monthly_category_data  # noqa: E402
 from budget.fmt import usd  # noqa: E402
 from ui.cache import cached_forecast  # noqa: E402
+from ui.charts import live_chart  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
 
 st.title("AI infrastructure budget")
@@ -33,7 +34,7 @@ if scenario is not None:
                 help="Total cost of the last forecast month.")
     per_1k.metric("Inference per 1K requests", usd(units.usd_per_1k_requests, 4), border=True,
                   help="Horizon inference cost divided by horizon requests, × 1,000.")
-    st.altair_chart(monthly_by_category(result, height=340), width="stretch")
+    live_chart("monthly", monthly_category_data(result), height=340)
 st.page_link("pages/planner.py", label="Planner: move the drivers and watch the forecast",
              icon=":material/tune:")
 st.page_link("pages/assumptions.py", label="Assumptions: every input, with sources and dates",

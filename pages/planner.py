@@ -10,13 +10,14 @@ from pathlib import Path  # noqa: E402
 
 import streamlit as st  # noqa: E402
 
-from budget.charts import monthly_by_category  # noqa: E402
+from budget.charts import monthly_category_data  # noqa: E402
 from budget.fmt import usd  # noqa: E402
 from budget.forecast import Forecast  # noqa: E402
 from budget.scenario import Scenario  # noqa: E402
 from budget.tables import gpu_hour_rows, monthly_rows, workload_rows  # noqa: E402
 from ui.cache import cached_forecast  # noqa: E402
-from ui.drivers import driver_sliders, reset_for_new_scenario  # noqa: E402
+from ui.charts import live_chart  # noqa: E402
+from ui.drivers import driver_sliders, reset_for_new_scenario, scenario_from_url  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
 
@@ -104,15 +105,21 @@ def tables(result: Forecast) -> None:
 @st.fragment
 def live_panel(base: Scenario) -> None:
     """KPIs across the top, sliders left of the chart; reruns alone on a slider move."""
-    kpi_row = st.container()
+    # The headline numbers go out first (they are what people watch when a slider moves): read
+    # the values the sliders are about to show, then draw the sliders under them.
+    shown = scenario_from_url(base)
+    kpi_row = st.empty()
+    with kpi_row.container():
+        kpis(cached_forecast(shown), cached_forecast(base))
     controls, chart = st.columns([1, 3], gap="large")
     with controls:
         adjusted = driver_sliders(base)
     result = cached_forecast(adjusted)
-    with kpi_row:
-        kpis(result, cached_forecast(base))
+    if adjusted.drivers != shown.drivers:  # not expected; never leave stale numbers up
+        with kpi_row.container():
+            kpis(result, cached_forecast(base))
     with chart:
-        st.altair_chart(monthly_by_category(result, height=520), width="stretch")
+        live_chart("monthly", monthly_category_data(result), height=520)
     tables(result)
 
 

@@ -8,10 +8,11 @@ require_navigation()
 
 import streamlit as st  # noqa: E402
 
-from budget.charts import monthly_by_category, tornado_chart  # noqa: E402
-from budget.fmt import usd  # noqa: E402
+from budget.charts import monthly_category_data, tornado_data  # noqa: E402
+from budget.fmt import usd, usd_compact  # noqa: E402
 from budget.narrative import build_narrative  # noqa: E402
 from ui.cache import cached_forecast, cached_monte_carlo, cached_tornado  # noqa: E402
+from ui.charts import live_chart  # noqa: E402
 from ui.drivers import scenario_from_url  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
 from ui.text import md_escape  # noqa: E402
@@ -61,15 +62,16 @@ if base is not None:
         st.title(md_escape(scenario.name))
         top, bottom = st.columns(2), st.columns(2)
         top[0].metric("Horizon total", usd(result.total_cost_usd))
-        top[1].metric("Range (P10 – P90)", f"{usd(mc.p10)} – {usd(mc.p90)}")
+        top[1].metric("Range (P10 – P90)", f"{usd_compact(mc.p10)} – {usd_compact(mc.p90)}",
+                      help=f"{usd(mc.p10)} to {usd(mc.p90)}.")
         bottom[0].metric(f"Run-rate {result.months[-1]}", usd(result.run_rate_usd(-1)))
         bottom[1].metric("Per 1K requests", usd(result.unit_costs.usd_per_1k_requests, 4))
     elif slide == 1:
         st.title("The forecast")
-        st.altair_chart(monthly_by_category(result, height=560), width="stretch")
+        live_chart("monthly", monthly_category_data(result), height=560)
     elif slide == 2:
         st.title("What moves it")
-        st.altair_chart(tornado_chart(base_total, bars[:6]), width="stretch")
+        live_chart("tornado", tornado_data(base_total, bars[:6]), inputs=len(bars[:6]))
     else:
         st.title("The story")
         story = build_narrative(result, mc, bars)

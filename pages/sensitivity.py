@@ -10,7 +10,7 @@ from pathlib import Path  # noqa: E402
 
 import streamlit as st  # noqa: E402
 
-from budget.charts import cases_chart, fan_chart, sobol_chart, tornado_chart  # noqa: E402
+from budget.charts import cases_data, fan_data, sobol_data, tornado_data  # noqa: E402
 from budget.fmt import usd  # noqa: E402
 from budget.scenario import Scenario  # noqa: E402
 from budget.sensitivity import (  # noqa: E402
@@ -31,6 +31,7 @@ from ui.cache import (  # noqa: E402
     cached_sobol,
     cached_tornado,
 )
+from ui.charts import live_chart  # noqa: E402
 from ui.drivers import driver_sliders, reset_for_new_scenario  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
@@ -66,7 +67,7 @@ def live_panel(base: Scenario) -> None:
         st.caption("Each input alone swung from its P10 to its P90, every other input at its "
                    "expected value. The black line is the expected total. \"Non-linear\" marks "
                    "inputs whose midpoint total is off the mean of the two ends.")
-        st.altair_chart(tornado_chart(base_total, bars), width="stretch")
+        live_chart("tornado", tornado_data(base_total, bars), inputs=len(bars))
         tornado_table = st.container()  # filled once the Sobol indices are known
     mc = cached_monte_carlo(scenario)
     low.metric("Low (P10)", usd(mc.p10), border=True, help=RANGE_HELP)
@@ -78,8 +79,8 @@ def live_panel(base: Scenario) -> None:
     with fan:
         st.subheader("Monthly range")
         st.caption(f"P10–P90 band and P50 of {mc.draws:,} simulated budgets; dashed: expected.")
-        st.altair_chart(fan_chart(result.months, mc.monthly_p10, mc.monthly_p50, mc.monthly_p90,
-                                  result.total_usd.tolist()), width="stretch")
+        live_chart("fan", fan_data(result.months, mc.monthly_p10, mc.monthly_p50,
+                                   mc.monthly_p90, result.total_usd.tolist()))
         table_with_download(fan_rows(result.months, mc, result.total_usd), "monthly range",
                             f"{stem}-monthly-range.csv", "sens_dl_fan", {c: DOLLARS for c in (
                                 "p10_usd", "p50_usd", "p90_usd", "expected_usd")})
@@ -88,7 +89,7 @@ def live_panel(base: Scenario) -> None:
         st.caption("Bar: P10 to P90 of each category on its own (so they do not add up to the "
                    "total's); tick: expected.")
         rows = cases_by_category(scenario, mc)
-        st.altair_chart(cases_chart(rows), width="stretch")
+        live_chart("cases", cases_data(rows))
         table_with_download(cases_rows(rows), "low / expected / high", f"{stem}-cases.csv",
                             "sens_dl_cases", {c: DOLLARS for c in ("low_usd", "expected_usd",
                                                                     "high_usd")})
@@ -112,7 +113,7 @@ def live_panel(base: Scenario) -> None:
         st.warning(warning)
     chart_col, table_col = st.columns([3, 2], gap="large")
     with chart_col:
-        st.altair_chart(sobol_chart(indices), width="stretch")
+        live_chart("sobol", sobol_data(indices), inputs=len(indices))
     with table_col:
         table_with_download(sobol_rows(indices), "Sobol indices", f"{stem}-sobol.csv",
                             "sens_dl_sobol", {c: st.column_config.NumberColumn(format="%.3f")

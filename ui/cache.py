@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
+from budget.charts import SHAPES
 from budget.exports import TagMap, billing_rollup, open_exports, telemetry_rollup
 from budget.forecast import Forecast, forecast
 from budget.monitoring import Alert, AlertSettings, all_alerts
@@ -73,6 +76,17 @@ def cached_monte_carlo(scenario: Scenario) -> MonteCarlo:
 def cached_sobol(scenario: Scenario) -> dict[str, SobolIndex]:
     """Return the Sobol indices of a scenario; about a second, so computed once per state."""
     return scenario_sobol(scenario)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def chart_template(kind: str, datasets: tuple[str, ...],
+                   sizes: tuple[tuple[str, int], ...]) -> dict[str, Any]:
+    """Return a live chart's Vega-Lite spec over named datasets (built and validated once)."""
+    sources = {name: alt.NamedData(name) for name in datasets}
+    # Streamlit draws Altair charts without Altair's default theme; the template does the same.
+    with alt.theme.enable("none"):
+        spec: dict[str, Any] = SHAPES[kind](sources, **dict(sizes)).to_dict()
+    return spec
 
 
 def exports_dir() -> Path:

@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+import altair as alt
 import pytest
 
-from budget.charts import CATEGORY_COLORS, monthly_by_category
+from budget.charts import (
+    CATEGORY_COLORS,
+    SHAPES,
+    cases_chart,
+    cases_data,
+    fan_chart,
+    fan_data,
+    monthly_by_category,
+    monthly_category_data,
+    sobol_chart,
+    sobol_data,
+    tornado_chart,
+    tornado_data,
+)
 from budget.forecast import CATEGORIES, forecast
 from budget.scenario import load_scenario
 from tests.conftest import SMALL
@@ -23,7 +40,6 @@ def test_chart_data_matches_forecast():
 
 
 def test_tornado_chart_labels_both_ends():
-    from budget.charts import tornado_chart
     from budget.sensitivity import tornado
 
     base, bars = tornado(load_scenario(SMALL))
@@ -35,7 +51,51 @@ def test_tornado_chart_labels_both_ends():
     assert gpu["At P10"]["align_right"] and not gpu["At P90"]["align_right"]
     rule = [layer for layer in spec["layer"] if layer.get("mark", {}).get("type") == "rule"]
     assert len(rule) == 1
-    order = spec["layer"][0]["encoding"]["y"]["sort"]
     # biggest swing on top: inference volume × [0.8, 1.3] moves chat and batch-sum (11,130)
     assert bars[0].input == "inference_volume"
-    assert order[0] == "Inference volume"
+    assert {r["input"] for r in rows if r["rank"] == 0} == {"Inference volume"}
+    assert spec["layer"][0]["encoding"]["y"]["sort"] == {"field": "rank", "op": "min",
+                                                         "order": "ascending"}
+
+
+def _resolved(spec: Any, datasets: dict[str, Any]) -> Any:
+    """Return `spec` with each named-data reference replaced by its rows (JSON-normalised)."""
+    if isinstance(spec, dict):
+        if set(spec) == {"name"} and spec["name"] in datasets:
+            return json.loads(json.dumps(datasets[spec["name"]], default=str))
+        return {k: _resolved(v, datasets) for k, v in spec.items()
+                if k not in ("datasets", "config", "$schema")}
+    if isinstance(spec, list):
+        return [_resolved(v, datasets) for v in spec]
+    return spec
+
+
+def _live_cases():
+    from budget.sensitivity import cases_by_category, monte_carlo, scenario_sobol, tornado
+
+    scenario = load_scenario(SMALL)
+    result = forecast(scenario)
+    base, bars = tornado(scenario)
+    mc = monte_carlo(scenario, draws=500)
+    indices = scenario_sobol(scenario)
+    fan_args = (result.months, mc.monthly_p10, mc.monthly_p50, mc.monthly_p90,
+                result.total_usd.tolist())
+    return [("monthly", monthly_category_data(result), {"height": 300},
+             monthly_by_category(result, height=300)),
+            ("tornado", tornado_data(base, bars), {"inputs": len(bars)}, tornado_chart(base, bars)),
+            ("fan", fan_data(*fan_args), {}, fan_chart(*fan_args)),
+            ("cases", cases_data(cases_by_category(scenario, mc)), {},
+             cases_chart(cases_by_category(scenario, mc))),
+            ("sobol", sobol_data(indices), {"inputs": len(indices)}, sobol_chart(indices))]
+
+
+def test_live_shape_with_its_data_is_the_whole_chart():
+    # The app draws SHAPES[kind] over named datasets (built once) and sends only the frames on
+    # a move; filled in, that must be exactly the chart the PDF and the tests build whole.
+    for kind, frames, sizes, whole in _live_cases():
+        template = SHAPES[kind]({n: alt.NamedData(n) for n in frames}, **sizes).to_dict()
+        live = _resolved(template, {n: f.to_dict("records") for n, f in frames.items()})
+        spec = whole.to_dict()
+        assert live == _resolved(spec, spec["datasets"]), kind
+        # and the template itself carries no data: only names the app fills in
+        assert "datasets" not in template, kind

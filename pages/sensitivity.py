@@ -12,9 +12,13 @@ import streamlit as st  # noqa: E402
 
 from budget.charts import cases_data, fan_data, sobol_data, tornado_data  # noqa: E402
 from budget.fmt import usd  # noqa: E402
+from budget.forecast import Forecast  # noqa: E402
 from budget.scenario import Scenario  # noqa: E402
 from budget.sensitivity import (  # noqa: E402
     DEFAULT_DRAWS,
+    MonteCarlo,
+    SobolIndex,
+    TornadoBar,
     cases_by_category,
     interaction_warning,
 )
@@ -32,7 +36,7 @@ from ui.cache import (  # noqa: E402
     cached_tornado,
 )
 from ui.charts import live_chart  # noqa: E402
-from ui.drivers import driver_sliders, reset_for_new_scenario  # noqa: E402
+from ui.drivers import driver_sliders, reset_for_new_scenario, scenario_from_url  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
 
@@ -44,31 +48,34 @@ RANGE_HELP = (
     "stacking extremes describes a year in which everything goes wrong together, and overstates "
     "the range several-fold."
 )
+EXPECTED_HELP = "The forecast with every input at its expected value (the sliders)."
 
 
 @st.fragment
 def live_panel(base: Scenario) -> None:
     """Everything that follows the sliders: range KPIs, tornado, fan, cases and Sobol."""
     stem = Path(base.source).stem
-    kpi_row = st.container()
+    # Progressive: the expected total (milliseconds) paints first, even before the sliders;
+    # then the tornado, the Monte Carlo range next, and the Sobol indices (the slowest) last,
+    # each as soon as it is ready.
+    shown = scenario_from_url(base)  # the values the sliders are about to show
+    low, expected, median, high = st.columns(4)
+    expected_slot = expected.empty()
+    expected_slot.metric("Expected", usd(cached_forecast(shown).total_cost_usd), border=True,
+                         help=EXPECTED_HELP)
     controls, tornado_col = st.columns([1, 3], gap="large")
     with controls:
         scenario = driver_sliders(base)
-    # Progressive: the tornado (milliseconds) paints first, the Monte Carlo range next, and the
-    # Sobol indices (the slowest) last, each as soon as it is ready.
     result = cached_forecast(scenario)
     base_total, bars = cached_tornado(scenario)
-    with kpi_row:
-        low, expected, median, high = st.columns(4)
-    expected.metric("Expected", usd(base_total), border=True,
-                    help="The forecast with every input at its expected value (the sliders).")
+    if scenario.drivers != shown.drivers:  # not expected; never leave a stale number up
+        expected_slot.metric("Expected", usd(base_total), border=True, help=EXPECTED_HELP)
     with tornado_col:
         st.subheader("What moves the budget most")
         st.caption("Each input alone swung from its P10 to its P90, every other input at its "
                    "expected value. The black line is the expected total. \"Non-linear\" marks "
                    "inputs whose midpoint total is off the mean of the two ends.")
         live_chart("tornado", tornado_data(base_total, bars), inputs=len(bars))
-        tornado_table = st.container()  # filled once the Sobol indices are known
     mc = cached_monte_carlo(scenario)
     low.metric("Low (P10)", usd(mc.p10), border=True, help=RANGE_HELP)
     median.metric("Median (P50)", usd(mc.p50), border=True,
@@ -81,21 +88,45 @@ def live_panel(base: Scenario) -> None:
         st.caption(f"P10–P90 band and P50 of {mc.draws:,} simulated budgets; dashed: expected.")
         live_chart("fan", fan_data(result.months, mc.monthly_p10, mc.monthly_p50,
                                    mc.monthly_p90, result.total_usd.tolist()))
-        table_with_download(fan_rows(result.months, mc, result.total_usd), "monthly range",
-                            f"{stem}-monthly-range.csv", "sens_dl_fan", {c: DOLLARS for c in (
-                                "p10_usd", "p50_usd", "p90_usd", "expected_usd")})
+    rows = cases_by_category(scenario, mc)
     with cases:
         st.subheader("Low / expected / high")
         st.caption("Bar: P10 to P90 of each category on its own (so they do not add up to the "
                    "total's); tick: expected.")
-        rows = cases_by_category(scenario, mc)
         live_chart("cases", cases_data(rows))
-        table_with_download(cases_rows(rows), "low / expected / high", f"{stem}-cases.csv",
-                            "sens_dl_cases", {c: DOLLARS for c in ("low_usd", "expected_usd",
-                                                                    "high_usd")})
+    st.subheader("Interactions (Sobol indices)")
+    chart_col, text_col = st.columns([3, 2], gap="large")
     with st.spinner("Computing Sobol indices…"):
         indices = cached_sobol(scenario)
-    with tornado_table:
+    with chart_col:
+        live_chart("sobol", sobol_data(indices), inputs=len(indices))
+    with text_col:
+        st.caption("Share of the total's variance each input explains alone (S1) and with its "
+                   "interactions (ST), from SALib over the same distributions. Where ST is "
+                   "well above S1 the input matters through its interplay with others.")
+        warning = interaction_warning(indices)
+        if warning:
+            st.warning(warning)
+    tables(stem, scenario, result, mc, rows, (base_total, bars), indices)
+
+
+TABLES = ("Tornado", "Monthly range", "Low / expected / high", "Sobol indices", "Ranges")
+
+
+def tables(stem: str, scenario: Scenario, result: Forecast, mc: MonteCarlo,
+           rows: list[dict[str, float | str]], tornado: tuple[float, list[TornadoBar]],
+           indices: dict[str, SobolIndex]) -> None:
+    """Show the numbers behind one chart at a time, each with its CSV download."""
+    # One table at a time, picked by a segmented control: only it is built and sent on a move
+    # (every table on screen costs the browser a redraw per slider move).
+    st.subheader("The numbers")
+    choice = st.segmented_control(
+        "Table", TABLES, default="Tornado", required=True, key="sens_table",
+        label_visibility="collapsed",
+        help="Which table to show: the numbers behind each chart, and the ranges the "
+        "simulation draws from. Each downloads as CSV.")
+    if choice == "Tornado":
+        base_total, bars = tornado
         table_with_download(tornado_rows(base_total, bars, indices), "tornado",
                             f"{stem}-tornado.csv", "sens_dl_tornado", {
                                 **{c: DOLLARS for c in ("low_total_usd", "high_total_usd",
@@ -105,20 +136,21 @@ def live_panel(base: Scenario) -> None:
                                                                           format="%.3f"),
                                 "sobol_st": st.column_config.NumberColumn("Sobol ST",
                                                                           format="%.3f")})
-    st.subheader("Interactions (Sobol indices)")
-    st.caption("Share of the total's variance each input explains alone (S1) and with its "
-               "interactions (ST), from SALib over the same distributions.")
-    warning = interaction_warning(indices)
-    if warning:
-        st.warning(warning)
-    chart_col, table_col = st.columns([3, 2], gap="large")
-    with chart_col:
-        live_chart("sobol", sobol_data(indices), inputs=len(indices))
-    with table_col:
+    elif choice == "Monthly range":
+        table_with_download(fan_rows(result.months, mc, result.total_usd), "monthly range",
+                            f"{stem}-monthly-range.csv", "sens_dl_fan", {c: DOLLARS for c in (
+                                "p10_usd", "p50_usd", "p90_usd", "expected_usd")})
+    elif choice == "Low / expected / high":
+        table_with_download(cases_rows(rows), "low / expected / high", f"{stem}-cases.csv",
+                            "sens_dl_cases", {c: DOLLARS for c in ("low_usd", "expected_usd",
+                                                                    "high_usd")})
+    elif choice == "Sobol indices":
         table_with_download(sobol_rows(indices), "Sobol indices", f"{stem}-sobol.csv",
                             "sens_dl_sobol", {c: st.column_config.NumberColumn(format="%.3f")
                                               for c in ("s1", "st", "interaction")})
-    with st.expander("The ranges behind these numbers"):
+    else:
+        st.caption("Each input's P10, expected value and P90 as the simulation draws them: the "
+                   "expected value is the slider, the ends move with it.")
         table_with_download(range_rows(scenario), "ranges", f"{stem}-ranges.csv",
                             "sens_dl_ranges")
 

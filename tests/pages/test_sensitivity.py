@@ -42,11 +42,31 @@ def test_slider_moves_expected_and_range(app):
 
 
 def test_tornado_table_sorted_and_sobol_shown(app):
+    assert len(app.dataframe) == 1  # one table at a time: the tornado's by default
     tornado = app.dataframe[0].value
     assert tornado["swing_usd"].tolist() == sorted(tornado["swing_usd"], reverse=True)
-    sobol = next(d.value for d in app.dataframe if "st" in d.value.columns)
+    app.button_group(key="sens_table").set_value("Sobol indices").run()
+    sobol = app.dataframe[0].value
     assert set(sobol["input"]) >= {"inference_volume", "gpu_price"}
     assert (sobol["st"] >= sobol["s1"] - 0.05).all()
+
+
+def test_each_table_follows_the_sliders(app):
+    app.slider(key="plan_gpu_price").set_value(1.5).run()
+    moved = load_scenario(SMALL).with_drivers(gpu_price=1.5)
+    mc = monte_carlo(moved)
+    picker = app.button_group(key="sens_table")
+    picker.set_value("Monthly range").run()
+    fan = app.dataframe[0].value
+    assert fan["p90_usd"].tolist() == pytest.approx(list(mc.monthly_p90))
+    assert fan["expected_usd"].sum() == pytest.approx(SMALL_TOTAL_USD + 2_370)
+    picker.set_value("Low / expected / high").run()
+    cases = app.dataframe[0].value.set_index("line")
+    assert cases.loc["Total", "high_usd"] == pytest.approx(mc.p90)
+    picker.set_value("Ranges").run()
+    ranges = app.dataframe[0].value.set_index("input")
+    assert ranges.loc["gpu_price", "expected"] == pytest.approx(1.5)
+    assert not app.exception
 
 
 def test_every_input_has_help(app):

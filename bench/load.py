@@ -6,7 +6,12 @@ the baseline, problems seen, and the server's memory after warm-up and at the en
 20 sessions, 60 s: no errors, p95 rerun ≤ 1 s, memory flat after warm-up. Loopback only,
 bounded in sessions and time.
 
+Protocol clients walk the slider through new values with think times drawn around the mean;
+--lockstep makes them start together and think exactly --think seconds (the worst case:
+everyone moving at the same instant, every time).
+
     python bench/load.py [--sessions 20] [--seconds 60] [--think 2] [--clients ws|browser]
+                         [--lockstep]
 """
 
 from __future__ import annotations
@@ -36,6 +41,8 @@ def main() -> int:
                         help="ws: clients speaking Streamlit's websocket protocol (light; "
                         "times the full rerun to script_finished); browser: Chromium pages "
                         "(heavy on 2 cores; times slider → number repainted)")
+    parser.add_argument("--lockstep", action="store_true",
+                        help="ws clients start together and think exactly --think seconds")
     args = parser.parse_args()
     sessions = min(max(args.sessions, 1), 50)
     seconds = min(max(args.seconds, 5.0), 600.0)
@@ -57,7 +64,7 @@ def main() -> int:
         idle = server.rss_mb()
         sampler.start()
         if args.clients == "ws":
-            result = run_ws_load(server.url, sessions, seconds, args.think)
+            result = run_ws_load(server.url, sessions, seconds, args.think, args.lockstep)
         else:
             result = run_load(str(chromium), server.url, sessions=sessions, seconds=seconds,
                               think_s=args.think)
@@ -65,7 +72,8 @@ def main() -> int:
         done.set()
         server.close()
     warm = [m for t, m in samples if t >= min(20.0, seconds / 3)]
-    print(f"{sessions} sessions × {seconds:.0f} s, {args.think:g} s think time: "
+    pace = "in lockstep" if args.lockstep and args.clients == "ws" else "staggered"
+    print(f"{sessions} sessions × {seconds:.0f} s, {args.think:g} s think time ({pace}): "
           f"{len(result.latencies)} reruns, moves per session {min(result.moves)}–"
           f"{max(result.moves)}")
     what = ("fragment rerun, request → script_finished" if args.clients == "ws"

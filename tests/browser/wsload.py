@@ -1,14 +1,18 @@
 """Light load clients that speak Streamlit's websocket protocol, as the browser does.
 
 Each client opens /_stcore/stream, asks for the planner page, finds the "Inference volume"
-slider's widget id in the page's deltas, then moves it back and forth: each move is a
+slider's widget id in the page's deltas, then moves it as a person would: a random walk one
+step (0.05×) left or right at a time over 0.50×–2.00×, with a think time drawn around the mean
+(people in a meeting neither move in lockstep nor at a metronome's pace). Each move is a
 rerun_script message with the new widget state, timed until the server's script_finished.
-No browser, so twenty of them fit on two cores beside the server they load.
+Seeded per client, so a run is repeatable. No browser, so twenty of them fit on two cores
+beside the server they load.
 """
 
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -60,9 +64,23 @@ async def _until_finished(ws, found: dict[str, str]) -> list[str]:  # type: igno
             return problems
 
 
-async def _client(url: str, seconds: float, think_s: float, result: LoadResult) -> None:
+STEP = 0.05
+LOW, HIGH = 0.5, 2.0
+
+
+def next_value(value: float, rng: random.Random) -> float:
+    """Return the slider value one step left or right of `value`, kept within LOW–HIGH."""
+    step = STEP if rng.random() < 0.5 else -STEP
+    if not LOW <= value + step <= HIGH:
+        step = -step
+    return round(value + step, 2)
+
+
+async def _client(url: str, seconds: float, think_s: float, result: LoadResult,
+                  seed: int, lockstep: bool) -> None:
     import websockets
 
+    rng = random.Random(seed)  # noqa: S311 - a repeatable walk, not a secret
     moves = 0
     try:
         async with websockets.connect(f"{url}/_stcore/stream", subprotocols=["streamlit"],
@@ -75,8 +93,10 @@ async def _client(url: str, seconds: float, think_s: float, result: LoadResult) 
                 return
             until = time.monotonic() + seconds
             value = 1.0
+            if not lockstep:  # people do not start together
+                await asyncio.sleep(rng.uniform(0, think_s))
             while time.monotonic() < until:
-                value = 1.05 if value == 1.0 else 1.0
+                value = next_value(value, rng)
                 before = found.get("metric")
                 start = time.perf_counter()
                 await ws.send(_rerun("planner", found["slider"], value,
@@ -86,20 +106,26 @@ async def _client(url: str, seconds: float, think_s: float, result: LoadResult) 
                 if found.get("metric") == before:
                     result.problems.append("a move did not change the horizon total")
                 moves += 1
-                await asyncio.sleep(think_s)
+                await asyncio.sleep(think_s if lockstep else rng.uniform(0.5, 1.5) * think_s)
     except Exception as exc:  # a dropped connection or a timeout is a finding
         result.problems.append(f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
     finally:
         result.moves.append(moves)
 
 
-def run_ws_load(http_url: str, clients: int, seconds: float, think_s: float) -> LoadResult:
-    """Run `clients` protocol clients against one server; return their rerun times."""
+def run_ws_load(http_url: str, clients: int, seconds: float, think_s: float,
+                lockstep: bool = False) -> LoadResult:
+    """Run `clients` protocol clients against one server; return their rerun times.
+
+    With `lockstep` every client starts at once and thinks exactly `think_s`: the worst case,
+    everyone moving a slider in the same instant, again and again.
+    """
     url = http_url.replace("http://", "ws://", 1)
     result = LoadResult()
 
     async def main() -> None:
-        await asyncio.gather(*[_client(url, seconds, think_s, result) for _ in range(clients)])
+        await asyncio.gather(*[_client(url, seconds, think_s, result, seed, lockstep)
+                               for seed in range(clients)])
 
     asyncio.run(main())
     return result

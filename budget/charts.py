@@ -187,7 +187,8 @@ def cases_data(rows: Sequence[dict[str, float | str]]) -> Frames:
 
 def cases_shape(sources: Sources) -> alt.LayerChart | alt.FacetChart:
     """Return low–high bars with an expected tick per category over its rows."""
-    y = alt.Y("label:N", title=None, sort=[CATEGORY_LABELS[c] for c in CATEGORIES])
+    y = alt.Y("label:N", title=None, sort=[CATEGORY_LABELS[c] for c in CATEGORIES],
+              axis=alt.Axis(labelLimit=200))
     tooltip = [alt.Tooltip("label:N", title="Category"),
                alt.Tooltip("low_usd:Q", title="Low (P10)", format="$,.0f"),
                alt.Tooltip("expected_usd:Q", title="Expected", format="$,.0f"),
@@ -220,7 +221,7 @@ def sobol_shape(sources: Sources, inputs: int) -> alt.Chart:
     """Return grouped bars of first-order and total Sobol indices per input, largest on top."""
     chart: alt.Chart = alt.Chart(sources["sobol"]).mark_bar().encode(
         y=alt.Y("input:N", sort=alt.EncodingSortField(field="rank", op="min", order="ascending"),
-                title=None),
+                title=None, axis=alt.Axis(labelLimit=220)),
         yOffset="index:N",
         x=alt.X("value:Q", title="Share of variance", axis=alt.Axis(format="%")),
         color=alt.Color("index:N", title=None, legend=alt.Legend(orient="top"),

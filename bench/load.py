@@ -71,7 +71,9 @@ def main() -> int:
     finally:
         done.set()
         server.close()
-    warm = [m for t, m in samples if t >= min(20.0, seconds / 3)]
+    # warm-up: the first third of the run (page loads included: twenty browsers take a while)
+    end = samples[-1][0] if samples else 0.0
+    warm = [m for t, m in samples if t >= end / 3]
     pace = "in lockstep" if args.lockstep and args.clients == "ws" else "staggered"
     print(f"{sessions} sessions × {seconds:.0f} s, {args.think:g} s think time ({pace}): "
           f"{len(result.latencies)} reruns, moves per session {min(result.moves)}–"

@@ -103,7 +103,7 @@ def tornado_data(base_total_usd: float, bars: Sequence[TornadoBar]) -> Frames:
                                                                           [base_total_usd]})}
 
 
-def tornado_shape(sources: Sources, inputs: int) -> alt.LayerChart | alt.FacetChart:
+def tornado_shape(sources: Sources) -> alt.LayerChart | alt.FacetChart:
     """Return the tornado over its rows: bars from the base to each end, labelled, base line."""
     y = alt.Y("input:N", sort=alt.EncodingSortField(field="rank", op="min", order="ascending"),
               title=None, axis=alt.Axis(labelLimit=260, labelFontSize=13))
@@ -125,13 +125,13 @@ def tornado_shape(sources: Sources, inputs: int) -> alt.LayerChart | alt.FacetCh
         align="left", dx=4, fontSize=12).encode(x="end:Q", text="text:N")
     rule = alt.Chart(sources["tornado_base"]).mark_rule(
         color="#111827", strokeWidth=2).encode(x="base:Q")
-    return alt.layer(bars_layer, left, right, rule, height=max(160, 44 * inputs))
+    return alt.layer(bars_layer, left, right, rule, height=alt.Step(44))  # 44 px per input
 
 
 def tornado_chart(base_total_usd: float,
                   bars: Sequence[TornadoBar]) -> alt.LayerChart | alt.FacetChart:
     """Return the tornado: each input's P10 and P90 totals around the base, biggest swing on top."""
-    return tornado_shape(tornado_data(base_total_usd, bars), len(bars))
+    return tornado_shape(tornado_data(base_total_usd, bars))
 
 
 FAN_SERIES = ("Median (P50)", "Expected")
@@ -217,7 +217,7 @@ def sobol_data(indices: dict[str, SobolIndex]) -> Frames:
                                                         ("Total ST", i.st))])}
 
 
-def sobol_shape(sources: Sources, inputs: int) -> alt.Chart:
+def sobol_shape(sources: Sources) -> alt.Chart:
     """Return grouped bars of first-order and total Sobol indices per input, largest on top."""
     chart: alt.Chart = alt.Chart(sources["sobol"]).mark_bar().encode(
         y=alt.Y("input:N", sort=alt.EncodingSortField(field="rank", op="min", order="ascending"),
@@ -227,13 +227,13 @@ def sobol_shape(sources: Sources, inputs: int) -> alt.Chart:
         color=alt.Color("index:N", title=None, legend=alt.Legend(orient="top"),
                         scale=alt.Scale(range=["#56B4E9", "#0072B2"])),
         tooltip=["input:N", "index:N", alt.Tooltip("value:Q", format=".3f")],
-    ).properties(height=max(160, 40 * inputs))
+    ).properties(height=alt.Step(40))  # 40 px per input
     return chart
 
 
 def sobol_chart(indices: dict[str, SobolIndex]) -> alt.Chart:
     """Return grouped bars of first-order and total Sobol indices per input."""
-    return sobol_shape(sobol_data(indices), len(indices))
+    return sobol_shape(sobol_data(indices))
 
 
 # Every live chart's shape by name, for the app's template cache.

@@ -111,13 +111,14 @@ class Forecast:
         """Return one row per workload: owner, category, horizon USD, GPU-hours and unit costs."""
         labels = ["workload", "category", "team", "model", "environment", "serving", "cloud",
                   "gpu", "pricing"]
-        lines, months = self.lines, len(self.months)
+        lines, months = self.lines, len(self.months)  # a horizon has at least one month
         # `lines` is workload-major (each workload's months in order, workloads in file order,
         # names unique): per-workload figures are row sums of (workloads, months) blocks. Built
         # in numpy and made a frame once: this runs on every slider move.
-        count = len(lines) // months if months else 0
-        names = lines["workload"].to_numpy()[::months] if months else np.array([], dtype=object)
-        if count * months != len(lines) or len(set(names)) != count:
+        columns: dict[str, np.ndarray] = {label: lines[label].to_numpy()[::months]
+                                          for label in labels}
+        count = len(columns["workload"])
+        if count * months != len(lines) or len(set(columns["workload"])) != count:
             raise ValueError("forecast lines are not one block of months per workload")
 
         def blocks(column: str) -> np.ndarray:
@@ -127,16 +128,13 @@ class Forecast:
         cost = cost_months.sum(axis=1)
         requests = blocks("requests").sum(axis=1)
         tokens = (blocks("input_tokens") + blocks("output_tokens")).sum(axis=1)
-        columns: dict[str, np.ndarray] = {
-            label: lines[label].to_numpy()[::months] if months else np.array([], dtype=object)
-            for label in labels}
         is_inference = np.isin(columns["category"], INFERENCE_CATEGORIES)
         total = self.total_cost_usd
         with np.errstate(divide="ignore", invalid="ignore"):
             columns.update(
                 cost_usd=cost,
-                first_month_usd=cost_months[:, 0] if months else np.zeros(0),
-                last_month_usd=cost_months[:, -1] if months else np.zeros(0),
+                first_month_usd=cost_months[:, 0],
+                last_month_usd=cost_months[:, -1],
                 gpu_hours=blocks("gpu_hours").sum(axis=1),
                 requests=requests,
                 usd_per_1k_requests=np.where(is_inference & (requests > 0),

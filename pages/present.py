@@ -71,7 +71,7 @@ if base is not None:
         live_chart("monthly", monthly_category_data(result), height=560)
     elif slide == 2:
         st.title("What moves it")
-        live_chart("tornado", tornado_data(base_total, bars[:6]), inputs=len(bars[:6]))
+        live_chart("tornado", tornado_data(base_total, bars[:6]))
     else:
         st.title("The story")
         story = build_narrative(result, mc, bars)

@@ -75,7 +75,7 @@ def live_panel(base: Scenario) -> None:
         st.caption("Each input alone swung from its P10 to its P90, every other input at its "
                    "expected value. The black line is the expected total. \"Non-linear\" marks "
                    "inputs whose midpoint total is off the mean of the two ends.")
-        live_chart("tornado", tornado_data(base_total, bars), inputs=len(bars))
+        live_chart("tornado", tornado_data(base_total, bars))
     mc = cached_monte_carlo(scenario)
     low.metric("Low (P10)", usd(mc.p10), border=True, help=RANGE_HELP)
     median.metric("Median (P50)", usd(mc.p50), border=True,
@@ -99,7 +99,7 @@ def live_panel(base: Scenario) -> None:
     with st.spinner("Computing Sobol indices…"):
         indices = cached_sobol(scenario)
     with chart_col:
-        live_chart("sobol", sobol_data(indices), inputs=len(indices))
+        live_chart("sobol", sobol_data(indices))
     with text_col:
         st.caption("Share of the total's variance each input explains alone (S1) and with its "
                    "interactions (ST), from SALib over the same distributions. Where ST is "

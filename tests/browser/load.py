@@ -22,7 +22,7 @@ TARGETS = {"planner": ("planner", "Inference volume", "Horizon total"),
 # separately as `driver` for comparison.
 RECORDER = """
 (() => {
-  const value = (label, box, value) => {
+  const value = window.__value = (label, box, value) => {
     const el = [...document.querySelectorAll(box)].find(e => e.textContent.includes(label));
     const v = el && el.querySelector(value);
     return v ? v.textContent : null;
@@ -50,13 +50,11 @@ RECORDER = """
 })();
 """
 ARM = """([slider, metric]) => {
-  const text = (label, box, value) => {
-    const el = [...document.querySelectorAll(box)].find(e => e.textContent.includes(label));
-    return el.querySelector(value).textContent;
-  };
   window.__watch = {slider, metric,
-    metricBefore: text(metric, '[data-testid="stMetric"]', '[data-testid="stMetricValue"]'),
-    thumbBefore: text(slider, '[data-testid="stSlider"]', '[data-testid="stSliderThumbValue"]')};
+    metricBefore: window.__value(metric, '[data-testid="stMetric"]',
+                                 '[data-testid="stMetricValue"]'),
+    thumbBefore: window.__value(slider, '[data-testid="stSlider"]',
+                                '[data-testid="stSliderThumbValue"]')};
 }"""
 
 

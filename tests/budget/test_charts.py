@@ -82,11 +82,11 @@ def _live_cases():
                 result.total_usd.tolist())
     return [("monthly", monthly_category_data(result), {"height": 300},
              monthly_by_category(result, height=300)),
-            ("tornado", tornado_data(base, bars), {"inputs": len(bars)}, tornado_chart(base, bars)),
+            ("tornado", tornado_data(base, bars), {}, tornado_chart(base, bars)),
             ("fan", fan_data(*fan_args), {}, fan_chart(*fan_args)),
             ("cases", cases_data(cases_by_category(scenario, mc)), {},
              cases_chart(cases_by_category(scenario, mc))),
-            ("sobol", sobol_data(indices), {"inputs": len(indices)}, sobol_chart(indices))]
+            ("sobol", sobol_data(indices), {}, sobol_chart(indices))]
 
 
 def test_live_shape_with_its_data_is_the_whole_chart():

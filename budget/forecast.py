@@ -203,23 +203,35 @@ def _spot_factor(pricing: str, values: InputValues) -> float | np.ndarray:
     return 1.0 + values["spot_overhead"] if pricing == "spot" else 1.0
 
 
-def workload_series(scenario: Scenario, values: InputValues,
-                    cost_only: bool = False) -> list[Series]:
+def workload_series(scenario: Scenario, values: InputValues, cost_only: bool = False,
+                    horizon: bool = False) -> list[Series]:
     """Compute every workload's monthly arrays for input values (floats, or (draws, 1) arrays).
 
     This is the one place the cost formulas live: the forecast, the tornado and the Monte Carlo
     all call it. Drivers not in `values` are an error (pass every input). With `cost_only`
-    (simulations, which sum costs alone) tokens and GPU-hours are left at zero.
+    (simulations, which sum costs alone) tokens and GPU-hours are left at zero, and a cost the
+    same every month stays one column (it broadcasts over the months). With `horizon` (implies
+    `cost_only`; for Sobol, which needs horizon totals alone) each cost is already summed over
+    the months: one column instead of one per month.
     """
-    index = np.arange(scenario.months, dtype=float)
+    cost_only = cost_only or horizon
     v = values
     out: list[Series] = []
-    # Per-request factors are worked out at the inputs' shape (a float, or one value per draw)
-    # and multiplied into the (draws ×) months arrays once: the Monte Carlo and Sobol runs pass
-    # ten thousand draws, so each whole-array operation saved is a millisecond per workload.
+
+    def profile(growth: float | np.ndarray) -> np.ndarray:
+        """Return each month's multiple of month one, growth**month, or with `horizon` its sum."""
+        return geometric_sum(growth, scenario.months) if horizon else monthly_growth(
+            growth, scenario.months)
+
+    # every month the same: in a simulation left as one column, to broadcast when summed
+    flat = profile(1.0) if horizon or not cost_only else np.ones(1)
+    # Every cost below is a factor at the inputs' shape (a float, or one value per draw) times
+    # a months profile, multiplied once: the Monte Carlo and Sobol runs pass ten thousand draws,
+    # so each whole (draws × months) operation saved is a millisecond per workload.
     for w in scenario.inference:
-        growth = np.maximum(1.0 + w.monthly_growth + v["inference_growth"], 0.0)
-        requests = w.requests_per_month * v["inference_volume"] * growth**index
+        growth_profile = profile(np.maximum(1.0 + w.monthly_growth + v["inference_growth"], 0.0))
+        requests_first_month = w.requests_per_month * v["inference_volume"]
+        requests = 0.0 if cost_only else requests_first_month * growth_profile
         output_per_request = w.output_tokens * v["output_tokens"]
         input_tokens = 0.0 if cost_only else requests * w.input_tokens
         output_tokens = 0.0 if cost_only else requests * output_per_request
@@ -229,8 +241,8 @@ def workload_series(scenario: Scenario, values: InputValues,
         if w.serving == "api":
             price_in = (w.price_per_1m_input or 0.0) * v["token_price"]
             price_out = (w.price_per_1m_output or 0.0) * v["token_price"]
-            cost = requests * ((w.input_tokens * price_in + output_per_request * price_out)
-                               / 1_000_000.0)
+            usd_per_request = (w.input_tokens * price_in
+                               + output_per_request * price_out) / 1_000_000.0
         else:
             assert w.cloud and w.gpu and w.output_tokens_per_gpu_second and w.utilization
             utilization = np.minimum(w.utilization * v["utilization"], 1.0)
@@ -241,30 +253,58 @@ def workload_series(scenario: Scenario, values: InputValues,
                     w.input_tokens_per_gpu_second * seconds)
             hours_per_request = hours_per_request * _spot_factor(w.pricing, v)
             gpu_hours = 0.0 if cost_only else requests * hours_per_request
-            cost = requests * (hours_per_request
-                               * _gpu_price(scenario, w.cloud, w.gpu, w.pricing, v))
+            usd_per_request = hours_per_request * _gpu_price(scenario, w.cloud, w.gpu,
+                                                             w.pricing, v)
             labels.update(cloud=w.cloud, gpu=w.gpu, pricing=w.pricing)
+        cost = (requests_first_month * usd_per_request) * growth_profile
         out.append(Series(w.name, f"{w.kind}_inference", labels, cost, requests, input_tokens,
                           output_tokens, gpu_hours))
 
-    ones = np.ones(scenario.months)
     for t in scenario.training:
         runs_per_month = t.refreshes_per_quarter * v["refresh_frequency"] / MONTHS_PER_QUARTER
-        hours = ones * (runs_per_month * t.gpu_hours_per_run * _spot_factor(t.pricing, v))
-        out.append(Series(t.name, "training", _gpu_labels(t.team, t.model, t), hours
-                          * _gpu_price(scenario, t.cloud, t.gpu, t.pricing, v), gpu_hours=hours))
+        hours_per_month = runs_per_month * t.gpu_hours_per_run * _spot_factor(t.pricing, v)
+        usd_per_month = hours_per_month * _gpu_price(scenario, t.cloud, t.gpu, t.pricing, v)
+        out.append(Series(t.name, "training", _gpu_labels(t.team, t.model, t),
+                          usd_per_month * flat,
+                          gpu_hours=0.0 if cost_only else hours_per_month * flat))
 
     for e in scenario.experimentation:
-        hours = ones * (e.gpu_hours_per_week * WEEKS_PER_MONTH * _spot_factor(e.pricing, v))
-        out.append(Series(e.name, "experimentation", _gpu_labels(e.team, "", e), hours
-                          * _gpu_price(scenario, e.cloud, e.gpu, e.pricing, v), gpu_hours=hours))
+        hours_per_month = e.gpu_hours_per_week * WEEKS_PER_MONTH * _spot_factor(e.pricing, v)
+        usd_per_month = hours_per_month * _gpu_price(scenario, e.cloud, e.gpu, e.pricing, v)
+        out.append(Series(e.name, "experimentation", _gpu_labels(e.team, "", e),
+                          usd_per_month * flat,
+                          gpu_hours=0.0 if cost_only else hours_per_month * flat))
 
     for p in scenario.platform:
         labels = {"team": p.team, "model": p.category, "environment": "", "serving": "",
                   "cloud": "", "gpu": "", "pricing": ""}
-        out.append(Series(p.name, "platform", labels, p.monthly_cost * (1.0 + p.monthly_growth)
-                          ** index))
+        out.append(Series(p.name, "platform", labels,
+                          p.monthly_cost * profile(1.0 + p.monthly_growth)))
     return out
+
+
+def monthly_growth(growth: float | np.ndarray, months: int) -> np.ndarray:
+    """Return growth**month for months 0..months-1 (growth a float or a (draws, 1) array)."""
+    growth = np.asarray(growth, dtype=float)
+    if growth.ndim == 0:
+        powers: np.ndarray = growth ** np.arange(months, dtype=float)
+        return powers
+    # Per draw, a month per row: each step is one contiguous pass over the draws, several
+    # times faster than raising ten thousand bases to each power.
+    rows = np.empty((months, growth.size))
+    rows[0] = 1.0
+    for month in range(1, months):
+        np.multiply(rows[month - 1], growth.ravel(), out=rows[month])
+    return rows.T.reshape((*growth.shape[:-1], months))
+
+
+def geometric_sum(growth: float | np.ndarray, months: int) -> np.ndarray:
+    """Return the sum of growth**month over months 0..months-1, shape (1,) or (draws, 1)."""
+    growth = np.asarray(growth, dtype=float)
+    total = np.ones_like(growth)
+    for _ in range(months - 1):  # Horner: exact at growth == 1, where the closed form is 0/0
+        total = total * growth + 1.0
+    return total.reshape(growth.shape or (1,))
 
 
 def _gpu_labels(team: str, model: str, row: TrainingWorkload | ExperimentationWorkload,

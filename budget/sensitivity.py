@@ -146,13 +146,16 @@ def values_from_uniforms(scenario: Scenario, uniforms: np.ndarray) -> dict[str, 
     return out
 
 
-def simulate_by_category(scenario: Scenario, values: dict[str, np.ndarray]) -> np.ndarray:
-    """Return USD by draw, month and category (draws × months × categories)."""
+def simulate_by_category(scenario: Scenario, values: dict[str, np.ndarray],
+                         horizon: bool = False) -> dict[str, np.ndarray]:
+    """Return USD per category, draws × months (with `horizon`, draws × 1: horizon totals)."""
     draws = next(iter(values.values())).shape[0]
-    sums = {c: np.zeros((draws, scenario.months)) for c in CATEGORIES}
-    for series in workload_series(scenario, values, cost_only=True):
+    # Column-major, as the workloads' monthly arrays are: sums then run over contiguous memory.
+    sums = {c: np.zeros((draws, 1 if horizon else scenario.months), order="F")
+            for c in CATEGORIES}
+    for series in workload_series(scenario, values, cost_only=True, horizon=horizon):
         sums[series.category] += series.cost_usd
-    return np.stack([sums[c] for c in CATEGORIES], axis=2)
+    return sums
 
 
 @dataclass(frozen=True)
@@ -190,8 +193,10 @@ def monte_carlo(scenario: Scenario, draws: int = DEFAULT_DRAWS,
     """Simulate `draws` budgets with every input drawn independently from its triangular."""
     by_category = simulate_by_category(
         scenario, values_from_uniforms(scenario, common_uniforms(draws, seed)))
-    monthly = by_category.sum(axis=2)
-    horizon_by_category = by_category.sum(axis=1)
+    monthly = np.zeros((draws, scenario.months), order="F")
+    for usd in by_category.values():
+        monthly += usd
+    horizon_by_category = np.column_stack([by_category[c].sum(axis=1) for c in CATEGORIES])
     p10, p50, p90 = np.percentile(monthly, [10, 50, 90], axis=0)
     cat = np.percentile(horizon_by_category, [10, 50, 90], axis=0)
     return MonteCarlo(
@@ -253,7 +258,8 @@ def scenario_sobol(scenario: Scenario, base_samples: int = SOBOL_BASE_SAMPLES,
 
     def model(uniforms: np.ndarray) -> np.ndarray:
         values = values_from_uniforms(scenario, uniforms)
-        totals: np.ndarray = simulate_by_category(scenario, values).sum(axis=(1, 2))
+        by_category = simulate_by_category(scenario, values, horizon=True)
+        totals: np.ndarray = sum(by_category.values(), np.zeros_like(uniforms[:, :1]))[:, 0]
         return totals
 
     return sobol_indices(model, INPUT_NAMES, base_samples, seed)

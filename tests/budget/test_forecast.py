@@ -15,9 +15,17 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pytest
 
-from budget.forecast import CATEGORIES, forecast
+from budget.forecast import (
+    CATEGORIES,
+    forecast,
+    geometric_sum,
+    input_values,
+    monthly_growth,
+    workload_series,
+)
 from budget.scenario import load_scenario, parse_scenario
 from tests.conftest import SMALL, SMALL_DRIVER_CASES, SMALL_TOTAL_USD
 
@@ -172,3 +180,48 @@ def test_empty_scenario_forecasts_zero(small):
     result = forecast(empty)
     assert result.total_cost_usd == 0.0
     assert result.total_usd.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_monthly_growth_by_hand():
+    assert monthly_growth(1.5, 3).tolist() == [1.0, 1.5, 2.25]
+    per_draw = monthly_growth(np.array([[1.1], [0.5], [0.0]]), 4)
+    assert per_draw.shape == (3, 4)
+    assert per_draw == pytest.approx(np.array([[1, 1.1, 1.21, 1.331], [1, 0.5, 0.25, 0.125],
+                                               [1, 0, 0, 0]]))
+
+
+def test_geometric_sum_by_hand():
+    assert geometric_sum(1.5, 3).tolist() == [4.75]  # 1 + 1.5 + 2.25
+    assert geometric_sum(1.0, 12).tolist() == [12.0]  # where (g^n - 1) / (g - 1) is 0/0
+    per_draw = geometric_sum(np.array([[1.1], [0.5], [0.0]]), 4)
+    assert per_draw.shape == (3, 1)
+    assert per_draw[:, 0].tolist() == pytest.approx([4.641, 1.875, 1.0])
+
+
+def draws_of(small, draws: int = 50) -> dict[str, np.ndarray]:
+    """Return every input as (draws, 1) values spread around the scenario's own."""
+    spread = np.linspace(0.5, 1.5, draws)[:, None]
+    return {name: value * spread if name != "inference_growth" else spread - 1.0
+            for name, value in input_values(small).items()}
+
+
+def test_simulation_modes_are_the_same_costs(small):
+    # cost_only keeps flat costs as one column and horizon sums the months; both must be the
+    # full monthly arrays of the same draws, only shaped differently.
+    values = draws_of(small)
+    full = workload_series(small, values)
+    monthly = workload_series(small, values, cost_only=True)
+    horizon = workload_series(small, values, horizon=True)
+    assert [s.name for s in full] == [s.name for s in monthly] == [s.name for s in horizon]
+    for whole, lean, summed in zip(full, monthly, horizon, strict=True):
+        expected = np.broadcast_to(whole.cost_usd, (50, small.months))
+        assert np.broadcast_to(lean.cost_usd, (50, small.months)) == pytest.approx(expected)
+        assert np.broadcast_to(summed.cost_usd, (50, 1))[:, 0] == pytest.approx(
+            expected.sum(axis=1))
+    # by hand at the scenario's own values (spread 1.0): the chat API workload grows 10%/month
+    chat = next(s for s in horizon if s.name == "chat")
+    middle = draws_of(small, draws=3)
+    chat_middle = next(s for s in workload_series(small, middle, horizon=True)
+                       if s.name == "chat")
+    assert chat_middle.cost_usd[1, 0] == pytest.approx(9_930)
+    assert chat.cost_usd.shape == (50, 1)

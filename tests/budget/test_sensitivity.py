@@ -14,15 +14,19 @@ from budget.forecast import forecast
 from budget.inputs import INPUT_NAMES, INPUTS_BY_NAME
 from budget.scenario import InputRange, load_scenario, parse_scenario
 from budget.sensitivity import (
+    DEFAULT_SEED,
     SobolIndex,
     cases_by_category,
+    common_uniforms,
     fit_triangular,
     input_ranges,
     interaction_warning,
     monte_carlo,
     scenario_sobol,
+    simulate_by_category,
     sobol_indices,
     tornado,
+    values_from_uniforms,
 )
 from tests.conftest import SAMPLE, SMALL, SMALL_TOTAL_USD
 
@@ -156,6 +160,20 @@ def test_monte_carlo_with_zero_width_ranges_is_the_forecast(small):
     mc = monte_carlo(dataclasses.replace(small, ranges=flat), draws=1_000)
     assert mc.p10 == pytest.approx(SMALL_TOTAL_USD)
     assert mc.p90 == pytest.approx(SMALL_TOTAL_USD)
+
+
+def test_horizon_totals_are_the_monte_carlo_totals():
+    # Sobol sums each draw's horizon without its months; the same draws must give the Monte
+    # Carlo's horizon totals, category by category.
+    scenario = load_scenario(SAMPLE)
+    values = values_from_uniforms(scenario, common_uniforms(1_000, DEFAULT_SEED))
+    monthly = simulate_by_category(scenario, values)
+    horizon = simulate_by_category(scenario, values, horizon=True)
+    for category, usd in monthly.items():
+        assert usd.shape == (1_000, scenario.months)
+        assert horizon[category][:, 0] == pytest.approx(usd.sum(axis=1), rel=1e-12)
+    totals = sum(h[:, 0] for h in horizon.values())
+    assert totals == pytest.approx(monte_carlo(scenario, draws=1_000).totals_usd, rel=1e-12)
 
 
 def test_common_random_numbers_shift_smoothly(small):

@@ -117,15 +117,17 @@ def tables(stem: str, scenario: Scenario, result: Forecast, mc: MonteCarlo,
            rows: list[dict[str, float | str]], tornado: tuple[float, list[TornadoBar]],
            indices: dict[str, SobolIndex]) -> None:
     """Show the numbers behind one chart at a time, each with its CSV download."""
-    # One table at a time, picked by a segmented control: only it is built and sent on a move
-    # (every table on screen costs the browser a redraw per slider move).
+    # One table at a time, and none until asked for: a table on screen costs the browser a
+    # redraw per slider move (its dollar cells are formatted one by one), which measurably
+    # delays the numbers above while the sliders move.
     st.subheader("The numbers")
     choice = st.segmented_control(
-        "Table", TABLES, default="Tornado", required=True, key="sens_table",
-        label_visibility="collapsed",
+        "Table", TABLES, default=None, key="sens_table", label_visibility="collapsed",
         help="Which table to show: the numbers behind each chart, and the ranges the "
         "simulation draws from. Each downloads as CSV.")
-    if choice == "Tornado":
+    if choice is None:
+        st.caption("Pick a table to see the numbers behind a chart, with a CSV download.")
+    elif choice == "Tornado":
         base_total, bars = tornado
         table_with_download(tornado_rows(base_total, bars, indices), "tornado",
                             f"{stem}-tornado.csv", "sens_dl_tornado", {
@@ -148,7 +150,7 @@ def tables(stem: str, scenario: Scenario, result: Forecast, mc: MonteCarlo,
         table_with_download(sobol_rows(indices), "Sobol indices", f"{stem}-sobol.csv",
                             "sens_dl_sobol", {c: st.column_config.NumberColumn(format="%.3f")
                                               for c in ("s1", "st", "interaction")})
-    else:
+    elif choice == "Ranges":
         st.caption("Each input's P10, expected value and P90 as the simulation draws them: the "
                    "expected value is the slider, the ends move with it.")
         table_with_download(range_rows(scenario), "ranges", f"{stem}-ranges.csv",

@@ -35,17 +35,22 @@ def test_slider_moves_expected_and_range(app):
     # GPU lines 4,740 × 1.5: + 2,370 on the expected total
     assert metrics(app)["Expected"] == usd(SMALL_TOTAL_USD + 2_370)
     assert metrics(app)["High (P90)"] == usd(mc.p90)
+    app.button_group(key="sens_table").set_value("Tornado").run()
     tornado = app.dataframe[0].value.set_index("input")
     assert tornado.loc["gpu_price", "low_value"] == pytest.approx(1.5 * 0.85)
     assert tornado.loc["gpu_price", "high_total_usd"] == pytest.approx(
         SMALL_TOTAL_USD + 4_740 * (1.5 * 1.2 - 1))
 
 
-def test_tornado_table_sorted_and_sobol_shown(app):
-    assert len(app.dataframe) == 1  # one table at a time: the tornado's by default
+def test_tables_on_demand_one_at_a_time(app):
+    assert len(app.dataframe) == 0  # no table until one is picked: the charts come first
+    assert any("Pick a table" in c.value for c in app.caption)
+    app.button_group(key="sens_table").set_value("Tornado").run()
+    assert len(app.dataframe) == 1
     tornado = app.dataframe[0].value
     assert tornado["swing_usd"].tolist() == sorted(tornado["swing_usd"], reverse=True)
     app.button_group(key="sens_table").set_value("Sobol indices").run()
+    assert len(app.dataframe) == 1
     sobol = app.dataframe[0].value
     assert set(sobol["input"]) >= {"inference_volume", "gpu_price"}
     assert (sobol["st"] >= sobol["s1"] - 0.05).all()

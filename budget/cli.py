@@ -31,10 +31,12 @@ from budget.capacity import capacity_plan, strategies
 from budget.digest import digest_markdown, week_bounds
 from budget.errors import BudgetInputError
 from budget.exports import (
+    Exports,
     TagMap,
     billing_rollup,
     ingest_summary,
     open_exports,
+    reading_notes,
     telemetry_rollup,
 )
 from budget.forecast import CATEGORIES, Forecast, forecast
@@ -147,10 +149,20 @@ def write_csv(result: Forecast, out: TextIO) -> None:
     result.lines.to_csv(out, index=False, lineterminator="\n")
 
 
+def _open(billing: list[str], telemetry: list[str] | None = None,
+          tag_map: list[str] | None = None) -> Exports:
+    """Open the exports and print what the read should tell the user (notes) on stderr."""
+    exports = open_exports(billing, telemetry or [], TagMap().with_overrides(tag_map or []))
+    for note in reading_notes(exports):
+        print(f"note: {note}", file=sys.stderr)
+    return exports
+
+
 def _ingest(paths: list[str], tag_map: list[str], fmt: str) -> int:
     """Read and validate billing exports; print the totals as JSON or a table."""
+    billing, _ = _split_exports(paths, [])
     try:
-        summary = ingest_summary(open_exports(paths, tag_map=TagMap().with_overrides(tag_map)))
+        summary = ingest_summary(_open(billing, tag_map=tag_map))
     except BudgetInputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -200,7 +212,7 @@ def _digest(args: argparse.Namespace) -> int:
     try:
         week_bounds(args.week)
         scenario = load_scenario(args.scenario) if args.scenario else None
-        exports = open_exports(billing, telemetry)
+        exports = _open(billing, telemetry)
         text = digest_markdown(billing_rollup(exports), telemetry_rollup(exports), args.week,
                                scenario)
     except BudgetInputError as exc:
@@ -246,7 +258,7 @@ def _alerts(args: argparse.Namespace) -> int:
                                    fix="write the weekly impact in USD, e.g. 200")
         planned = ({t.name: t.gpu_hours_per_run for t in load_scenario(args.scenario).training}
                    if args.scenario else None)
-        exports = open_exports(billing, telemetry)
+        exports = _open(billing, telemetry)
         settings = AlertSettings(unit_cost_threshold=args.threshold,
                                  unit_cost_floor_usd=args.floor_usd)
         found = all_alerts(billing_rollup(exports), telemetry_rollup(exports), settings, planned)
@@ -287,7 +299,7 @@ def _chargeback(args: argparse.Namespace) -> int:
             raise BudgetInputError("--weights", f'the "{args.method}" method takes no weights',
                                    fix="leave --weights out, or use --method headcount or "
                                    "revenue")
-        exports = open_exports(billing)
+        exports = _open(billing)
         result = chargeback(billing_rollup(exports), args.method, weights, args.basis,
                             tuple(args.shared_team or ("platform",)),
                             total=exports_total(exports, args.basis),
@@ -317,7 +329,7 @@ def _calibrate(args: argparse.Namespace) -> int:
         if not 2 <= args.weeks <= 52:
             raise BudgetInputError("--weeks", f"must be 2 to 52, got {args.weeks}",
                                    fix="use the default of 8")
-        exports = open_exports(billing, telemetry, TagMap().with_overrides(args.tag_map))
+        exports = _open(billing, telemetry, args.tag_map)
         data = calibrate(billing_rollup(exports), telemetry_rollup(exports), args.weeks,
                          args.name)
         scenario = calibrated_scenario(data, str(out))
@@ -342,7 +354,7 @@ def _report(args: argparse.Namespace) -> int:
         if args.actuals:
             folder = Path(args.actuals)
             billing = folder / "billing" if (folder / "billing").is_dir() else folder
-            actuals = actuals_summary(billing_rollup(open_exports([str(billing)])))
+            actuals = actuals_summary(billing_rollup(_open([str(billing)])))
     except BudgetInputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

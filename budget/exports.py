@@ -7,12 +7,11 @@ machine (`ibis.to_sql(expr, dialect="trino")`).
 
 from __future__ import annotations
 
-import csv
-import glob
+import os
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -20,7 +19,24 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from budget.deliveries import (
+    ExportFile,
+    PeriodKey,
+    PeriodRows,
+    drop_copies,
+    find_files,
+    repeated_periods,
+)
 from budget.errors import BudgetInputError
+from budget.export_columns import (
+    DELIMITERS,
+    FOCUS_BY_KEY,
+    FileLayout,
+    column_key,
+    export_format,
+    inspect_file,
+)
+from budget.export_scan import FILE_COLUMN, quoted, scan
 
 REQUIRED_FOCUS = ("BilledCost", "EffectiveCost", "ChargePeriodStart", "ChargePeriodEnd",
                   "BillingCurrency", "ChargeCategory", "ServiceCategory", "ServiceName")
@@ -89,52 +105,21 @@ class TagMap:
 
 @dataclass(frozen=True)
 class Sources:
-    """Resolved export files of one kind, all Parquet or all CSV."""
+    """Export files of one kind (billing or telemetry), as the user named them."""
 
-    files: tuple[str, ...]
-    format: str  # "parquet" | "csv"
+    files: tuple[ExportFile, ...]
     label: str  # what the user named, for messages
 
 
 def resolve(specs: Sequence[str]) -> Sources:
-    """Turn files, globs and folders (hive-partitioned ones included) into a file list."""
-    files: list[str] = []
-    label = ", ".join(specs)
-    for spec in specs:
-        path = Path(spec)
-        if path.is_dir():
-            found = sorted(glob.glob(str(path / "**" / "*.parquet"), recursive=True)) or sorted(
-                glob.glob(str(path / "**" / "*.csv"), recursive=True))
-            if not found:
-                raise BudgetInputError(spec, "folder has no .parquet or .csv files",
-                                       fix="point at the export folder or a file")
-            files += found
-        elif any(ch in spec for ch in "*?["):
-            found = sorted(glob.glob(spec, recursive=True))
-            if not found:
-                raise BudgetInputError(spec, "no file matches this pattern",
-                                       fix="check the pattern, or name the folder")
-            files += found
-        elif path.is_file():
-            files.append(str(path))
-        else:
-            raise BudgetInputError(spec, "file not found", fix="check the path")
-    kinds = {_format(f) for f in files}
-    if len(kinds) > 1 or None in kinds:
-        odd = next((f for f in files if _format(f) is None), files[0])
-        raise BudgetInputError(odd if None in kinds else label,
-                               "exports must all be Parquet (.parquet) or all CSV (.csv)",
-                               fix="convert or separate the files, then read each kind alone")
-    return Sources(tuple(files), kinds.pop() or "csv", label)
-
-
-def _format(file: str) -> str | None:
-    lower = file.lower()
-    if lower.endswith((".parquet", ".pq")):
-        return "parquet"
-    if lower.endswith((".csv", ".csv.gz")):
-        return "csv"
-    return None
+    """Turn files, patterns and folders (hive-partitioned ones included) into export files."""
+    files = find_files(specs)
+    odd = next((f.path for f in files if export_format(f.path) is None), None)
+    if odd is not None:
+        raise BudgetInputError(odd, "is not an export file: its name ends in neither .parquet, "
+                               ".csv nor .csv.gz", fix="export the data as FOCUS CSV or "
+                               "Parquet, or rename the file if it is one")
+    return Sources(tuple(files), ", ".join(specs))
 
 
 def check_upload_size(total_bytes: int, limit_mb: int) -> None:
@@ -143,33 +128,6 @@ def check_upload_size(total_bytes: int, limit_mb: int) -> None:
         raise BudgetInputError("upload", f"is {total_bytes / 1024 / 1024:,.1f} MB; the limit is "
                                f"{limit_mb} MB", fix="upload fewer months at a time, or the "
                                "same data as Parquet (several times smaller than CSV)")
-
-
-def file_columns(file: str, fmt: str) -> list[str]:
-    """Return a file's column names, or raise a message saying why it cannot be read."""
-    if Path(file).stat().st_size == 0:
-        raise BudgetInputError(file, "is empty (0 bytes)", fix="export the data again")
-    if fmt == "parquet":
-        import pyarrow.parquet as pq
-
-        try:
-            return list(pq.read_schema(file).names)
-        except Exception as exc:  # pyarrow raises several types for a damaged file
-            raise BudgetInputError(file, f"is not a readable Parquet file ({exc})",
-                                   fix="the file is truncated or corrupt: export it again"
-                                   ) from None
-    raw = Path(file).read_bytes()
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise BudgetInputError(file, f"is not UTF-8 text (bad byte at line {line}, offset "
-                               f"{exc.start})", fix="export the file as UTF-8 CSV") from None
-    with open(file, encoding="utf-8-sig", newline="") as handle:
-        header = next(csv.reader(handle), [])
-    if not header:
-        raise BudgetInputError(file, "has no header row", fix="export the file with headers")
-    return header
 
 
 def check_focus_columns(file: str, columns: Sequence[str]) -> None:
@@ -184,7 +142,7 @@ def check_focus_columns(file: str, columns: Sequence[str]) -> None:
     if missing:
         raise BudgetInputError(
             file, "missing FOCUS column(s) " + ", ".join(missing),
-            fix="export FOCUS 1.0 or later (column names are case-sensitive)")
+            fix="export FOCUS 1.0 or later (names are matched in any case, with or without _)")
 
 
 def check_telemetry_columns(file: str, columns: Sequence[str]) -> None:
@@ -195,58 +153,187 @@ def check_telemetry_columns(file: str, columns: Sequence[str]) -> None:
                                fix="see docs/exports.md for the telemetry schema")
 
 
-# Constant statements: every value (file list, null strings, column types) is a bound parameter.
-PARQUET_SQL = "SELECT * FROM read_parquet($files, hive_partitioning = true, union_by_name = true)"
-CSV_SQL = ("SELECT * FROM read_csv($files, header = true, union_by_name = true, "
-           "nullstr = $nulls)")
-CSV_TYPED_SQL = ("SELECT * FROM read_csv($files, header = true, union_by_name = true, "
-                 "nullstr = $nulls, types = $types)")
+COST_DECIMAL = "DECIMAL(38,18)"  # 20 digits before the point, 18 after: exact sums to 1e-18
+MAX_ABS_COST = Decimal(10) ** 12  # one charge or day of a trillion is a broken export
+DUPLICATE_KEY = ("ChargePeriodStart", "ChargePeriodEnd", "ProviderName", "ServiceProviderName",
+                 "BillingAccountId", "SubAccountId", "ResourceId", "SkuId", "SkuPriceId",
+                 "ChargeCategory", "ChargeDescription", "BilledCost", "EffectiveCost", "Tags")
+MEMORY_LIMIT_MB = int(os.environ.get("BUDGET_DUCKDB_MEMORY_MB", "1024"))
+
+
+def connect(memory_limit_mb: int = MEMORY_LIMIT_MB) -> duckdb.DuckDBPyConnection:
+    """Return an in-memory DuckDB that spills to a temporary folder beyond its memory limit."""
+    return duckdb.connect(config={"memory_limit": f"{int(memory_limit_mb)}MB",
+                                  "temp_directory": tempfile.gettempdir(),
+                                  "preserve_insertion_order": False})
 
 
 @dataclass
 class Exports:
-    """One DuckDB connection with the billing (and optional telemetry) exports as Ibis tables."""
+    """One DuckDB connection with the billing (and optional telemetry) exports as Ibis tables.
+
+    `notes` says, once each, what was read in a way the user should know: names matched but
+    for case, copies and repeated deliveries left out, folder keys ignored.
+    """
 
     billing_sources: Sources
     telemetry_sources: Sources | None = None
     tag_map: TagMap = field(default_factory=TagMap)
-    con: duckdb.DuckDBPyConnection = field(default_factory=duckdb.connect)
+    con: duckdb.DuckDBPyConnection = field(default_factory=connect)
+    max_rows: int | None = None
 
     def __post_init__(self) -> None:
+        self.notes: list[str] = []
         self.backend = ibis.duckdb.from_connection(self.con)
-        self.raw_billing = self._register("billing_raw", self.billing_sources, check_focus_columns,
-                                          {c: "DECIMAL(38,12)" for c in COST_COLUMNS})
+        self.raw_billing = self._register("billing_raw", self.billing_sources,
+                                          check_focus_columns,
+                                          {c: COST_DECIMAL for c in COST_COLUMNS}, True)
         self.billing = normalize_billing(self.raw_billing, self.tag_map)
         self.telemetry: ir.Table | None = None
         if self.telemetry_sources is not None:
-            raw = self._register("telemetry_raw", self.telemetry_sources, check_telemetry_columns,
-                                 {c: "DOUBLE" for c in TELEMETRY_COUNTS})
+            raw = self._register("telemetry_raw", self.telemetry_sources,
+                                 check_telemetry_columns,
+                                 {c: "DOUBLE" for c in TELEMETRY_COUNTS}, False)
             self.telemetry = normalize_telemetry(raw)
 
-    def _register(self, name: str, sources: Sources, check: Any,
-                  csv_types: dict[str, str]) -> ir.Table:
-        """Create a view over the files (paths bound as parameters); return it as an Ibis table."""
-        columns: set[str] = set()
-        for file in sources.files:
-            file_cols = file_columns(file, sources.format)
-            check(file, file_cols)
-            columns.update(file_cols)
-        if sources.format == "parquet":
-            sql = PARQUET_SQL
-            params: dict[str, object] = {"files": list(sources.files)}
-        else:
-            types = {c: t for c, t in csv_types.items() if c in columns}
-            sql = CSV_TYPED_SQL if types else CSV_SQL
-            params = {"files": list(sources.files), "nulls": ["NULL", ""]}
-            if types:
-                params["types"] = types
+    def _fetch(self, sql: str, label: str) -> list[tuple[Any, ...]]:
+        """Run a query of ours; a read failure becomes a message naming the files."""
         try:
-            self.con.sql(sql, params=params).create_view(name)
-            return self.backend.table(name)
+            return self.con.sql(sql).fetchall()
+        except duckdb.Error as exc:
+            raise BudgetInputError(label, f"could not be read: {_first_line(exc)}",
+                                   fix="check the named file and line; export it again if "
+                                   "it is damaged") from None
+
+    def _register(self, name: str, sources: Sources, check: Any, csv_types: dict[str, str],
+                  by_period: bool) -> ir.Table:
+        """Create a view over the files, each charge once; return it as an Ibis table."""
+        files, copies = drop_copies(sources.files)
+        self.notes += copies
+        layouts = []
+        for file in files:
+            layout = inspect_file(file.path)
+            check(file.path, layout.canonical)
+            layouts.append(layout)
+        self._note_layouts(layouts)
+        statement = scan(layouts, csv_types)
+        view = f"{name}_files"
+        try:
+            self.con.sql(statement.sql, params=statement.params).create_view(view)
         except duckdb.Error as exc:
             raise BudgetInputError(sources.label, f"could not be read: {_first_line(exc)}",
                                    fix="check the named file and line; export it again if "
                                    "it is damaged") from None
+        view = self._join_folder_keys(name, view, files, layouts)
+        columns = {c for layout in layouts for c in layout.canonical}
+        if by_period and len({f.delivery for f in files}) > 1:
+            view = self._drop_repeated_periods(name, view, files, columns, sources.label)
+        self._check_rows(view, sources.label)
+        return self.backend.table(view)
+
+    def _note_layouts(self, layouts: Sequence[FileLayout]) -> None:
+        """Note names matched but for case, and CSV files read with another delimiter."""
+        renames = sorted({pair for layout in layouts for pair in layout.renames})
+        if renames:
+            shown = ", ".join(f"{a} → {b}" for a, b in renames[:6])
+            more = f" and {len(renames) - 6} more" if len(renames) > 6 else ""
+            self.notes.append(f"column names matched to FOCUS names in any case and without "
+                              f"underscores: {shown}{more}")
+        for layout in layouts:
+            if layout.delimiter != ",":
+                self.notes.append(f"{layout.path} is read as {DELIMITERS[layout.delimiter]}-"
+                                  "delimited CSV")
+
+    def _join_folder_keys(self, name: str, view: str, files: Sequence[ExportFile],
+                          layouts: Sequence[FileLayout]) -> str:
+        """Add folder keys as columns, except those that name a column of the file or of FOCUS."""
+        rows: list[dict[str, str]] = []
+        ignored: dict[str, str] = {}
+        kept_names: dict[str, str] = {}
+        for file, layout in zip(files, layouts, strict=True):
+            own = {c.lower() for c in layout.columns} | {column_key(c) for c in layout.columns}
+            row = {FILE_COLUMN: file.path}
+            for key, value in file.hive:
+                if (key.lower() in own or column_key(key) in own or column_key(key) in FOCUS_BY_KEY
+                        or key.lower() == FILE_COLUMN):
+                    ignored.setdefault(key, os.path.join(os.path.dirname(file.path)))
+                    continue
+                canonical = kept_names.setdefault(key.lower(), key)
+                row.setdefault(canonical, value)
+            rows.append(row)
+        for key, folder in ignored.items():
+            self.notes.append(f"folder key {key}= (in {folder}) is ignored: it names a column, "
+                              "and the file's own values are read")
+        if not kept_names:
+            return view
+        import pyarrow as pa
+
+        keys = [FILE_COLUMN, *kept_names.values()]
+        table = pa.table({k: pa.array([r.get(k) for r in rows], pa.string()) for k in keys})
+        self.con.register(f"{name}_folder_keys", table)
+        keyed = f"{name}_keyed"
+        self.con.sql(f"SELECT * FROM {view} LEFT JOIN {name}_folder_keys "  # noqa: S608
+                     f"USING ({FILE_COLUMN})").create_view(keyed)
+        return keyed
+
+    def _drop_repeated_periods(self, name: str, view: str, files: Sequence[ExportFile],
+                               columns: set[str], label: str) -> str:
+        """Leave out the rows of a billing period that an older delivery repeats."""
+        provider = "COALESCE(" + ", ".join(
+            f"CAST({quoted(c, PROVIDER_COLUMNS)} AS VARCHAR)" for c in PROVIDER_COLUMNS
+            if c in columns) + ", '')"
+        account = ('COALESCE(CAST("BillingAccountId" AS VARCHAR), \'\')'
+                   if "BillingAccountId" in columns else "''")
+        start = '"BillingPeriodStart"' if "BillingPeriodStart" in columns else (
+            "date_trunc('month', CAST(\"ChargePeriodStart\" AS TIMESTAMP))")
+        period = f"COALESCE(strftime(CAST({start} AS TIMESTAMP), '%Y-%m-%d'), '')"
+        counted = self._fetch(f"SELECT {FILE_COLUMN}, {provider}, {account}, {period}, "  # noqa: S608
+                              f"count(*) FROM {view} GROUP BY ALL", label)
+        rows = [PeriodRows(f, PeriodKey(p, a, d), int(n)) for f, p, a, d, n in counted]
+        dropped, notes = repeated_periods(files, rows)
+        self.notes += notes
+        if not dropped:
+            return view
+        import pyarrow as pa
+
+        pairs = sorted(dropped, key=lambda p: (p[0], p[1].provider, p[1].account, p[1].period))
+        self.con.register(f"{name}_repeated", pa.table({
+            "file": [f for f, _ in pairs], "provider": [k.provider for _, k in pairs],
+            "account": [k.account for _, k in pairs], "period": [k.period for _, k in pairs]}))
+        kept = f"{name}_once"
+        self.con.sql(f"SELECT * FROM {view} WHERE NOT EXISTS (SELECT 1 FROM {name}_repeated r "  # noqa: S608
+                     f"WHERE r.file = {FILE_COLUMN} AND r.provider = {provider} AND "
+                     f"r.account = {account} AND r.period = {period})").create_view(kept)
+        return kept
+
+    def _check_rows(self, view: str, label: str) -> None:
+        """Refuse more rows than the limit before any of them is rolled up."""
+        if self.max_rows is None:
+            return
+        count = int(self._fetch(f"SELECT count(*) FROM {view}", label)[0][0])  # noqa: S608
+        if count > self.max_rows:
+            raise BudgetInputError(label, f"holds {count:,} rows; the limit here is "
+                                   f"{self.max_rows:,}", fix="read fewer months at a time, or "
+                                   "run `python -m budget` on the exports instead")
+
+    def duplicate_rows(self) -> int:
+        """Return how many billing rows repeat another row in every identifying column."""
+        columns = set(self.raw_billing.columns)
+        key = ", ".join(f"CAST({quoted(c, DUPLICATE_KEY)} AS {COST_DECIMAL})" if c in COST_COLUMNS
+                        else quoted(c, DUPLICATE_KEY) for c in DUPLICATE_KEY if c in columns)
+        view = self.raw_billing.get_name()
+        rows = self._fetch(f"SELECT count(*) - count(DISTINCT hash({key})) FROM "  # noqa: S608
+                           f"{view}", self.billing_sources.label)
+        return int(rows[0][0])
+
+
+def reading_notes(exports: Exports) -> list[str]:
+    """Return the notes of the read, with the count of rows that repeat another row."""
+    repeated = exports.duplicate_rows()
+    extra = [f"{repeated:,} billing rows repeat another row exactly (same charge period, "
+             "account, resource, SKU, cost and tags); they are counted as billed — check the "
+             "export if that is not expected"] if repeated else []
+    return [*exports.notes, *extra]
 
 
 def _first_line(exc: Exception) -> str:
@@ -330,8 +417,8 @@ def normalize_billing(raw: ir.Table, tag_map: TagMap) -> ir.Table:
         commitment_status=status.fill_null("none"),
         gpu=gpu.fill_null(""),
         gpu_hours=gpu_hours,
-        billed_cost=joined.BilledCost.cast("decimal(38, 12)"),
-        effective_cost=joined.EffectiveCost.cast("decimal(38, 12)"),
+        billed_cost=joined.BilledCost.cast("decimal(38, 18)"),
+        effective_cost=joined.EffectiveCost.cast("decimal(38, 18)"),
         allocated=joined.tag_allocated.fill_null(False),
         **{d: joined[f"tag_{d}"].fill_null(UNALLOCATED) for d, _ in tag_map.keys},
     )
@@ -370,6 +457,8 @@ def billing_rollup_expr(billing: ir.Table) -> ir.Table:
         effective_cost=billing.effective_cost.sum(),
         gpu_hours=billing.gpu_hours.sum(),
         rows=billing.count(),
+        largest_charge=ibis.greatest(billing.billed_cost.abs().max(),
+                                     billing.effective_cost.abs().max()),
     )
 
 
@@ -399,16 +488,29 @@ def check_dates(first: Any, last: Any, label: str) -> None:
                                "values, or the export is damaged")
 
 
+def check_costs(frame: pd.DataFrame, largest: str, label: str) -> None:
+    """Refuse a charge, or a group of charges, of a trillion or more: a broken export."""
+    sums = [frame[c].abs().max() for c in (largest, "billed_cost", "effective_cost", "billed",
+                                            "effective") if c in frame.columns]
+    worst = max((Decimal(str(v)) for v in sums), default=Decimal(0))
+    if worst >= MAX_ABS_COST:
+        raise BudgetInputError(label, f"has a cost of {worst:,.2f}, a trillion or more",
+                               fix="check BilledCost and EffectiveCost: a column may hold "
+                               "another column's values, or the export is damaged")
+
+
 def billing_rollup(exports: Exports) -> pd.DataFrame:
     """Run the billing rollup; costs as floats, days as datetime64, sorted by day."""
-    frame = run(exports.billing.pipe(billing_rollup_expr), exports.billing_sources.label)
+    label = exports.billing_sources.label
+    frame = run(exports.billing.pipe(billing_rollup_expr), label)
+    if frame.empty:
+        raise BudgetInputError(label, "has no billing rows", fix="export a period with charges")
+    check_costs(frame, "largest_charge", label)
+    frame = frame.drop(columns="largest_charge")
     for column in ("billed_cost", "effective_cost"):
         frame[column] = frame[column].astype(float)
     frame["day"] = pd.to_datetime(frame["day"])
-    if frame.empty:
-        raise BudgetInputError(exports.billing_sources.label, "has no billing rows",
-                               fix="export a period with charges")
-    check_dates(frame["day"].min(), frame["day"].max(), exports.billing_sources.label)
+    check_dates(frame["day"].min(), frame["day"].max(), label)
     return frame.sort_values(list(ROLLUP_KEYS[:3]), kind="stable").reset_index(drop=True)
 
 
@@ -439,11 +541,14 @@ def ingest_summary(exports: Exports) -> dict[str, Any]:
     b = exports.billing
     grouped = run(b.group_by(["currency", "provider", "service_category", "allocated"])
                   .aggregate(billed=b.billed_cost.sum(), effective=b.effective_cost.sum(),
-                             rows=b.count(), start=b.day.min(), end=b.day.max()),
+                             rows=b.count(), start=b.day.min(), end=b.day.max(),
+                             largest=ibis.greatest(b.billed_cost.abs().max(),
+                                                   b.effective_cost.abs().max())),
                   exports.billing_sources.label)
     if grouped.empty:
         raise BudgetInputError(exports.billing_sources.label, "has no billing rows",
                                fix="export a period with charges")
+    check_costs(grouped, "largest", exports.billing_sources.label)
     check_dates(grouped["start"].min(), grouped["end"].max(), exports.billing_sources.label)
     currencies = sorted(grouped["currency"].unique())
     single = len(currencies) == 1
@@ -486,7 +591,7 @@ def _dsum(values: pd.Series) -> Decimal:
 
 
 def open_exports(billing: Sequence[str], telemetry: Sequence[str] = (),
-                 tag_map: TagMap | None = None) -> Exports:
+                 tag_map: TagMap | None = None, max_rows: int | None = None) -> Exports:
     """Resolve paths and open the exports; raise BudgetInputError naming what is wrong."""
     return Exports(resolve(billing), resolve(telemetry) if telemetry else None,
-                   tag_map or TagMap())
+                   tag_map or TagMap(), max_rows=max_rows)

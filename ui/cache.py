@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from budget.charts import SHAPES
-from budget.exports import TagMap, billing_rollup, open_exports, telemetry_rollup
+from budget.exports import TagMap, billing_rollup, open_exports, reading_notes, telemetry_rollup
 from budget.forecast import Forecast, forecast
 from budget.monitoring import Alert, AlertSettings, all_alerts
 from budget.reforecast import Reforecast, reforecast
@@ -99,12 +99,27 @@ def _fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
                  for p in sorted(folder.rglob("*")) if p.is_file())
 
 
+MAX_UPLOAD_ROWS = int(os.environ.get("BUDGET_MAX_UPLOAD_ROWS", "50000000"))
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
 def _rollups(billing: str, telemetry: str | None, tag_map: tuple[str, ...],
-             fingerprint: tuple[tuple[str, int, int], ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+             fingerprint: tuple[tuple[str, int, int], ...], max_rows: int | None,
+             ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     exports = open_exports([billing], [telemetry] if telemetry else [],
-                           TagMap().with_overrides(list(tag_map)))
-    return billing_rollup(exports), telemetry_rollup(exports)
+                           TagMap().with_overrides(list(tag_map)), max_rows=max_rows)
+    return billing_rollup(exports), telemetry_rollup(exports), reading_notes(exports)
+
+
+def _read(folder: Path, tag_map: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame,
+                                                           list[str]]:
+    """Return the rollups and notes of an exports folder; an upload is read with a row limit."""
+    billing = folder / "billing"
+    telemetry = folder / "telemetry"
+    limit = None if folder.resolve() == exports_dir().resolve() else MAX_UPLOAD_ROWS
+    return _rollups(str(billing if billing.exists() else folder),
+                    str(telemetry) if telemetry.exists() else None, tag_map,
+                    _fingerprint(folder), limit)
 
 
 def load_rollups(folder: Path, tag_map: tuple[str, ...] = ()) -> tuple[pd.DataFrame,
@@ -114,11 +129,13 @@ def load_rollups(folder: Path, tag_map: tuple[str, ...] = ()) -> tuple[pd.DataFr
     The folder holds billing/ (FOCUS) and optionally telemetry/; rollups are computed once per
     content, so moving a slider or a filter never re-scans the exports.
     """
-    billing = folder / "billing"
-    telemetry = folder / "telemetry"
-    return _rollups(str(billing if billing.exists() else folder),
-                    str(telemetry) if telemetry.exists() else None, tag_map,
-                    _fingerprint(folder))
+    billing, telemetry, _ = _read(folder, tag_map)
+    return billing, telemetry
+
+
+def load_notes(folder: Path, tag_map: tuple[str, ...] = ()) -> list[str]:
+    """Return what reading the folder's exports should tell the user (copies left out, …)."""
+    return _read(folder, tag_map)[2]
 
 
 def fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:

@@ -187,7 +187,7 @@ def test_several_currencies_are_never_added(tmp_path):
         (lambda d: str(d / "nowhere.csv"), ["nowhere.csv: file not found"]),
         (lambda d: str(d / "*.parquet"), ["no file matches this pattern"]),
         (lambda d: _bytes(d / "notes.txt", b"hello"),
-         ["must all be Parquet (.parquet) or all CSV"]),
+         ["is not an export file", "neither .parquet, .csv nor .csv.gz"]),
     ],
     ids=["oci", "azure", "missing", "empty", "header-only", "truncated", "latin1", "text-cost",
          "missing-file", "no-glob-match", "wrong-kind"],

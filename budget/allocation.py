@@ -21,7 +21,7 @@ import pandas as pd
 
 from budget.actuals import INFERENCE_CLASSES
 from budget.errors import BudgetInputError
-from budget.exports import UNALLOCATED, Exports, run
+from budget.exports import UNALLOCATED, Exports, exact_totals
 
 METHODS = ("headcount", "usage", "revenue", "even")
 WEIGHTED_METHODS = ("headcount", "revenue")  # the methods that read a weights file
@@ -316,10 +316,8 @@ def chargeback_json(result: Chargeback) -> dict[str, Any]:
 def exports_total(exports: Exports, cost_basis: str = "EffectiveCost") -> Decimal:
     """Return the exports' exact total of one cost basis (all currencies together)."""
     column = cost_column(cost_basis)
-    billing = exports.billing
-    frame = run(billing.aggregate(total=billing[column].sum()), exports.billing_sources.label)
-    value = frame["total"].iloc[0]
-    return Decimal(0) if value is None or pd.isna(value) else exact_amount(value)
+    totals = exact_totals(exports).values()
+    return sum((t.billed if column == "billed_cost" else t.effective for t in totals), Decimal(0))
 
 
 def load_weights(path: Path | str, method: str) -> dict[str, float]:

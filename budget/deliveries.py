@@ -66,13 +66,13 @@ def hive_keys(path: str) -> tuple[tuple[str, str], ...]:
 
 
 def _walk(folder: str) -> list[str]:
-    """Return the export files below a folder, sorted; hidden files and folders left out."""
+    """Return the export files below a folder, folder by folder in name order; no hidden ones."""
     found: list[str] = []
     for root, dirs, names in os.walk(folder, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found += [os.path.join(root, n) for n in sorted(names)
                   if not n.startswith(".") and export_format(n) is not None]
-    return sorted(found)
+    return found
 
 
 def _expand(spec: str) -> list[str]:
@@ -176,6 +176,7 @@ def repeated_periods(files: Sequence[ExportFile], rows: Sequence[PeriodRows],
                 continue
             dropped.update((p.file, key) for p in parts)
             count = sum(p.rows for p in parts)
+            rows_text = f"{count:,} row" + ("" if count == 1 else "s")
             notes.append(f"{key.describe()} was delivered twice: read from {kept} (written "
-                         f"last); {count:,} rows in {delivery} left out")
+                         f"last); {rows_text} in {delivery} left out")
     return dropped, notes

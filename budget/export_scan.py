@@ -66,6 +66,7 @@ def _group_sql(index: int, group: Sequence[FileLayout],
             typed = f", types = $types_{index}"
         read = (f"read_csv($files_{index}, header = true, delim = $delim_{index}, "
                 f"nullstr = $nulls_{index}, compression = $compression_{index}, "
+                "hive_partitioning = false, "
                 f"union_by_name = true, filename = '{FILE_COLUMN}'{typed})")
     renames = ", ".join(f"{quoted(name, first.columns)} AS {quoted(canonical, FOCUS_COLUMNS)}"
                         for name, canonical in first.renames)

@@ -584,7 +584,27 @@ def ingest_summary(exports: Exports) -> dict[str, Any]:
     }
 
 
-def _dsum(values: pd.Series) -> Decimal:
+@dataclass(frozen=True)
+class ExactTotal:
+    """One currency's billed and effective cost as exact decimals (18 places), and its rows."""
+
+    billed: Decimal
+    effective: Decimal
+    rows: int
+
+
+def exact_totals(exports: Exports) -> dict[str, ExactTotal]:
+    """Return billed and effective cost per currency, summed exactly in DECIMAL(38,18)."""
+    b = exports.billing
+    frame = run(b.group_by("currency").aggregate(billed=b.billed_cost.sum(),
+                                                effective=b.effective_cost.sum(), rows=b.count()),
+                exports.billing_sources.label)
+    return {str(currency): ExactTotal(_dsum([billed]), _dsum([effective]), int(rows))
+            for currency, billed, effective, rows in frame[
+                ["currency", "billed", "effective", "rows"]].itertuples(index=False)}
+
+
+def _dsum(values: pd.Series | Sequence[Any]) -> Decimal:
     """Return an exact sum of Decimal (or float) values."""
     return sum((Decimal(str(v)) if not isinstance(v, Decimal) else v for v in values),
                Decimal(0))

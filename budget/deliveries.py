@@ -165,18 +165,21 @@ def repeated_periods(files: Sequence[ExportFile], rows: Sequence[PeriodRows],
     for f in files:
         members[f.delivery].append(f)
     dropped: set[tuple[str, PeriodKey]] = set()
-    notes: list[str] = []
+    repeats: dict[tuple[str, str], list[tuple[PeriodKey, int]]] = defaultdict(list)
     for key, holders in sorted(deliveries.items(), key=lambda kv: (kv[0].period, kv[0].provider,
                                                                    kv[0].account)):
         if len(holders) < 2:
             continue
         kept = max(holders, key=lambda d: (_newest(members[d]), d))
         for delivery, parts in sorted(holders.items()):
-            if delivery == kept:
-                continue
-            dropped.update((p.file, key) for p in parts)
-            count = sum(p.rows for p in parts)
-            rows_text = f"{count:,} row" + ("" if count == 1 else "s")
-            notes.append(f"{key.describe()} was delivered twice: read from {kept} (written "
-                         f"last); {rows_text} in {delivery} left out")
+            if delivery != kept:
+                dropped.update((p.file, key) for p in parts)
+                repeats[(kept, delivery)].append((key, sum(p.rows for p in parts)))
+    notes = []
+    for (kept, delivery), keys in repeats.items():
+        count = sum(n for _, n in keys)
+        rows_text = f"{count:,} row" + ("" if count == 1 else "s")
+        periods = "; ".join(k.describe() for k, _ in keys)
+        notes.append(f"{delivery} repeats what {kept} delivers ({periods}): read from {kept} "
+                     f"(written last); {rows_text} of {delivery} left out")
     return dropped, notes

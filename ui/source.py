@@ -125,7 +125,7 @@ def read_actuals(folder: Path, tag_map: tuple[str, ...]) -> tuple[pd.DataFrame, 
     """Return the rollups, or show the error (naming the uploaded file) and stop the page."""
     try:
         with st.spinner("Reading exports…"):
-            return load_rollups(folder, tag_map)
+            rollups = load_rollups(folder, tag_map)
     except BudgetInputError as exc:
         message = str(exc)
         if folder != exports_dir():  # every word may come from the user's files: plain text
@@ -133,13 +133,20 @@ def read_actuals(folder: Path, tag_map: tuple[str, ...]) -> tuple[pd.DataFrame, 
         st.error(message)
         st.stop()
         raise  # st.stop() raises; this keeps type checkers sure
+    notes = source_notes(folder, tag_map)
+    if notes:
+        with st.expander(f"How the exports were read: {len(notes)} note"
+                         + ("" if len(notes) == 1 else "s"), icon=":material/info:"):
+            for note in notes:
+                st.markdown(f"- {note}")
+    return rollups
 
 
 def source_notes(folder: Path, tag_map: tuple[str, ...]) -> list[str]:
     """Return the reader's notes (copies read once, …) as Markdown naming uploaded files."""
     notes = load_notes(folder, tag_map)
-    if folder == exports_dir():
-        return notes
+    if folder == exports_dir():  # file names are text too
+        return [md_escape(note) for note in notes]
     return [md_escape(public_message(note, folder)) for note in notes]
 
 

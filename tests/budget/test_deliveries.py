@@ -82,9 +82,9 @@ def test_a_repeated_period_is_read_from_the_delivery_written_last(tmp_path):
     dropped, notes = repeated_periods([*old, new], rows)
     # September comes from the newer delivery; October only the old one has, so it stays
     assert dropped == {(old[0].path, sep), (old[1].path, sep)}
-    assert notes == [f"AWS billing account 123, billing period from 2024-09-01 was delivered "
-                     f"twice: read from {tmp_path / 'new'} (written last); 20 rows in "
-                     f"{tmp_path / 'old'} left out"]
+    assert notes == [f"{tmp_path / 'old'} repeats what {tmp_path / 'new'} delivers (AWS billing "
+                     f"account 123, billing period from 2024-09-01): read from "
+                     f"{tmp_path / 'new'} (written last); 20 rows of {tmp_path / 'old'} left out"]
 
 
 def test_parts_of_one_delivery_are_all_read(tmp_path):

@@ -142,11 +142,20 @@ def read_actuals(folder: Path, tag_map: tuple[str, ...]) -> tuple[pd.DataFrame, 
     return rollups
 
 
+def _strip(text: str, prefixes: list[str]) -> str:
+    """Return text with each prefix (a server path) removed."""
+    for prefix in prefixes:
+        text = text.replace(prefix, "")
+    return text
+
+
 def source_notes(folder: Path, tag_map: tuple[str, ...]) -> list[str]:
     """Return the reader's notes (copies read once, …) as Markdown naming uploaded files."""
     notes = load_notes(folder, tag_map)
-    if folder == exports_dir():  # file names are text too
-        return [md_escape(note) for note in notes]
+    if folder == exports_dir():  # paths inside the exports folder, never the server's; text
+        inside = [str(folder / "billing") + os.sep, str(folder / "telemetry") + os.sep,
+                  str(folder) + os.sep]
+        return [md_escape(_strip(note, inside)) for note in notes]
     return [md_escape(public_message(note, folder)) for note in notes]
 
 

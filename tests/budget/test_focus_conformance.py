@@ -1,0 +1,146 @@
+"""FOCUS conformance: the column table, the real sample, and broken CSV values named."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from budget.errors import BudgetInputError
+from budget.focus_conformance import (
+    COLUMN_TABLE,
+    allowed_values,
+    check_focus,
+    export_files,
+    focus_columns,
+)
+from tests.conftest import ROOT
+
+SAMPLE = ROOT / "data" / "exports" / "billing"
+NOVEMBER = SAMPLE / "month=2026-11" / "part-0.parquet"
+REAL = ROOT / "tests" / "data" / "focus" / "focus_sample.csv"
+SHARED_TABLE = ROOT.parent / "shared" / "reference" / "focus" / COLUMN_TABLE.name
+
+
+def test_the_column_table_is_the_shared_reference_copy():
+    if not SHARED_TABLE.exists():
+        pytest.skip(f"no {SHARED_TABLE} beside the clone to compare with")
+    assert COLUMN_TABLE.read_bytes() == SHARED_TABLE.read_bytes()
+
+
+@pytest.mark.parametrize(("version", "columns", "mandatory"), [
+    ("1.0", 43, 21), ("1.1", 50, 21), ("1.2", 57, 21),  # rows marked Y in each in_v column
+])
+def test_columns_per_version(version, columns, mandatory):
+    table = focus_columns(version)
+    assert len(table) == columns
+    assert sum(c.feature_level == "Mandatory" for c in table.values()) == mandatory
+
+
+@pytest.mark.parametrize(("version", "column", "present", "level", "nulls", "data_type"), [
+    ("1.0", "BilledCost", True, "Mandatory", False, "Decimal"),
+    ("1.0", "ChargeClass", True, "Mandatory", True, "String"),
+    ("1.0", "ServiceSubcategory", False, None, None, None),  # introduced in 1.1
+    ("1.1", "ServiceSubcategory", True, "Recommended", False, "String"),
+    ("1.1", "BillingAccountType", False, None, None, None),  # introduced in 1.2
+    ("1.2", "BillingAccountType", True, "Conditional", False, "String"),
+    ("1.2", "Tags", True, "Conditional", True, "JSON"),
+    ("1.2", "ChargePeriodStart", True, "Mandatory", False, "Date/Time"),
+])
+def test_column_facts(version, column, present, level, nulls, data_type):
+    table = focus_columns(version)
+    assert (column in table) is present
+    if present:
+        spec = table[column]
+        assert (spec.feature_level, spec.allows_nulls, spec.data_type) == (level, nulls,
+                                                                          data_type)
+
+
+def test_allowed_values():
+    v10, v12 = allowed_values("1.0"), allowed_values("1.2")
+    assert set(v12["ChargeCategory"]) == {"Usage", "Purchase", "Tax", "Credit", "Adjustment"}
+    assert set(v12["ChargeClass"]) == {"Correction"}
+    assert set(v12["CommitmentDiscountStatus"]) == {"Used", "Unused"}
+    assert set(v12["PricingCategory"]) == {"Standard", "Dynamic", "Committed", "Other"}
+    assert len(v12["ServiceCategory"]) == 19
+    assert len(v12["ServiceSubcategory"]) == 82  # the rows of the 1.2 table
+    assert v12["ServiceSubcategory"]["Object Storage"] == "Storage"
+    assert "CapacityReservationStatus" not in v10 and "ServiceSubcategory" not in v10
+
+
+def test_unknown_version_and_paths_are_refused(tmp_path):
+    with pytest.raises(BudgetInputError, match=r'"1\.3" is not a version.*1\.0, 1\.1, 1\.2'):
+        check_focus(SAMPLE, "1.3")
+    with pytest.raises(BudgetInputError, match="not found"):
+        export_files(tmp_path / "nowhere")
+    with pytest.raises(BudgetInputError, match=r"no \.parquet or \.csv files"):
+        export_files(tmp_path)
+    (tmp_path / "a.parquet").write_bytes(NOVEMBER.read_bytes())
+    (tmp_path / "b.txt").write_text("x")
+    assert export_files(tmp_path) == ([tmp_path / "a.parquet"], "parquet")
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_the_real_sample_breaks_four_focus_1_0_rules():
+    # counted here from the CSV itself: its 7 Oracle rows leave ContractedCost and (on 5 Usage
+    # rows) PricingCategory empty and spell Usage-based; "Id" is a column without the x_ prefix
+    rows = _csv_rows(REAL)
+    empty = {"", "NULL"}
+    contracted = sum(r["ContractedCost"] in empty for r in rows)
+    unpriced = sum(r["ChargeCategory"] in ("Usage", "Purchase") and r["PricingCategory"] in empty
+                   for r in rows)
+    misspelt = sum(r["ChargeFrequency"] == "Usage-based" for r in rows)
+    assert (contracted, unpriced, misspelt) == (7, 5, 7)
+    problems = check_focus(REAL, "1.0")
+    assert [(p.column, p.rows) for p in problems] == [
+        ("Id", 1), ("ContractedCost", contracted), ("PricingCategory", unpriced),
+        ("ChargeFrequency", misspelt)]
+    assert [str(p) for p in problems] == [
+        "Id: not a FOCUS 1.0 column, in focus_sample.csv; custom columns must start with x_ "
+        "(x_Id), or check the FOCUS version.".replace("focus_sample.csv", str(REAL)),
+        "ContractedCost: 7 of 1,000 rows are null; FOCUS 1.0 does not allow nulls in "
+        "ContractedCost: fill in the value.",
+        "PricingCategory: 5 of 1,000 rows are Usage or Purchase charges (not corrections) with "
+        "no PricingCategory; set Standard, Dynamic, Committed or Other.",
+        "ChargeFrequency: 7 rows hold values FOCUS 1.0 does not allow: 'Usage-based' (7 rows, "
+        "FOCUS spells it 'Usage-Based'). Values are case-sensitive; allowed: One-Time, "
+        "Recurring, Usage-Based.",
+    ]
+
+
+def test_focus_1_2_adds_the_one_category_per_service_rule_to_the_real_sample():
+    # Amazon EC2 bills instances under Compute and EBS volumes under Storage: 422 + 132 rows
+    extra = [p for p in check_focus(REAL, "1.2") if p.column == "ServiceCategory"]
+    assert [(p.rows, "'Amazon Elastic Compute Cloud'" in str(p), "(Compute, Storage)" in str(p))
+            for p in extra] == [(554, True, True)]
+
+
+def test_csv_values_that_are_not_of_their_type(tmp_path):
+    rows = _csv_rows(REAL)
+    rows[0]["BilledCost"] = "$1.50"
+    rows[1]["ChargePeriodStart"] = "2024-09-31 00:00:00"  # there is no 31 September
+    rows[2]["BillingPeriodEnd"] = "2024-10-01T00:00:00+02:00"
+    rows[3]["Tags"] = '{"team": {"name": "search"}}'
+    broken = tmp_path / "broken.csv"
+    with broken.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    known = {str(p).replace(str(REAL), str(broken)) for p in check_focus(REAL, "1.0")}
+    new = [str(p) for p in check_focus(broken, "1.0") if str(p) not in known]
+    assert new == [
+        "BilledCost: 1 of 1,000 rows are not a number, e.g. '$1.50'; write plain decimals (no "
+        "currency signs, commas or units).",
+        "BillingPeriodEnd: 1 of 1,000 rows are not in UTC, e.g. '2024-10-01T00:00:00+02:00'; "
+        "convert them to UTC (ending in Z).",
+        "ChargePeriodStart: 1 of 1,000 rows are not an ISO 8601 date and time, e.g. "
+        "'2024-09-31 00:00:00'; write YYYY-MM-DDTHH:mm:ssZ.",
+        "Tags: 1 of 1,000 rows are not a flat JSON object of keys and values, e.g. "
+        "'{\"team\": {\"name\": \"search\"}}' (nests an object or array under 'team'); write "
+        "each as an object such as {\"team\": \"search\"}.",
+    ]

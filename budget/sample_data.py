@@ -1,32 +1,66 @@
-"""Seeded generator of consistent FOCUS billing and serving telemetry for a mid-size company.
+"""Seeded generator of consistent FOCUS 1.2 billing and serving telemetry for a mid-size company.
 
 Writes hive-partitioned Parquet (`billing/month=YYYY-MM/part-0.parquet`,
 `telemetry/month=YYYY-MM/part-0.parquet`). The company matches data/scenarios/fy27-plan.toml in
 shape: five inference endpoints over three clouds and three environments, two training projects
-with bursts, two teams' experiments, platform overhead, commitments with idle hours, credits and
-some untagged cost. Four incidents are planted (see INCIDENTS) for the monitoring tests.
+with bursts, two teams' experiments, platform overhead, an H100 commitment with idle hours, credits
+and some untagged cost. Four incidents are planted (see INCIDENTS) for the monitoring tests.
+
+Billing rows carry every Mandatory FOCUS 1.2 column and the Conditional ones that apply, typed as
+the specification's column table says (budget/focus_conformance.py checks them). The commitment
+reconciles to the cent: each month, the EffectiveCost of its Used and Unused rows equals the
+BilledCost of its Recurring purchase, which covers the month's days in the export.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
+
+from budget.focus_conformance import focus_columns
 
 START = date(2025, 11, 1)
 END = date(2026, 11, 27)  # inclusive; the last full day before "today" in the sample's story
 SEED = 20261128
 
 PROVIDERS = {"aws": "AWS", "gcp": "Google Cloud", "azure": "Microsoft"}
-REGIONS = {"aws": "us-east-1", "gcp": "us-central1", "azure": "eastus"}
+REGIONS = {"aws": ("us-east-1", "US East (N. Virginia)"), "gcp": ("us-central1", "Iowa"),
+           "azure": ("eastus", "East US")}
+# cloud → (billing account name, its type, sub-account name, its type)
+ACCOUNTS = {"aws": ("Sample Co AWS organization", "Management Account", "ML production",
+                    "Member Account"),
+            "gcp": ("Sample Co Google Cloud billing", "Billing Account", "ML production",
+                    "Project"),
+            "azure": ("Sample Co Azure billing profile", "Billing Profile", "ML production",
+                      "Subscription")}
+# ServiceName → (ServiceCategory, ServiceSubcategory, ResourceType, SKU prefix)
+SERVICES = {
+    "Amazon Bedrock": ("AI and Machine Learning", "Generative AI", "Inference profile",
+                       "AmazonBedrock"),
+    "Vertex AI": ("AI and Machine Learning", "Generative AI", "Endpoint", "VertexAI"),
+    "Azure OpenAI": ("AI and Machine Learning", "Generative AI", "Deployment", "AzureOpenAI"),
+    "Amazon Elastic Compute Cloud": ("Compute", "Virtual Machines", "Instance", "AmazonEC2"),
+    "Compute Engine": ("Compute", "Virtual Machines", "VM instance", "ComputeEngine"),
+    "Virtual Machines": ("Compute", "Virtual Machines", "Virtual machine", "AzureVM"),
+    "Amazon CloudWatch": ("Management and Governance", "Observability", "Log group",
+                          "AmazonCloudWatch"),
+    "Amazon OpenSearch Service": ("Databases", "Other (Databases)", "Domain", "AmazonOpenSearch"),
+    "Amazon Simple Storage Service": ("Storage", "Object Storage", "Bucket", "AmazonS3"),
+    "Amazon VPC": ("Networking", "Network Connectivity", "VPC", "AmazonVPC"),
+    "Cloud Storage": ("Storage", "Object Storage", "Bucket", "CloudStorage"),
+}
+PRICE_KINDS = {"Standard": "OnDemand", "Dynamic": "Spot", "Committed": "Reserved"}
 ENV_SHARE = {"production": 0.86, "staging": 0.09, "dev": 0.05}
 
 
@@ -80,18 +114,27 @@ EXPERIMENTS = (
     ("research", "aws", "H100", "Standard", 3.90, 110.0, "exp-research-daily"),
     ("search", "gcp", "A100", "Dynamic", 1.47, 21.0, "exp-search-daily"),
 )
-# (name, team, service category, service name, cloud, USD per day at START, growth per day)
+# (name, team, service name, cloud, USD per day at START, growth per day, pricing unit,
+#  USD per unit, SKU meter)
 PLATFORM = (
-    ("observability", "platform", "Management and Governance", "Amazon CloudWatch", "aws",
-     390.0, 0.0007),
-    ("vector-db", "search", "Databases", "Amazon OpenSearch Service", "aws", 290.0, 0.0010),
-    ("model-artifacts-storage", "platform", "Storage", "Amazon Simple Storage Service", "aws",
-     210.0, 0.0013),
-    ("egress-and-networking", "platform", "Networking", "Amazon VPC", "aws", 150.0, 0.0007),
-    ("gcs-datasets", "knowledge", "Storage", "Cloud Storage", "gcp", 60.0, 0.0010),
+    ("observability", "platform", "Amazon CloudWatch", "aws", 390.0, 0.0007, "GB", 0.50,
+     "Log Data Ingested"),
+    ("vector-db", "search", "Amazon OpenSearch Service", "aws", 290.0, 0.0010, "Hours", 1.50,
+     "Instance Hours"),
+    ("model-artifacts-storage", "platform", "Amazon Simple Storage Service", "aws", 210.0,
+     0.0013, "GB-Months", 0.023, "Standard Storage"),
+    ("egress-and-networking", "platform", "Amazon VPC", "aws", 150.0, 0.0007, "GB", 0.09,
+     "Data Transfer Out"),
+    ("gcs-datasets", "knowledge", "Cloud Storage", "gcp", 60.0, 0.0010, "GB-Months", 0.020,
+     "Standard Storage"),
 )
 RESERVED_H100_GPUS = 24  # committed H100s for search-answers (24 × 24 GPU-hours a day)
+RESERVED_USD_PER_GPU_HOUR = 2.45  # the commitment's rate, billed monthly (no upfront)
+ON_DEMAND_H100_USD = 3.90  # AWS's list price of the same H100 hour
+COMMITMENT = {"id": "aws:h100-commitment", "name": "H100 reserved capacity (24 GPUs, 1 year)",
+              "type": "Reserved Instance", "category": "Usage", "unit": "GPU-Hours"}
 UNTAGGED_USD_PER_DAY = 85.0  # shared NAT gateways and a legacy bucket nobody tagged
+NAT_USD_PER_GB = 0.045
 
 INCIDENTS: dict[str, dict[str, Any]] = {
     "release_cost_per_request": {"endpoint": "support-chat", "start": date(2026, 8, 12),
@@ -132,10 +175,16 @@ def _tags(**values: str) -> str:
 Row = dict[str, object]
 
 
-def _daily_rows(day: date, rng: np.random.Generator) -> Iterator[tuple[Row, Row | None]]:
-    """Yield (billing row, telemetry row or None) for one day."""
+def _daily_rows(day: date, rng: np.random.Generator,
+                purchase_days: int = 0) -> Iterator[tuple[Row, Row | None]]:
+    """Yield (billing row, telemetry row or None) for one day.
+
+    purchase_days > 0 on the month's first day in the export: the commitment's Recurring
+    purchase is billed then, for that many days of the month.
+    """
     t = (day - START).days
     weekday = 0.82 if day.weekday() >= 5 else 1.0
+    committed_hours = committed_usd = 0.0  # what the commitment covered today, as billed
     for e in ENDPOINTS:
         for env, share in ENV_SHARE.items():
             noise = float(rng.normal(1.0, 0.03))
@@ -156,17 +205,24 @@ def _daily_rows(day: date, rng: np.random.Generator) -> Iterator[tuple[Row, Row 
                          workload_class=e.workload_class, deployment_id=deployment)
             if e.serving == "api":
                 cost = (input_tok * e.usd_per_1m_input + output_tok * e.usd_per_1m_output) / 1e6
-                billing = _row(day, e.cloud, "AI and Machine Learning", _api_service(e.cloud),
-                               cost, cost, "Standard", tags, quantity=(input_tok + output_tok)
-                               / 1e6, unit="1M Tokens", resource=f"{e.name}-{env}")
+                millions = (input_tok + output_tok) / 1e6  # priced per 1M tokens, blended
+                billing = _row(day, e.cloud, _api_service(e.cloud), cost, cost, "Standard", tags,
+                               quantity=millions, unit="1000000 Tokens", price=cost / millions,
+                               consumed=(input_tok + output_tok, "Tokens"),
+                               resource=f"{e.name}-{env}", sku=e.model, meter="Tokens")
             else:
                 gpu_hours = output_tok / (e.output_tokens_per_gpu_second * 3600 * e.utilization)
                 cost = gpu_hours * e.usd_per_gpu_hour
-                billed = 0.0 if e.pricing == "Committed" else cost  # paid up front, amortised
-                billing = _row(day, e.cloud, "Compute", "Amazon Elastic Compute Cloud", billed,
+                committed = e.pricing == "Committed"
+                billing = _row(day, e.cloud, "Amazon Elastic Compute Cloud",
+                               0.0 if committed else cost,  # paid by the purchase, amortised
                                cost, e.pricing, tags, quantity=gpu_hours, unit="GPU-Hours",
-                               gpu=e.gpu, resource=f"{e.name}-{env}",
-                               status="Used" if e.pricing == "Committed" else None)
+                               price=ON_DEMAND_H100_USD if committed else e.usd_per_gpu_hour,
+                               gpu=e.gpu, resource=f"{e.name}-{env}", sku=e.gpu,
+                               meter="GPU Hours", status="Used" if committed else None)
+                if committed:
+                    committed_hours += gpu_hours
+                    committed_usd += round(cost, 6)  # the Used row's EffectiveCost
             queue = float(rng.gamma(2.0, 0.15)) * (3.0 if gpu_hours and e.utilization > 0.7
                                                    else 1.0)
             telemetry = {
@@ -178,12 +234,19 @@ def _daily_rows(day: date, rng: np.random.Generator) -> Iterator[tuple[Row, Row 
             }
             yield billing, telemetry
 
-    # committed H100s: the part of the commitment search-answers did not use is idle
-    used = sum(_search_gpu_hours(day, env, t, weekday) for env in ENV_SHARE)
-    idle = max(RESERVED_H100_GPUS * 24 - used, 0.0)
-    yield _row(day, "aws", "Compute", "Amazon Elastic Compute Cloud", 0.0, idle * 2.45,
-               "Committed", _tags(team="search"), quantity=idle, unit="GPU-Hours", gpu="H100",
-               resource="h100-commitment", status="Unused"), None
+    # committed H100s: the part of the day's commitment search-answers did not use is idle, and
+    # costs what the purchase paid for the day less what the Used rows amortised (to the cent)
+    capacity = RESERVED_H100_GPUS * 24.0
+    if committed_hours > capacity:
+        raise ValueError(f"{day}: search-answers used {committed_hours:,.1f} committed H100 "
+                         f"GPU-hours, more than the {capacity:,.0f} reserved; the sample's "
+                         "story ends before its traffic outgrows the commitment")
+    idle = capacity - committed_hours
+    yield _row(day, "aws", "Amazon Elastic Compute Cloud", 0.0,
+               capacity * RESERVED_USD_PER_GPU_HOUR - committed_usd, "Committed",
+               _tags(team="search"), quantity=idle, unit="GPU-Hours", price=ON_DEMAND_H100_USD,
+               gpu="H100", resource="h100-commitment", sku="H100",
+               meter="GPU Hours", status="Unused"), None
 
     overrun = INCIDENTS["training_overrun"]
     for name, team, model, cloud, gpu, pricing, price, hours, span, every in TRAINING:
@@ -193,11 +256,12 @@ def _daily_rows(day: date, rng: np.random.Generator) -> Iterator[tuple[Row, Row 
             # the overrun's extra days draw from their own generator: other rows stay the same
             source = rng if t % every < span else np.random.default_rng(SEED + t)
             gpu_hours = hours / span * float(source.normal(1.0, 0.05))
-            yield _row(day, cloud, "Compute", _compute_service(cloud), gpu_hours * price,
+            yield _row(day, cloud, _compute_service(cloud), gpu_hours * price,
                        gpu_hours * price, pricing,
                        _tags(team=team, model=model, environment="production",
                              workload_class="training", experiment=f"{name}-run-{run}"),
-                       quantity=gpu_hours, unit="GPU-Hours", gpu=gpu, resource=name), None
+                       quantity=gpu_hours, unit="GPU-Hours", price=price, gpu=gpu,
+                       resource=name, sku=gpu, meter="GPU Hours"), None
 
     for team, cloud, gpu, pricing, price, per_day, experiment in EXPERIMENTS:
         gpu_hours = per_day * weekday * float(rng.normal(1.0, 0.08))
@@ -205,42 +269,37 @@ def _daily_rows(day: date, rng: np.random.Generator) -> Iterator[tuple[Row, Row 
         if team == runaway["team"] and runaway["start"] <= day <= runaway["end"]:
             gpu_hours *= float(runaway["gpu_hours_factor"])
             experiment = str(runaway["experiment"])
-        yield _row(day, cloud, "Compute", _compute_service(cloud), gpu_hours * price,
+        yield _row(day, cloud, _compute_service(cloud), gpu_hours * price,
                    gpu_hours * price, pricing,
                    _tags(team=team, environment="dev", workload_class="experimentation",
                          experiment=experiment),
-                   quantity=gpu_hours, unit="GPU-Hours", gpu=gpu,
-                   resource=f"{team}-sandbox"), None
+                   quantity=gpu_hours, unit="GPU-Hours", price=price, gpu=gpu,
+                   resource=f"{team}-sandbox", sku=gpu, meter="GPU Hours"), None
 
-    for name, team, category, service, cloud, usd, growth in PLATFORM:
+    for name, team, service, cloud, usd, growth, unit, per_unit, meter in PLATFORM:
         cost = usd * (1 + growth) ** t * float(rng.normal(1.0, 0.02))
-        yield _row(day, cloud, category, service, cost, cost, "Standard",
+        yield _row(day, cloud, service, cost, cost, "Standard",
                    _tags(team=team, environment="production", workload_class="platform"),
-                   quantity=cost, unit="USD", resource=name), None
+                   quantity=cost / per_unit, unit=unit, price=per_unit, resource=name,
+                   sku=meter.replace(" ", ""), meter=meter), None
 
     cost = UNTAGGED_USD_PER_DAY * float(rng.normal(1.0, 0.05))
-    yield _row(day, "aws", "Networking", "Amazon VPC", cost, cost, "Standard", None,
-               quantity=cost, unit="USD", resource="nat-gateway-shared"), None
+    yield _row(day, "aws", "Amazon VPC", cost, cost, "Standard", None,
+               quantity=cost / NAT_USD_PER_GB, unit="GB", price=NAT_USD_PER_GB,
+               resource="nat-gateway-shared", resource_type="NAT gateway",
+               sku="NatGatewayDataProcessed", meter="NAT Gateway Data Processed"), None
 
-    if day.day == 1:  # the month's H100 commitment fee: billed now, amortised into usage
-        month_days = (pd.Timestamp(day) + pd.offsets.MonthEnd(0)).day
-        fee = RESERVED_H100_GPUS * 24 * month_days * 2.45
-        yield _row(day, "aws", "Compute", "Amazon Elastic Compute Cloud", fee, 0.0, "Committed",
-                   _tags(team="search"), quantity=None, unit=None, resource="h100-commitment",
-                   category_override="Purchase"), None
-        # a monthly promotional credit, negative
-        yield _row(day, "aws", "AI and Machine Learning", "Amazon Bedrock", -500.0, -500.0,
-                   None, None, quantity=None, unit=None, resource="credit",
-                   category_override="Credit"), None
-
-
-def _search_gpu_hours(day: date, env: str, t: int, weekday: float) -> float:
-    e = ENDPOINTS[1]
-    requests = e.requests_per_day * (1 + e.growth_per_day) ** t * ENV_SHARE[env] * weekday
-    retry = INCIDENTS["retry_loop"]
-    if retry["start"] <= day <= retry["end"] and env == "production":
-        requests *= 2.0
-    return requests * e.output_tokens / (e.output_tokens_per_gpu_second * 3600 * e.utilization)
+    if purchase_days:  # the commitment's fee for the month's days: billed now, amortised daily
+        hours = RESERVED_H100_GPUS * 24.0 * purchase_days
+        yield _row(day, "aws", "Amazon Elastic Compute Cloud",
+                   hours * RESERVED_USD_PER_GPU_HOUR, 0.0, "Standard", _tags(team="search"),
+                   quantity=hours, unit="GPU-Hours", price=RESERVED_USD_PER_GPU_HOUR,
+                   resource="h100-commitment", sku="H100", meter="GPU Hours",
+                   charge="Purchase", days=purchase_days), None
+    if day.day == 1:  # a monthly promotional credit, negative
+        yield _row(day, "aws", "Amazon Bedrock", -500.0, -500.0, None, None, quantity=None,
+                   unit=None, price=None, resource=None, sku=None, meter=None,
+                   charge="Credit"), None
 
 
 def _api_service(cloud: str) -> str:
@@ -252,90 +311,170 @@ def _compute_service(cloud: str) -> str:
             "azure": "Virtual Machines"}[cloud]
 
 
-def _row(day: date, cloud: str, category: str, service: str, billed: float, effective: float,
+def _row(day: date, cloud: str, service: str, billed: float, effective: float,
          pricing: str | None, tags: str | None, *, quantity: float | None, unit: str | None,
-         resource: str, gpu: str | None = None, status: str | None = None,
-         category_override: str | None = None) -> dict[str, object]:
-    """Return one FOCUS 1.2 row (a subset of the columns, Mandatory ones included)."""
-    start = pd.Timestamp(day)
-    month = start.to_period("M")
+         price: float | None, resource: str | None, sku: str | None, meter: str | None,
+         consumed: tuple[float, str] | None = None, gpu: str | None = None,
+         status: str | None = None, charge: str = "Usage", days: int = 1,
+         resource_type: str | None = None) -> Row:
+    """Return one FOCUS 1.2 row: every Mandatory column and the Conditional ones that apply.
+
+    `quantity` and `unit` are what the charge is priced in, at `price` (list = contracted: no
+    negotiated discounts); what was consumed is the same unless `consumed` says otherwise, and
+    nothing on Unused commitment rows, purchases and credits. Rows with a `status` or `charge`
+    Purchase belong to the H100 commitment.
+    """
+    start = datetime(day.year, day.month, day.day)
+    period = datetime(day.year, day.month, 1)
+    category, subcategory, kind, sku_prefix = SERVICES[service]
+    account, account_type, sub_account, sub_account_type = ACCOUNTS[cloud]
+    commitment = status is not None or charge == "Purchase"
+    if charge != "Usage" or status == "Unused":
+        consumed = None
+    elif consumed is None and quantity is not None and unit is not None:
+        consumed = (quantity, unit)
+    list_cost = billed if price is None or quantity is None else price * quantity
+    sku_id = f"{sku_prefix}-{sku}" if sku else None
+    price_kind = ("ReservedPurchase-1yrNoUpfront" if charge == "Purchase"
+                  else PRICE_KINDS.get(pricing or "", ""))
     return {
-        "BillingAccountId": f"{cloud}-billing-001",
-        "BillingCurrency": "USD",
-        "BillingPeriodStart": month.start_time,
-        "BillingPeriodEnd": (month + 1).start_time,
-        "ChargePeriodStart": start,
-        "ChargePeriodEnd": start + pd.Timedelta(days=1),
-        "ChargeCategory": category_override or "Usage",
-        "ChargeClass": None,
-        "ChargeDescription": f"{service} {resource}",
-        "ChargeFrequency": {"Purchase": "Recurring", "Credit": "One-Time"}.get(
-            category_override or "", "Usage-Based"),
         "BilledCost": round(billed, 6),
-        "EffectiveCost": round(effective, 6),
-        "ListCost": round(max(effective, billed), 6),
-        "ContractedCost": round(effective, 6),
-        "PricingCategory": pricing,
+        "BillingAccountId": f"{cloud}-billing-001",
+        "BillingAccountName": account,
+        "BillingAccountType": account_type,
+        "BillingCurrency": "USD",
+        "BillingPeriodEnd": datetime(day.year + day.month // 12, day.month % 12 + 1, 1),
+        "BillingPeriodStart": period,
+        "CapacityReservationId": None,
+        "CapacityReservationStatus": None,
+        "ChargeCategory": charge,
+        "ChargeClass": None,
+        "ChargeDescription": f"{service} {resource or 'credit'}",
+        "ChargeFrequency": {"Purchase": "Recurring", "Credit": "One-Time"}.get(charge,
+                                                                              "Usage-Based"),
+        "ChargePeriodEnd": start + timedelta(days=days),
+        "ChargePeriodStart": start,
+        "CommitmentDiscountCategory": COMMITMENT["category"] if commitment else None,
+        "CommitmentDiscountId": COMMITMENT["id"] if commitment else None,
+        "CommitmentDiscountName": COMMITMENT["name"] if commitment else None,
+        "CommitmentDiscountQuantity": (round(quantity, 6) if commitment and quantity is not None
+                                       else None),
         "CommitmentDiscountStatus": status,
-        "ConsumedQuantity": None if quantity is None else round(quantity, 6),
-        "ConsumedUnit": unit,
+        "CommitmentDiscountType": COMMITMENT["type"] if commitment else None,
+        "CommitmentDiscountUnit": COMMITMENT["unit"] if commitment else None,
+        "ConsumedQuantity": None if consumed is None else round(consumed[0], 6),
+        "ConsumedUnit": None if consumed is None else consumed[1],
+        "ContractedCost": round(list_cost, 6),
+        "ContractedUnitPrice": price,
+        "EffectiveCost": round(effective, 6),
+        "InvoiceId": f"{cloud}-invoice-{day:%Y-%m}",
+        "InvoiceIssuerName": PROVIDERS[cloud],
+        "ListCost": round(list_cost, 6),
+        "ListUnitPrice": price,
+        "PricingCategory": pricing,
+        "PricingQuantity": None if quantity is None else round(quantity, 6),
+        "PricingUnit": unit,
         "ProviderName": PROVIDERS[cloud],
         "PublisherName": PROVIDERS[cloud],
-        "InvoiceIssuerName": PROVIDERS[cloud],
-        "RegionId": REGIONS[cloud],
-        "ResourceId": f"{cloud}:{resource}",
+        "RegionId": REGIONS[cloud][0],
+        "RegionName": REGIONS[cloud][1],
+        "ResourceId": None if resource is None else f"{cloud}:{resource}",
         "ResourceName": resource,
+        "ResourceType": None if resource is None else resource_type or (
+            COMMITMENT["type"] if resource == "h100-commitment" else kind),
         "ServiceCategory": category,
         "ServiceName": service,
+        "ServiceSubcategory": subcategory,
+        "SkuId": sku_id,
+        "SkuMeter": meter if sku_id else None,
+        "SkuPriceDetails": None,
+        "SkuPriceId": f"{sku_id}-{price_kind}" if sku_id else None,
         "SubAccountId": f"{cloud}-ml-prod",
+        "SubAccountName": sub_account,
+        "SubAccountType": sub_account_type,
         "Tags": tags,
         "x_GpuType": gpu,
     }
+
+
+ARROW_TYPES = {"Decimal": pa.float64(), "Date/Time": pa.timestamp("us"), "String": pa.string(),
+               "JSON": pa.string()}
+
+
+def _schema(columns: Iterable[str]) -> pa.Schema:
+    """Return the Arrow schema of billing rows: FOCUS columns typed as the column table says.
+
+    A column of nulls (ChargeClass) stays a typed column; custom x_ columns are strings.
+    """
+    focus = focus_columns("1.2")
+    return pa.schema([(c, ARROW_TYPES[focus[c].data_type] if c in focus else pa.string())
+                      for c in columns])
+
+
+SPLIT_COLUMNS = ("BilledCost", "EffectiveCost", "ListCost", "ContractedCost", "PricingQuantity",
+                 "ConsumedQuantity", "CommitmentDiscountQuantity")
 
 
 def generate(out_dir: Path, start: date = START, end: date = END, seed: int = SEED,
              copies: int = 1) -> dict[str, int]:
     """Write billing and telemetry partitions under out_dir; return row counts.
 
-    `copies` > 1 repeats every billing row that many times with costs divided evenly (the same
-    totals, more rows): the way the benchmarks scale the sample to millions of rows.
+    `copies` > 1 repeats every billing row that many times with costs and quantities divided
+    evenly (the same totals, more rows): the way the benchmarks scale the sample to millions of
+    rows.
     """
     rng = np.random.default_rng(seed)
     counts = {"billing": 0, "telemetry": 0}
-    by_month: dict[str, tuple[list[dict[str, object]], list[dict[str, object]]]] = {}
+    by_month: dict[str, tuple[list[Row], list[Row]]] = {}
+    in_month = Counter(f"{day:%Y-%m}" for day in days(start, end))
     for day in days(start, end):
-        bucket = by_month.setdefault(f"{day:%Y-%m}", ([], []))
-        for billing, telemetry in _daily_rows(day, rng):
+        month = f"{day:%Y-%m}"
+        purchase_days = 0 if month in by_month else in_month[month]
+        bucket = by_month.setdefault(month, ([], []))
+        for billing, telemetry in _daily_rows(day, rng, purchase_days):
             bucket[0].append(billing)
             if telemetry is not None:
                 bucket[1].append(telemetry)
     for month, (billing_rows, telemetry_rows) in by_month.items():
-        frame = pd.DataFrame(billing_rows)
+        table = pa.Table.from_pylist(billing_rows, schema=_schema(billing_rows[0]))
         folder = out_dir / "billing" / f"month={month}"
         # replicate in chunks of about a million rows, one file each, so memory stays flat
-        per_chunk = max(1, 1_000_000 // max(len(frame), 1))
-        for part, first in enumerate(range(0, copies, per_chunk)):
-            chunk = min(per_chunk, copies - first)
-            block = _replicate(frame, chunk, copies, first) if copies > 1 else frame
-            _write(block, folder, f"part-{part}.parquet")
-            counts["billing"] += len(block)
+        per_chunk = max(1, 1_000_000 // max(table.num_rows, 1))
+        for part, first_copy in enumerate(range(0, copies, per_chunk)):
+            chunk = min(per_chunk, copies - first_copy)
+            block = _replicate(table, chunk, copies, first_copy) if copies > 1 else table
+            _write_table(block, folder, f"part-{part}.parquet")
+            counts["billing"] += block.num_rows
         _write(pd.DataFrame(telemetry_rows), out_dir / "telemetry" / f"month={month}")
         counts["telemetry"] += len(telemetry_rows)
     return counts
 
 
-def _replicate(frame: pd.DataFrame, chunk: int, copies: int, first: int) -> pd.DataFrame:
-    """Return `chunk` of `copies` repeats of frame, costs split so all copies sum to frame."""
-    out = frame.loc[frame.index.repeat(chunk)].reset_index(drop=True)
-    for column in ("BilledCost", "EffectiveCost", "ListCost", "ContractedCost",
-                   "ConsumedQuantity"):
-        out[column] = out[column] / copies
-    copy = first + out.index % chunk
-    out["ResourceId"] = out["ResourceId"] + "/" + copy.astype(str)
+def _replicate(table: pa.Table, chunk: int, copies: int, first: int) -> pa.Table:
+    """Return copies first … first + chunk − 1 of table, split so all copies sum to table.
+
+    The copies are the same buffers end to end (no row is copied in memory); costs and
+    quantities are divided by `copies`. Each copy's ResourceId gets "/N", or its
+    ChargeDescription where there is no resource (credits), so no two rows are the same.
+    """
+    out = pa.concat_tables([table] * chunk)
+    for column in SPLIT_COLUMNS:
+        out = out.set_column(out.schema.get_field_index(column), column,
+                             pc.divide(out[column], float(copies)))
+    copy = pa.array(np.repeat(np.arange(first, first + chunk), table.num_rows)).cast(pa.string())
+    resource = out["ResourceId"]
+    for column, value in (
+            ("ResourceId", pc.binary_join_element_wise(resource, copy, "/")),
+            ("ChargeDescription", pc.if_else(pc.is_null(resource), pc.binary_join_element_wise(
+                out["ChargeDescription"], copy, " /"), out["ChargeDescription"]))):
+        out = out.set_column(out.schema.get_field_index(column), column, value)
     return out
 
 
-def _write(frame: pd.DataFrame, folder: Path, name: str = "part-0.parquet") -> None:
+def _write_table(table: pa.Table, folder: Path, name: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    table = pa.Table.from_pandas(frame, preserve_index=False)
     pq.write_table(table, folder / name, compression="zstd")
+
+
+def _write(frame: pd.DataFrame, folder: Path, name: str = "part-0.parquet") -> None:
+    _write_table(pa.Table.from_pandas(frame, preserve_index=False), folder, name)

@@ -471,7 +471,8 @@ def test_chargeback_cli_table_and_refusals(capsys, tmp_path):
     sample = str(ROOT / "data" / "exports")
     assert main(["chargeback", sample, "--method", "even"]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[-1].split()[-1] == "1,920,878.97"
+    # the sample's total EffectiveCost (its Unused commitment rows reconcile since issue #14)
+    assert out.splitlines()[-1].split()[-1] == "1,920,477.64"
     weights = tmp_path / "w.toml"
     weights.write_text("[headcount]\nsupport = 10\nsearch = 'many'\n", encoding="utf-8")
     assert main(["chargeback", sample, "--method", "headcount", "--weights", str(weights)]) == 2

@@ -38,7 +38,8 @@ def run_pandas(folder: Path) -> dict[str, float]:
     """The same normalisation and grouping with pandas.read_parquet + groupby."""
     import pandas as pd
 
-    from budget.exports import DEFAULT_TAG_KEYS, PROCUREMENT, ROLLUP_KEYS, UNALLOCATED
+    from budget.dimensions import NO_TAG
+    from budget.exports import DEFAULT_TAG_KEYS, PROCUREMENT, ROLLUP_KEYS
 
     start = time.perf_counter()
     raw = pd.read_parquet(folder)
@@ -57,13 +58,12 @@ def run_pandas(folder: Path) -> dict[str, float]:
                                                    == "gpu-hours", 0.0).fillna(0.0),
         "billed_cost": raw["BilledCost"], "effective_cost": raw["EffectiveCost"],
     })
-    allocated = pd.Series(False, index=raw.index)
     for dimension, keys in DEFAULT_TAG_KEYS.items():
         lookup = {t: next((d[k] for k in keys if k in d), None) for t, d in parsed.items()}
         values = tags.map(lookup)
-        allocated |= values.notna()
-        frame[dimension] = values.fillna(UNALLOCATED)
-    frame["allocated"] = allocated
+        if dimension == "team":  # allocated: the cost has an owning team
+            frame["allocated"] = values.notna()
+        frame[dimension] = values.fillna(NO_TAG[dimension])
     rollup = frame.groupby(list(ROLLUP_KEYS), dropna=False).agg(
         billed_cost=("billed_cost", "sum"), effective_cost=("effective_cost", "sum"),
         gpu_hours=("gpu_hours", "sum"), rows=("billed_cost", "size")).reset_index()

@@ -9,7 +9,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from budget.exports import UNALLOCATED
+from budget.dimensions import NO_TAG
 from budget.narrative import ActualsSummary
 
 COST_MEASURES = ("effective_cost", "billed_cost")
@@ -40,7 +40,7 @@ class ActualsFilter:
 
 def spend_by(rows: pd.DataFrame, dimension: str, measure: str = "effective_cost",
              top: int | None = None) -> pd.DataFrame:
-    """Return spend per value of `dimension`, largest first, with share; 'unallocated' kept.
+    """Return spend per value of `dimension`, largest first, with share; '(no … tag)' kept.
 
     With `top`, values beyond the first `top` are folded into one 'other' row so the parts
     still add up to the filtered total.
@@ -76,7 +76,7 @@ def endpoint_unit_costs(rows: pd.DataFrame, telemetry: pd.DataFrame,
                         measure: str = "effective_cost") -> pd.DataFrame:
     """Return per day, endpoint and environment: cost, requests, tokens, USD per 1K and per 1M."""
     keys = ["day", "endpoint", "environment"]
-    cost = (rows[rows["endpoint"] != UNALLOCATED].groupby(keys)[measure].sum()
+    cost = (rows[rows["endpoint"] != NO_TAG["endpoint"]].groupby(keys)[measure].sum()
             .rename("cost"))
     if telemetry.empty:
         return cost.reset_index()
@@ -87,6 +87,29 @@ def endpoint_unit_costs(rows: pd.DataFrame, telemetry: pd.DataFrame,
         table["requests"] > 0) * 1000
     table["usd_per_1m_tokens"] = table["cost"] / tokens.where(tokens > 0) * 1_000_000
     return table
+
+
+@dataclass(frozen=True)
+class ActualsKpis:
+    """The Actuals page's headline numbers over the filtered rows, in the rows' currency."""
+
+    total: float
+    run_rate_7d: float  # average cost per day over the last seven days with charges
+    unallocated: float  # cost with no team tag
+    unallocated_share: float | None  # of the total; None when the total is zero
+    inference_per_1k_requests: float | None  # None without telemetry requests
+
+
+def actuals_kpis(rows: pd.DataFrame, trend: pd.DataFrame, measure: str) -> ActualsKpis:
+    """Return total, 7-day run rate, unallocated (no team tag) and inference per 1K requests."""
+    total = float(rows[measure].sum())
+    unallocated = float(rows.loc[~rows["allocated"].astype(bool), measure].sum())
+    requests = float(trend["requests"].sum())
+    return ActualsKpis(
+        total=total, run_rate_7d=float(trend["cost"].tail(7).mean()), unallocated=unallocated,
+        unallocated_share=unallocated / total if total else None,
+        inference_per_1k_requests=(float(trend["inference_cost"].sum()) / requests * 1000
+                                   if requests else None))
 
 
 def dimension_values(rollup: pd.DataFrame, dimensions: Sequence[str]) -> Mapping[str, list[str]]:

@@ -20,8 +20,9 @@ import numpy as np
 import pandas as pd
 
 from budget.actuals import INFERENCE_CLASSES
+from budget.dimensions import UNALLOCATED
 from budget.errors import BudgetInputError
-from budget.exports import UNALLOCATED, Exports, exact_totals
+from budget.exports import Exports, exact_totals
 
 METHODS = ("headcount", "usage", "revenue", "even")
 WEIGHTED_METHODS = ("headcount", "revenue")  # the methods that read a weights file
@@ -32,6 +33,7 @@ SHOWBACK_PARTS = ("inference_usd", "training_usd", "experimentation_usd", "stora
 SHOWBACK_COLUMNS = ("team", "gpu_hours", *SHOWBACK_PARTS, "total_usd")
 CHARGEBACK_COLUMNS = ("team", "direct_usd", "shared_usd", "total_usd", "weight")
 EXAMPLE_WEIGHTS = "data/allocation/weights.toml"
+NOT_A_TEAM = frozenset({"unallocated", UNALLOCATED})  # names a weights file may not give a share
 DEFAULT_WEIGHTS = Path(__file__).resolve().parent.parent / EXAMPLE_WEIGHTS  # the sample's
 _PRECISION = 80  # digits: DECIMAL(38, 12) sums stay exact
 
@@ -247,9 +249,9 @@ def _receiver_weights(method: str, direct: Mapping[str, int],
                                f"table (see {EXAMPLE_WEIGHTS})")
     place = f"[{method}]"
     for team in weights:
-        if team == UNALLOCATED or team in shared_teams:
+        if team in NOT_A_TEAM or team in shared_teams:
             why = ("unallocated cost is shown on its own line and never shared"
-                   if team == UNALLOCATED else "it is a shared team: its cost is the pool")
+                   if team in NOT_A_TEAM else "it is a shared team: its cost is the pool")
             raise BudgetInputError(weights_source, f"cannot receive a share ({why})",
                                    place=place, field=team, fix="remove that line")
     check_weights(weights, weights_source, place)
@@ -361,9 +363,10 @@ def parse_weights_bytes(raw: bytes, label: str, method: str) -> dict[str, float]
                                fix=f"add a [{method}] table with one line per team, e.g. "
                                "support = 40")
     place = f"[{method}]"
-    if UNALLOCATED in table:
+    named = next((t for t in table if t in NOT_A_TEAM), None)
+    if named is not None:
         raise BudgetInputError(label, "cannot receive a share (unallocated cost is shown on "
                                "its own line and never shared)", place=place,
-                               field=UNALLOCATED, fix="remove that line")
+                               field=named, fix="remove that line")
     check_weights(table, label, place)
     return {str(team): float(weight) for team, weight in table.items()}

@@ -8,8 +8,8 @@ from datetime import date
 import pandas as pd
 
 from budget.actuals import INFERENCE_CLASSES
+from budget.dimensions import NO_TAG
 from budget.errors import BudgetInputError
-from budget.exports import UNALLOCATED
 from budget.forecast import Forecast, forecast
 from budget.scenario import Scenario
 
@@ -137,9 +137,10 @@ def plan_lines_as_tagged(result: Forecast, month: str) -> pd.DataFrame:
     """
     lines = result.lines[result.lines["month"] == month].copy()
     category = lines["category"]
-    lines["endpoint"] = lines["workload"].where(category.isin(INFERENCE_CLASSES), UNALLOCATED)
+    lines["endpoint"] = lines["workload"].where(category.isin(INFERENCE_CLASSES),
+                                                NO_TAG["endpoint"])
     lines["model"] = lines["model"].where((category != "platform") & (lines["model"] != ""),
-                                          UNALLOCATED)
+                                          NO_TAG["model"])
     default_env = category.map(lambda c: "dev" if c == "experimentation" else "production")
     lines["environment"] = lines["environment"].where(lines["environment"] != "", default_env)
     return lines

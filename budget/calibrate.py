@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from budget.dimensions import NO_TAG
 from budget.errors import BudgetInputError
-from budget.exports import UNALLOCATED
 from budget.scenario import Scenario, parse_scenario
 
 DAYS_PER_MONTH = 365.25 / 12
@@ -129,7 +129,7 @@ def _inference(usage: pd.DataFrame, tele: pd.DataFrame,
     last = tele["day"].max()
     for (endpoint, env), t in tele.groupby(["endpoint", "environment"], sort=True):
         bill = usage[(usage["endpoint"] == endpoint) & (usage["environment"] == env)]
-        if endpoint == UNALLOCATED or bill.empty or t["requests"].sum() <= 0:
+        if endpoint == NO_TAG["endpoint"] or bill.empty or t["requests"].sum() <= 0:
             continue
         recent = t[t["day"] > last - pd.Timedelta(days=28)]
         growth = monthly_growth(t["day"], t["requests"])
@@ -177,7 +177,7 @@ def _training(rows: pd.DataFrame) -> list[dict[str, Any]]:
     for job, group in usage.groupby("job", sort=True):
         runs = group["experiment"].nunique()
         provider, gpu_type, mode = _dominant(group, ["provider", "gpu", "procurement"])
-        name = job if job != UNALLOCATED else f"{group['team'].iloc[0]}-training"
+        name = job if job != NO_TAG["experiment"] else f"{group['team'].iloc[0]}-training"
         out.append({
             "name": str(name), "team": str(group["team"].mode().iloc[0]),
             "model": str(group["model"].mode().iloc[0]), "cloud": cloud_id(provider),

@@ -185,7 +185,7 @@ def _ingest(paths: list[str], tag_map: list[str], fmt: str) -> int:
                 label = f"{name} ({currency})" if currency else name
                 out.write(f"  {label}: billed {_money(pair['billed_cost'])}\n")
     if summary["unallocated_billed_cost"] is not None:
-        out.write(f"unallocated (no AI tag): billed "
+        out.write(f"unallocated (no team tag): billed "
                   f"{_money(summary['unallocated_billed_cost'])}\n")
     return 0
 

@@ -27,6 +27,7 @@ from budget.deliveries import (
     find_files,
     repeated_periods,
 )
+from budget.dimensions import DIMENSIONS, NO_TAG
 from budget.errors import BudgetInputError
 from budget.export_columns import (
     DELIMITERS,
@@ -42,9 +43,6 @@ REQUIRED_FOCUS = ("BilledCost", "EffectiveCost", "ChargePeriodStart", "ChargePer
                   "BillingCurrency", "ChargeCategory", "ServiceCategory", "ServiceName")
 PROVIDER_COLUMNS = ("ProviderName", "ServiceProviderName")  # 1.0–1.2, and 1.3's successor
 COST_COLUMNS = ("BilledCost", "EffectiveCost", "ListCost", "ContractedCost")
-DIMENSIONS = ("model", "endpoint", "team", "environment", "workload_class", "deployment_id",
-              "experiment")
-UNALLOCATED = "unallocated"
 PROCUREMENT = {"standard": "on_demand", "dynamic": "spot", "committed": "reserved",
                "other": "other"}
 DEFAULT_TAG_KEYS: dict[str, tuple[str, ...]] = {
@@ -383,7 +381,7 @@ def tag_dimensions(raw: ir.Table, tag_map: TagMap) -> ir.Table:
             for dimension, keys in tag_map.keys}
     return distinct.mutate(
         tag_gpu=_text(tags_json["gpu"].str),
-        tag_allocated=ibis.coalesce(*dims.values()).notnull(),
+        tag_allocated=dims["team"].notnull(),
         **{f"tag_{d}": v for d, v in dims.items()},
     )
 
@@ -420,7 +418,7 @@ def normalize_billing(raw: ir.Table, tag_map: TagMap) -> ir.Table:
         billed_cost=joined.BilledCost.cast("decimal(38, 18)"),
         effective_cost=joined.EffectiveCost.cast("decimal(38, 18)"),
         allocated=joined.tag_allocated.fill_null(False),
-        **{d: joined[f"tag_{d}"].fill_null(UNALLOCATED) for d, _ in tag_map.keys},
+        **{d: joined[f"tag_{d}"].fill_null(NO_TAG[d]) for d, _ in tag_map.keys},
     )
 
 
@@ -436,10 +434,8 @@ def normalize_telemetry(raw: ir.Table) -> ir.Table:
     }
     return raw.select(
         day=raw["date"].cast("date"),
-        model=_text(raw.model).fill_null(UNALLOCATED),
-        endpoint=_text(raw.endpoint).fill_null(UNALLOCATED),
-        team=_text(raw.team).fill_null(UNALLOCATED),
-        environment=_text(raw.environment).fill_null(UNALLOCATED),
+        **{d: _text(raw[d]).fill_null(NO_TAG[d]) for d in ("model", "endpoint", "team",
+                                                           "environment")},
         **{c: raw[c].cast("float64").fill_null(0.0) for c in TELEMETRY_COUNTS},
         **optional,
     )

@@ -45,6 +45,14 @@ def input_value(name: str, value: float) -> str:
     return f"{value:.2f}×"
 
 
-def money(amount: float, currency: str) -> str:
-    """Return '1,234 USD', with cents below 1,000 so small exports still read."""
-    return f"{amount:,.2f} {currency}" if abs(amount) < 1000 else f"{amount:,.0f} {currency}"
+def money(amount: float | None, currency: str, decimals: int | None = None) -> str:
+    """Return an amount as every page and the PDF write it: '$1,234' in USD, '1,234 EUR' else.
+
+    Without `decimals`, cents are shown below 1,000 so small exports still read.
+    """
+    if amount is None or math.isnan(amount):
+        return "—"
+    places = decimals if decimals is not None else (2 if abs(amount) < 1000 else 0)
+    if currency == "USD":
+        return usd(amount, places)
+    return f"{amount:,.{places}f} {currency}"

@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from budget.dimensions import NO_TAG
+
 TRAILING_DAYS = 28
 KINDS = ("unit_cost", "daily_spend", "training_overrun", "request_jump", "runaway_experiment")
 _RUN_SUFFIX = re.compile(r"-run-\d+$")
@@ -73,7 +75,7 @@ class Alert:
 
 def _names(values: pd.Series, limit: int = 8) -> tuple[str, ...]:
     """Return the distinct non-empty, allocated names in a column, sorted, at most `limit`."""
-    names = sorted({str(v) for v in values if str(v) and str(v) != "unallocated"})
+    names = sorted({str(v) for v in values if str(v) and str(v) not in NO_TAG.values()})
     return tuple(names[:limit])
 
 
@@ -88,7 +90,7 @@ def unit_cost_alerts(billing: pd.DataFrame, telemetry: pd.DataFrame,
     the threshold or more.
     """
     keys = ["endpoint", "environment", "day"]
-    cost = billing[billing["endpoint"] != "unallocated"].groupby(keys)["effective_cost"].sum()
+    cost = billing[billing["endpoint"] != NO_TAG["endpoint"]].groupby(keys)["effective_cost"].sum()
     use = telemetry.groupby(keys)["requests"].sum()
     table = pd.concat([cost, use], axis=1, join="inner").reset_index()
     alerts: list[Alert] = []
@@ -131,7 +133,7 @@ def _new_deployments(billing: pd.DataFrame, day: pd.Timestamp, days: int = 7) ->
     """Return the deployment IDs first billed in the `days` days up to `day` (fresh releases)."""
     if "deployment_id" not in billing.columns:
         return ()
-    tagged = billing[~billing["deployment_id"].isin(["", "unallocated"])]
+    tagged = billing[~billing["deployment_id"].isin(["", NO_TAG["deployment_id"]])]
     first = tagged.groupby("deployment_id")["day"].min()
     overall_first = billing["day"].min()
     fresh = first[(first > day - pd.Timedelta(days=days)) & (first <= day)
@@ -215,7 +217,7 @@ def training_overrun_alerts(billing: pd.DataFrame,
     (two at least). The alert starts on the day the run passed its forecast.
     """
     rows = billing[(billing["workload_class"] == "training")
-                   & (billing["experiment"] != "unallocated")]
+                   & (billing["experiment"] != NO_TAG["experiment"])]
     runs = (rows.groupby(["experiment", "day"])[["gpu_hours", "effective_cost"]].sum()
             .reset_index().sort_values(["experiment", "day"], kind="stable"))
     totals = runs.groupby("experiment").agg(first=("day", "min"), gpu_hours=("gpu_hours", "sum"))

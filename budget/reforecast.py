@@ -12,12 +12,12 @@ import numpy as np
 import pandas as pd
 
 from budget.actuals import COST_MEASURES
+from budget.dimensions import NO_TAG
 from budget.errors import BudgetInputError
 
 MIN_HISTORY_DAYS = 14
 SEASON_DAYS = 7  # weekly seasonality…
 MIN_SEASONAL_DAYS = 4 * SEASON_DAYS  # …fitted only with at least four weeks of history
-UNALLOCATED = "unallocated"
 TRAINING = "training"  # workload_class of planned training bursts, forecast at their average…
 TRAINING_WINDOW_DAYS = 90  # …over the trailing 90 days (or the whole history when shorter)
 
@@ -288,7 +288,7 @@ def _telemetry_indicators(telemetry: pd.DataFrame, window_days: int) -> list[Ind
 
 def _billing_indicators(billing: pd.DataFrame, window_days: int) -> list[Indicator]:
     """Return training runs started per 30 days and experiments with spend."""
-    named = billing[billing["experiment"] != UNALLOCATED]
+    named = billing[billing["experiment"] != NO_TAG["experiment"]]
     training = named[named["workload_class"] == "training"]
     run_starts = training.groupby("experiment")["day"].min()
     started = _on_calendar(run_starts.value_counts().rename("runs").to_frame(), billing["day"])

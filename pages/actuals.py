@@ -13,6 +13,7 @@ import streamlit as st  # noqa: E402
 
 from budget.actuals import (  # noqa: E402
     ActualsFilter,
+    actuals_kpis,
     daily_trend,
     dimension_values,
     endpoint_unit_costs,
@@ -21,8 +22,8 @@ from budget.actuals import (  # noqa: E402
 )
 from budget.calibrate import calibrate, calibrated_scenario, to_toml  # noqa: E402
 from budget.charts import daily_trend_chart, spend_by_chart  # noqa: E402
+from budget.dimensions import NO_TAG  # noqa: E402
 from budget.errors import BudgetInputError  # noqa: E402
-from budget.exports import UNALLOCATED  # noqa: E402
 from budget.fmt import money, usd  # noqa: E402
 from budget.forecast import forecast  # noqa: E402
 from budget.storage import save_new  # noqa: E402
@@ -61,8 +62,8 @@ def filters(rollup: pd.DataFrame) -> tuple[ActualsFilter, str]:
     for col, (dimension, label) in zip(dims, FILTER_DIMENSIONS.items(), strict=True):
         picked_values = col.multiselect(
             label, values[dimension], key=f"act_filter_{dimension}",
-            help=f"Only these {label.lower()} values; empty means all. '{UNALLOCATED}' is cost "
-            "without that tag.")
+            help=f"Only these {label.lower()} values; empty means all. "
+            f"'{NO_TAG[dimension]}' is cost without that tag.")
         chosen.append((dimension, tuple(picked_values)))
     return ActualsFilter(str(currency), start, end, tuple(chosen)), str(measure)
 
@@ -79,23 +80,23 @@ if rows.empty:
     st.warning("Nothing matches these filters. Widen the dates or clear a filter.")
     st.stop()
 
-total = float(rows[measure].sum())
-unallocated = float(rows.loc[~rows["allocated"].astype(bool), measure].sum())
 trend = daily_trend(rows, tele, measure)
-inference = trend["inference_cost"].sum()
-requests = trend["requests"].sum()
+kpis = actuals_kpis(rows, trend, measure)
 k1, k2, k3, k4 = st.columns(4)
 cur = chosen.currency
-k1.metric("Total", money(total, cur), border=True,
+k1.metric("Total", money(kpis.total, cur), border=True,
           help="Sum over the filtered rows and dates; credits (negative) included.")
-k2.metric("Daily run-rate (last 7 days)", money(trend["cost"].tail(7).mean(), cur),
+k2.metric("Daily run-rate (last 7 days)", money(kpis.run_rate_7d, cur),
           border=True, help="Average cost per day over the last seven days in the range.")
-k3.metric("Unallocated" + (f" ({unallocated / total:.1%})" if total else ""),
-          money(unallocated, cur), border=True,
-          help="Cost with no AI tag at all (team, model, endpoint, …): shown, never dropped. "
-          "In the tabs below, 'unallocated' is cost without that one tag.")
+share = kpis.unallocated_share
+k3.metric("Unallocated: no team tag" + (f" ({share:.1%})" if share is not None else ""),
+          money(kpis.unallocated, cur), border=True,
+          help="Cost with no owning team: shown, never dropped, and kept on its own line in "
+          "showback and chargeback. In the tabs below, '(no model tag)' and the like are cost "
+          "without that one tag.")
 k4.metric("Inference per 1K requests",
-          f"{inference / requests * 1000:,.4f} {cur}" if requests else "—", border=True,
+          money(kpis.inference_per_1k_requests, cur, decimals=4)
+          if kpis.inference_per_1k_requests is not None else "—", border=True,
           help="Real-time and batch inference cost divided by telemetry requests, × 1,000.")
 
 st.subheader("Daily spend and unit cost")

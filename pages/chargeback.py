@@ -22,8 +22,8 @@ from budget.allocation import (  # noqa: E402
     showback,
 )
 from budget.charts import allocation_chart  # noqa: E402
+from budget.dimensions import UNALLOCATED  # noqa: E402
 from budget.errors import BudgetInputError  # noqa: E402
-from budget.exports import UNALLOCATED  # noqa: E402
 from budget.fmt import usd  # noqa: E402
 from ui.source import choose_source, read_actuals, source_caption  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402

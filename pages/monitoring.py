@@ -105,7 +105,7 @@ if scenario is None:
     st.info("Pick a scenario in the sidebar to compare with its plan.")
 else:
     st.caption("Actual minus the plan's month pro rata, largest first (either way). "
-               "'unallocated' is cost without that tag: shown, never dropped.")
+               "'(no model tag)' and the like are cost without that tag: shown, never dropped.")
     tabs = st.tabs(list(DIMENSION_LABELS.values()))
     for tab, dimension in zip(tabs, VARIANCE_DIMENSIONS, strict=True):
         with tab:

@@ -9,11 +9,13 @@ import pytest
 
 from budget.actuals import (
     ActualsFilter,
+    actuals_kpis,
     daily_trend,
     endpoint_unit_costs,
     recent_unit_costs,
     spend_by,
 )
+from budget.dimensions import NO_TAG, UNALLOCATED
 
 RT = "realtime_inference"
 
@@ -24,11 +26,11 @@ def rollup() -> pd.DataFrame:
         # day, currency, team, endpoint, environment, workload_class, effective, billed, allocated
         ("2026-01-01", "USD", "support", "chat", "production", RT, 30.0, 30.0, True),
         ("2026-01-01", "USD", "search", "search", "production", "batch_inference", 10.0, 0.0, True),
-        ("2026-01-01", "USD", "unallocated", "unallocated", "unallocated", "unallocated", 5.0,
-         5.0, False),
+        ("2026-01-01", "USD", UNALLOCATED, NO_TAG["endpoint"], NO_TAG["environment"],
+         NO_TAG["workload_class"], 5.0, 5.0, False),
         ("2026-01-02", "USD", "support", "chat", "production", RT, 40.0, 40.0, True),
-        ("2026-01-02", "USD", "research", "unallocated", "dev", "experimentation", 20.0, 20.0,
-         True),
+        ("2026-01-02", "USD", "research", NO_TAG["endpoint"], "dev", "experimentation", 20.0,
+         20.0, True),
         ("2026-01-02", "EUR", "support", "chat", "production", RT, 99.0, 99.0, True),
     ]
     frame = pd.DataFrame(rows, columns=["day", "currency", "team", "endpoint", "environment",
@@ -59,7 +61,7 @@ def test_filter_keeps_one_currency_and_range(rollup):
 def test_spend_by_keeps_unallocated_and_folds_the_tail(rollup):
     usd = rollup[rollup["currency"] == "USD"]
     table = spend_by(usd, "team")
-    assert table["team"].tolist() == ["support", "research", "search", "unallocated"]
+    assert table["team"].tolist() == ["support", "research", "search", UNALLOCATED]
     assert table["cost"].sum() == 105.0
     assert table["share"].sum() == pytest.approx(1.0)
     folded = spend_by(usd, "team", top=2)
@@ -86,3 +88,19 @@ def test_endpoint_unit_costs_join(rollup, telemetry):
     summary = recent_unit_costs(units.reset_index(), last_days=7).set_index("endpoint")
     # chat over both days: 70 over 30,000 requests
     assert summary.loc["chat", "usd_per_1k_requests"] == pytest.approx(70 / 30_000 * 1000)
+
+
+def test_kpis_by_hand(rollup):
+    usd = rollup[rollup["currency"] == "USD"]
+    telemetry = pd.DataFrame({"day": pd.to_datetime(["2026-01-01", "2026-01-02"]),
+                              "requests": [1000.0, 3000.0]})
+    kpis = actuals_kpis(usd, daily_trend(usd, telemetry), "effective_cost")
+    # 30 + 10 + 5 + 40 + 20 = 105; day 1 = 45, day 2 = 60 → 52.5 a day
+    assert kpis.total == 105.0 and kpis.run_rate_7d == 52.5
+    # unallocated is the row without a team tag only (research has a team, no endpoint tag)
+    assert kpis.unallocated == 5.0 and kpis.unallocated_share == pytest.approx(5 / 105)
+    # inference: chat 30 + 40, search 10 (batch) = 80 over 4,000 requests → 20 per 1K
+    assert kpis.inference_per_1k_requests == pytest.approx(20.0)
+    empty = actuals_kpis(usd.iloc[0:0], daily_trend(usd.iloc[0:0], telemetry.iloc[0:0]),
+                         "effective_cost")
+    assert empty.unallocated_share is None and empty.inference_per_1k_requests is None

@@ -28,6 +28,7 @@ from budget.allocation import (
     round_to_total,
     showback,
 )
+from budget.dimensions import NO_TAG, UNALLOCATED
 from budget.errors import BudgetInputError
 from budget.exports import billing_rollup, ingest_summary, open_exports
 from tests.conftest import ROOT
@@ -64,7 +65,7 @@ def rollup() -> pd.DataFrame:
         ("2026-01-02", "USD", "platform", "platform", "Management and Governance", 90.0, 90.0,
          0.0),
         ("2026-01-02", "USD", "platform", "platform", "Storage", 30.01, 30.01, 0.0),
-        ("2026-01-02", "USD", "unallocated", "unallocated", "Networking", 25.0, 25.0, 0.0),
+        ("2026-01-02", "USD", UNALLOCATED, NO_TAG["workload_class"], "Networking", 25.0, 25.0, 0.0),
     ])
 
 
@@ -258,7 +259,8 @@ def test_usage_refuses_negative_direct_cost(rollup):
 
 def test_pool_without_receivers_refused():
     rows = frame([("2026-01-01", "USD", "platform", "platform", "Storage", 10.0, 10.0, 0.0),
-                  ("2026-01-01", "USD", "unallocated", "unallocated", "Storage", 1.0, 1.0, 0.0)])
+                  ("2026-01-01", "USD", UNALLOCATED, NO_TAG["workload_class"], "Storage", 1.0,
+                   1.0, 0.0)])
     with pytest.raises(BudgetInputError, match="no team to charge it to"):
         chargeback(rows, "even")
 
@@ -267,26 +269,27 @@ def test_pool_without_receivers_refused():
 
 def test_half_cents_reconcile():
     # a, b and unallocated at 0.005 each: total 0.015 → 0.02 (half even), where rounding each
-    # line would give 0.03; the two cents go to the first names on the tie
+    # line would give 0.03; the two cents go to the first names on the tie: "(no team tag)"
+    # sorts before "a", then "b" gets none
     rows = frame([("2026-01-01", "USD", team, "training", "Compute", 0.005, 0.005, 0.0)
-                  for team in ("a", "b", "unallocated")])
+                  for team in ("a", "b", UNALLOCATED)])
     result = chargeback(rows, "even")
-    assert result.table.set_index("team")["total_usd"].to_dict() == {"a": 0.01, "b": 0.01}
-    assert result.unallocated_usd == 0.0
+    assert result.table.set_index("team")["total_usd"].to_dict() == {"a": 0.01, "b": 0.0}
+    assert result.unallocated_usd == 0.01
     assert result.total_usd == 0.02
 
 
 def test_float_drift_over_many_rows():
     # 10,000 rows of 0.10: 7,000 for team a, 2,000 for the pool, 1,000 unallocated; float sums
     # drift (sum([0.1] * 10_000) == 1000.0000000001588) but the cents must not
-    teams = ["a"] * 7000 + ["platform"] * 2000 + ["unallocated"] * 1000
+    teams = ["a"] * 7000 + ["platform"] * 2000 + [UNALLOCATED] * 1000
     rows = frame([("2026-01-01", "USD", t, "training", "Compute", 0.1, 0.1, 0.0) for t in teams])
     assert sum(rows["effective_cost"]) != 1000.0
     result = chargeback(rows, "usage")
     assert (result.pool_usd, result.unallocated_usd, result.total_usd) == (200.0, 100.0, 1000.0)
     assert result.table["total_usd"].tolist() == [900.0]
     back = showback(rows).set_index("team")
-    assert back["training_usd"].to_dict() == {"a": 700.0, "platform": 200.0, "unallocated": 100.0}
+    assert back["training_usd"].to_dict() == {"a": 700.0, "platform": 200.0, UNALLOCATED: 100.0}
 
 
 def test_rounding_sums_then_splits():
@@ -314,7 +317,7 @@ def test_exact_total_given(rollup):
 def test_showback_by_hand(rollup):
     table = showback(rollup)
     assert list(table.columns) == list(SHOWBACK_COLUMNS)
-    assert table["team"].tolist() == ["platform", "research", "search", "support", "unallocated"]
+    assert table["team"].tolist() == ["platform", "research", "search", "support", UNALLOCATED]
     rows = table.set_index("team")
     # platform: governance 90 is platform, its 30.01 of Storage is storage
     assert rows.loc["platform", ["storage_usd", "platform_usd", "total_usd"]].tolist() == [
@@ -326,7 +329,7 @@ def test_showback_by_hand(rollup):
         150.0, 50.0, 200.0]
     assert rows.loc["support", ["inference_usd", "training_usd", "gpu_hours"]].tolist() == [
         300.0, 100.0, 500.0]
-    assert rows.loc["unallocated", ["platform_usd", "total_usd"]].tolist() == [25.0, 25.0]
+    assert rows.loc[UNALLOCATED, ["platform_usd", "total_usd"]].tolist() == [25.0, 25.0]
     for _, row in table.iterrows():
         assert sum(cents(row[p]) for p in SHOWBACK_PARTS) == cents(row["total_usd"])
     assert sum(cents(v) for v in table["total_usd"]) == 94_501
@@ -335,8 +338,8 @@ def test_showback_by_hand(rollup):
 
 
 def test_showback_keeps_an_empty_unallocated_row(rollup):
-    table = showback(rollup[rollup["team"] != "unallocated"])
-    assert table.iloc[-1].tolist() == ["unallocated", 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    table = showback(rollup[rollup["team"] != UNALLOCATED])
+    assert table.iloc[-1].tolist() == [UNALLOCATED, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
     with pytest.raises(BudgetInputError, match='unknown cost measure "list_cost"'):
         showback(rollup, "list_cost")
 
@@ -438,7 +441,7 @@ def test_sample_headcount_numbers(sample):
     assert shared == {"devex": 37_526.44, "knowledge": 52_120.06, "research": 62_544.07,
                       "search": 114_664.13, "support": 83_392.10}
     back = showback(rollup, total=effective)
-    assert back["team"].tolist()[-1] == "unallocated"
+    assert back["team"].tolist()[-1] == UNALLOCATED
     direct = {t["team"]: t["direct"] for t in data["teams"]}
     totals = back.set_index("team")["total_usd"]
     assert {team: totals[team] for team in direct} == direct

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from budget.burn import burn_rate, month_to_date, variance_by
+from budget.dimensions import NO_TAG
 from budget.errors import BudgetInputError
 from budget.scenario import load_scenario
 from tests.conftest import SMALL
@@ -77,7 +78,7 @@ def test_plan_outside_the_horizon_uses_the_nearest_month(plan):
     ("environment", {"production": (900, 4800 / 3), "dev": (0, 780 / 3)}),
     # only inference lines carry an endpoint
     ("endpoint", {"chat": (900, 1000), "batch-sum": (0, 400 / 3),
-                  "unallocated": (0, (400 + 780 + 1000) / 3)}),
+                  NO_TAG["endpoint"]: (0, (400 + 780 + 1000) / 3)}),
 ])
 def test_variance_by_dimension_largest_first(plan, dimension, expected):
     table = variance_by(_actuals(), burn_rate(_actuals(), plan), plan, dimension)

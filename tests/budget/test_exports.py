@@ -12,10 +12,10 @@ import pyarrow.dataset as ds
 import pytest
 
 from budget.cli import main
+from budget.dimensions import NO_TAG, UNALLOCATED
 from budget.errors import BudgetInputError
 from budget.exports import (
     DEFAULT_TAG_KEYS,
-    UNALLOCATED,
     TagMap,
     billing_rollup,
     ingest_summary,
@@ -27,7 +27,7 @@ from tests.conftest import ROOT
 REAL = ROOT / "tests" / "data" / "focus" / "focus_sample.csv"
 BAD = ROOT / "tests" / "data" / "bad"
 SAMPLE = ROOT / "data" / "exports"
-MAPPED_KEYS = {key for keys in DEFAULT_TAG_KEYS.values() for key in keys}
+TEAM_KEYS = set(DEFAULT_TAG_KEYS["team"])  # unallocated: no tag naming an owning team
 
 HEADER = ("BilledCost,EffectiveCost,ChargePeriodStart,ChargePeriodEnd,BillingCurrency,"
           "ChargeCategory,ServiceCategory,ServiceName,ProviderName,PricingCategory,Tags,x_Note")
@@ -40,14 +40,14 @@ def write(tmp_path: Path, name: str, *lines: str, header: str = HEADER) -> str:
 
 
 def independent_sums(path: Path) -> tuple[Decimal, Decimal, Decimal]:
-    """Sum BilledCost, EffectiveCost and untagged BilledCost with the csv module and Decimal."""
+    """Sum BilledCost, EffectiveCost and BilledCost with no team tag (csv module, Decimal)."""
     billed = effective = untagged = Decimal(0)
     with path.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             billed += Decimal(row["BilledCost"])
             effective += Decimal(row["EffectiveCost"])
             tags = json.loads(row["Tags"]) if row["Tags"] not in ("NULL", "") else {}
-            if not MAPPED_KEYS & set(tags):
+            if not TEAM_KEYS & set(tags):
                 untagged += Decimal(row["BilledCost"])
     return billed, effective, untagged
 
@@ -74,6 +74,7 @@ def test_real_sample_tags_map_to_dimensions():
     assert rollup["billed_cost"].sum() == pytest.approx(20.520226729, abs=1e-6)
     untagged = rollup[~rollup["allocated"]]
     assert set(untagged["team"]) == {UNALLOCATED}
+    assert NO_TAG["model"] in set(rollup["model"])  # the sample carries no model tags
 
 
 def test_tag_map_override_picks_another_key():
@@ -99,9 +100,11 @@ def test_sample_parquet_reconciles_with_pyarrow():
     assert summary["billed_cost"] == pytest.approx(billed, abs=0.005)
     assert summary["effective_cost"] == pytest.approx(pc.sum(table["EffectiveCost"]).as_py(),
                                                       abs=0.005)
-    untagged = table.filter(pc.is_null(table["Tags"]))
-    assert summary["unallocated_billed_cost"] == pytest.approx(
-        pc.sum(untagged["BilledCost"]).as_py(), abs=0.005)
+    no_team = sum(cost for cost, tags in zip(table["BilledCost"].to_pylist(),
+                                             table["Tags"].to_pylist(), strict=True)
+                  if not TEAM_KEYS & set(json.loads(tags) if tags else {}))
+    assert no_team > 0
+    assert summary["unallocated_billed_cost"] == pytest.approx(no_team, abs=0.005)
 
 
 def test_rollup_sums_to_source_and_maps_procurement():

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from budget.burn import burn_rate
+from budget.dimensions import NO_TAG
 from budget.errors import BudgetInputError
 from budget.governance import (
     _status,
@@ -59,10 +60,10 @@ def test_guardrail_status_from_actuals():
     days = pd.date_range("2027-11-01", periods=10)  # 10 of November's 30 days
     rows = [{"day": d, "currency": "USD", "effective_cost": cost, "environment": env}
             for d in days for env, cost in (("dev", 20.0), ("production", 100.0),
-                                            ("unallocated", 5.0))]
+                                            (NO_TAG["environment"], 5.0))]
     billing = pd.DataFrame(rows)
     table = guardrail_status(billing, burn_rate(billing, plan), plan).set_index("environment")
-    assert list(table.index) == ["dev", "production", "unallocated"]
+    assert list(table.index) == ["dev", "production", NO_TAG["environment"]]
     # dev: 200 spent, 20/day × 20 days left → 600 projected ≥ 300: at risk
     assert table.loc["dev", "mtd_usd"] == pytest.approx(200.0)
     assert table.loc["dev", "projected_usd"] == pytest.approx(600.0)
@@ -71,7 +72,7 @@ def test_guardrail_status_from_actuals():
     # test_burn.py): +1,800 > 10% of 5,000 → approval needed
     assert table.loc["production", "plan_usd"] == pytest.approx(4800.0)
     assert table.loc["production", "status"] == "approval needed"
-    assert table.loc["unallocated", "status"] == "no guardrail"
+    assert table.loc[NO_TAG["environment"], "status"] == "no guardrail"
     assert table.loc["dev", "used"] == pytest.approx(200 / 300)
 
 

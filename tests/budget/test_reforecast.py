@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from budget.dimensions import NO_TAG
 from budget.errors import BudgetInputError
 from budget.exports import billing_rollup, open_exports, telemetry_rollup
 from budget.reforecast import (
@@ -34,7 +35,7 @@ def _billing(cost_usd: np.ndarray | list[float], start: date = START,
         "day": pd.date_range(start, periods=len(values)),
         "currency": currency,
         "workload_class": "platform",
-        "experiment": "unallocated",
+        "experiment": NO_TAG["experiment"],
         "effective_cost": values,
         "billed_cost": values * 1.1,
     })
@@ -397,16 +398,16 @@ def _indicator_billing() -> pd.DataFrame:
         return [(pd.Timestamp(d), workload, experiment, cost) for d in days]
 
     table = rows([str(d.date()) for d in pd.date_range("2026-01-05", LAST)], "platform",
-                 "unallocated", 10.0)
+                 NO_TAG["experiment"], 10.0)
     table += rows(["2026-01-30", "2026-01-31", "2026-02-02", "2026-02-03"], "training",
                   "run-c", 50.0)  # starts in the previous window, runs into the recent one
     table += rows(["2026-02-03", "2026-02-04"], "training", "run-a", 50.0)
     table += rows(["2026-02-20", "2026-02-21"], "training", "run-b", 50.0)
-    table += rows("2026-02-25", "training", "unallocated", 50.0)  # not a run
+    table += rows("2026-02-25", "training", NO_TAG["experiment"], 50.0)  # not a run
     table += rows(["2026-01-10", "2026-02-15"], "experimentation", "exp-x", 5.0)
     table += rows("2026-02-16", "experimentation", "exp-y", 5.0)
     table += rows("2026-02-17", "experimentation", "exp-z", 0.0)  # rows but no spend
-    table += rows("2026-02-18", "experimentation", "unallocated", 5.0)
+    table += rows("2026-02-18", "experimentation", NO_TAG["experiment"], 5.0)
     frame = pd.DataFrame(table, columns=["day", "workload_class", "experiment",
                                          "effective_cost"])
     return frame.assign(currency="USD", billed_cost=frame["effective_cost"])

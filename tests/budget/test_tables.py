@@ -92,9 +92,14 @@ def test_sensitivity_tables_reconcile(result):
     assert sobol["interaction"].tolist() == pytest.approx([0.1, 0.2])
 
 
-@pytest.mark.parametrize(("amount", "text"), [(15.234, "15.23 USD"), (-3.1, "-3.10 USD"),
-                                              (501_618.4, "501,618 USD")])
-def test_money(amount, text):
-    from budget.fmt import money
+@pytest.mark.parametrize(("amount", "currency", "decimals", "text"), [
+    (15.234, "USD", None, "$15.23"), (-3.1, "USD", None, "-$3.10"),
+    (501_618.4, "USD", None, "$501,618"), (501_618.4, "EUR", None, "501,618 EUR"),
+    (0.01234, "USD", 4, "$0.0123"), (None, "USD", None, "—"), (float("nan"), "EUR", 2, "—")])
+def test_money(amount, currency, decimals, text):
+    from budget.fmt import money, usd
 
-    assert money(amount, "USD") == text
+    assert money(amount, currency, decimals) == text
+    if currency == "USD" and amount is not None:  # one money format: the same as usd()
+        assert text == usd(amount, decimals if decimals is not None else
+                           (2 if abs(amount) < 1000 else 0))

@@ -7,6 +7,7 @@ import shutil
 import pandas as pd
 
 from budget.exports import billing_rollup, open_exports
+from budget.fmt import money
 from tests.conftest import ROOT
 from tests.pages.apptest import open_page
 
@@ -19,7 +20,7 @@ def test_actuals_total_matches_rollup_over_default_range():
     rollup = billing_rollup(open_exports([str(SAMPLE / "billing")]))
     last = rollup["day"].max()
     in_range = rollup[rollup["day"] >= last - pd.Timedelta(days=89)]
-    assert values["Total"] == f"{in_range['effective_cost'].sum():,.0f} USD"
+    assert values["Total"] == money(in_range["effective_cost"].sum(), "USD")
     assert not at.error
     assert len(at.tabs) >= 7
 
@@ -33,7 +34,7 @@ def test_filter_by_team_changes_total():
     rows = rollup[(rollup["day"] >= last - pd.Timedelta(days=89))
                   & (rollup["team"] == "support")]
     total = {m.label: m.value for m in at.metric}["Total"]
-    assert total == f"{rows['effective_cost'].sum():,.0f} USD"
+    assert total == money(rows["effective_cost"].sum(), "USD")
 
 
 def test_native_export_shows_error(tmp_path, monkeypatch):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from budget.dimensions import UNALLOCATED
 from budget.exports import billing_rollup, open_exports
 from tests.conftest import ROOT
 from tests.pages.apptest import open_page
@@ -33,7 +34,7 @@ def test_last_full_month_reconciles_to_the_cent(october):
     assert round(charge["shared_usd"].sum() * 100) == round(pool * 100)
     showback = _frames(at)[("team", "gpu_hours", "inference_usd")]
     assert round(showback["total_usd"].sum() * 100) == round(total * 100)
-    assert "unallocated" in set(showback["team"])
+    assert UNALLOCATED in set(showback["team"])
     assert not at.error
 
 

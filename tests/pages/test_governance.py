@@ -15,7 +15,7 @@ def test_guardrails_and_checklist():
     warnings = " ".join(w.value for w in at.warning)
     assert "**staging**: warning" in warnings
     assert "**production**: approval needed" in warnings
-    assert "**unallocated**: no guardrail" in warnings
+    assert "**(no environment tag)**: no guardrail" in warnings
     assert "1 of 3 projects complete" in " ".join(c.value for c in at.caption)
     at.number_input(key="gov_gate_increase").set_value(7000.0).run()
     assert "Needs approval" in " ".join(w.value for w in at.warning)  # 7,000 > 5% of 135,000

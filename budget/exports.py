@@ -156,6 +156,8 @@ MAX_ABS_COST = Decimal(10) ** 12  # one charge or day of a trillion is a broken 
 DUPLICATE_KEY = ("ChargePeriodStart", "ChargePeriodEnd", "ProviderName", "ServiceProviderName",
                  "BillingAccountId", "SubAccountId", "ResourceId", "SkuId", "SkuPriceId",
                  "ChargeCategory", "ChargeDescription", "BilledCost", "EffectiveCost", "Tags")
+UTC_COLUMNS = ("ChargePeriodStart", "ChargePeriodEnd", "BillingPeriodStart", "BillingPeriodEnd",
+               "date")
 MEMORY_LIMIT_MB = int(os.environ.get("BUDGET_DUCKDB_MEMORY_MB", "1024"))
 
 
@@ -222,12 +224,30 @@ class Exports:
             raise BudgetInputError(sources.label, f"could not be read: {_first_line(exc)}",
                                    fix="check the named file and line; export it again if "
                                    "it is damaged") from None
+        view = self._in_utc(name, view, sources.label)
         view = self._join_folder_keys(name, view, files, layouts)
         columns = {c for layout in layouts for c in layout.canonical}
         if by_period and len({f.delivery for f in files}) > 1:
             view = self._drop_repeated_periods(name, view, files, columns, sources.label)
         self._check_rows(view, sources.label)
         return self.backend.table(view)
+
+    def _in_utc(self, name: str, view: str, label: str) -> str:
+        """Read zoned date-times (`…Z` in CSV, tz-aware Parquet) as UTC, whatever the server's zone.
+
+        DuckDB casts a TIMESTAMP WITH TIME ZONE to a date in the machine's zone: midnight UTC on
+        1 November is 31 October on a server in California. Epoch microseconds carry no zone.
+        """
+        described = self._fetch(f"DESCRIBE {view}", label)
+        zoned = [str(row[0]) for row in described if str(row[0]) in UTC_COLUMNS
+                 and str(row[1]).startswith("TIMESTAMP WITH TIME ZONE")]
+        if not zoned:
+            return view
+        replaced = ", ".join(f"make_timestamp(epoch_us({quoted(c, UTC_COLUMNS)})) AS "
+                             f"{quoted(c, UTC_COLUMNS)}" for c in zoned)
+        utc = f"{name}_utc"
+        self.con.sql(f"SELECT * REPLACE ({replaced}) FROM {view}").create_view(utc)  # noqa: S608
+        return utc
 
     def _note_layouts(self, layouts: Sequence[FileLayout]) -> None:
         """Note names matched but for case, and CSV files read with another delimiter."""
@@ -396,6 +416,7 @@ def normalize_billing(raw: ir.Table, tag_map: TagMap) -> ir.Table:
         joined = raw.mutate(tag_gpu=none, tag_allocated=ibis.literal(False),
                             **{f"tag_{d}": none for d, _ in tag_map.keys})
     pricing = _text(_column(joined, "PricingCategory")).lower()
+    commitment = _text(_column(joined, "CommitmentDiscountId"))
     unit = _text(_column(joined, "ConsumedUnit"))
     gpu = ibis.coalesce(_text(_column(joined, "x_GpuType")), joined.tag_gpu)
     quantity = _column(joined, "ConsumedQuantity")
@@ -411,7 +432,10 @@ def normalize_billing(raw: ir.Table, tag_map: TagMap) -> ir.Table:
         charge_category=_text(joined.ChargeCategory).lower().fill_null("unknown"),
         service_category=_text(joined.ServiceCategory).fill_null("unknown"),
         service_name=_text(joined.ServiceName).fill_null("unknown"),
-        procurement=pricing.substitute(PROCUREMENT, else_=pricing).fill_null("unspecified"),
+        # a commitment's purchase is priced Standard in FOCUS 1.2, yet it buys reserved capacity
+        procurement=ibis.ifelse(commitment.notnull(), "reserved",
+                                pricing.substitute(PROCUREMENT, else_=pricing)
+                                ).fill_null("unspecified"),
         commitment_status=status.fill_null("none"),
         gpu=gpu.fill_null(""),
         gpu_hours=gpu_hours,

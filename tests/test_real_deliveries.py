@@ -387,10 +387,17 @@ def test_row_limit_refuses_before_reading(tmp_path):
     assert open_exports([str(REAL)], max_rows=1000).billing is not None
 
 
-@pytest.mark.parametrize("make", [gzip_folder, parquet_tags("map"), rerun_month,
-                                  colliding_folder_keys, glob_names],
-                         ids=["gzip_folder", "parquet_map", "rerun_month", "colliding_keys",
-                              "glob_names"])
+@pytest.mark.parametrize("make", [rerun_month, copied_folder, colliding_folder_keys],
+                         ids=["rerun_month", "copied_folder", "colliding_keys"])
+def test_chargeback_of_a_variant_equals_the_source(tmp_path, make, capsys):
+    assert main(["chargeback", *make(tmp_path), "--method", "even", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    cents = sum(round(Decimal(str(t["total"])) * 100) for t in data["teams"])
+    cents += round(Decimal(str(data["unallocated"])) * 100)
+    assert cents == round(SOURCE["effective"] * 100)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("make", VARIANTS, ids=IDS)
 def test_variant_on_the_actuals_page(tmp_path, monkeypatch, make):
     billing = tmp_path / "exports" / "billing"
     billing.mkdir(parents=True)
@@ -405,6 +412,12 @@ def test_variant_on_the_actuals_page(tmp_path, monkeypatch, make):
     monkeypatch.setenv("BUDGET_EXPORTS_DIR", str(tmp_path / "exports"))
     at = open_page("actuals")
     assert not at.error, [e.value for e in at.error]
+    if make in (copied_folder, rerun_month, colliding_folder_keys, semicolons,
+                snake_case_parquet):
+        labels = [e.label for e in at.expander]
+        assert any(label.startswith("How the exports were read") for label in labels), labels
+        notes = " ".join(m.value for m in at.markdown)
+        assert str(tmp_path) not in notes  # names inside the exports folder, never server paths
     tables = [df.value for df in at.dataframe if "provider" in df.value.columns]
     assert tables, "no spend-by-provider table on the page"
     shown = dict(zip(tables[0]["provider"], tables[0]["cost"], strict=True))

@@ -253,3 +253,37 @@ def test_upload_over_the_limit_is_refused():
     check_upload_size(200 * 1024 * 1024, 200)  # exactly at the limit is fine
     with pytest.raises(BudgetInputError, match=r"upload: is 200.1 MB; the limit is 200 MB"):
         check_upload_size(200 * 1024 * 1024 + 100_000, 200)
+
+
+def test_zoned_times_are_read_in_utc_whatever_the_server_zone(tmp_path, monkeypatch):
+    import time
+
+    path = write(tmp_path, "zoned.csv",
+                 "1,1,2024-11-01T00:00:00Z,2024-11-01T01:00:00Z,USD,Usage,Compute,EC2,AWS,"
+                 "Standard,NULL,a")
+    monkeypatch.setenv("TZ", "America/Los_Angeles")
+    time.tzset()
+    try:
+        exports = open_exports([path])
+        summary = ingest_summary(exports)
+        raw = exports.raw_billing
+        kind = raw.schema()["ChargePeriodStart"]
+        start = raw.select("ChargePeriodStart").execute()["ChargePeriodStart"].iloc[0]
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert (summary["start"], summary["end"]) == ("2024-11-01", "2024-11-01")
+    # a zoned value (with DuckDB's ICU loaded, cast in the server's zone) is read as UTC
+    assert kind.is_timestamp() and kind.timezone is None
+    assert str(start) == "2024-11-01 00:00:00"
+
+
+def test_a_commitment_purchase_is_reserved_procurement(tmp_path):
+    header = HEADER + ",CommitmentDiscountId"
+    path = write(tmp_path, "purchase.csv",
+                 "720,0,2026-01-01,2026-02-01,USD,Purchase,Compute,EC2,AWS,Standard,NULL,a,ri-1",
+                 "5,5,2026-01-01,2026-01-02,USD,Usage,Compute,EC2,AWS,Standard,NULL,b,",
+                 header=header)
+    rollup = billing_rollup(open_exports([path]))
+    assert rollup.groupby("procurement")["billed_cost"].sum().to_dict() == {
+        "reserved": 720.0, "on_demand": 5.0}

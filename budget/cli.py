@@ -39,6 +39,8 @@ from budget.exports import (
     reading_notes,
     telemetry_rollup,
 )
+from budget.focus_conformance import VERSIONS as FOCUS_VERSIONS
+from budget.focus_conformance import check_focus
 from budget.forecast import CATEGORIES, Forecast, forecast
 from budget.inputs import INPUT_NAMES
 from budget.monitoring import Alert, AlertSettings, all_alerts
@@ -188,6 +190,27 @@ def _ingest(paths: list[str], tag_map: list[str], fmt: str) -> int:
         out.write(f"unallocated (no team tag): billed "
                   f"{_money(summary['unallocated_billed_cost'])}\n")
     return 0
+
+
+def _focus_check(paths: list[str], version: str, fmt: str) -> int:
+    """Print each way the exports break FOCUS; exit 1 when there is any, 0 when none."""
+    billing, _ = _split_exports(paths, [])
+    try:
+        problems = [(path, p) for path in billing for p in check_focus(path, version)]
+    except BudgetInputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if fmt == "json":
+        json.dump({"version": version, "problems": [
+            {"export": path, "column": p.column, "rows": p.rows, "message": p.message}
+            for path, p in problems]}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for path, p in problems:
+            sys.stdout.write(f"{path}: {p.message}\n")
+        sys.stdout.write(f"{len(problems)} problem{'' if len(problems) == 1 else 's'} "
+                         f"against FOCUS {version}\n")
+    return 1 if problems else 0
 
 
 def _split_exports(paths: list[str], telemetry: list[str]) -> tuple[list[str], list[str]]:
@@ -533,6 +556,12 @@ def _parser() -> argparse.ArgumentParser:
                      help="a team whose cost is the shared pool (default: platform); repeat "
                      "for several")
     chg.add_argument("--format", choices=("table", "json"), default="table")
+    foc = sub.add_parser("focus-check", help="check exports against the FOCUS specification")
+    foc.add_argument("paths", nargs="+", metavar="EXPORTS",
+                     help="FOCUS billing exports (file or folder), or a folder holding billing/")
+    foc.add_argument("--version", dest="focus_version", choices=FOCUS_VERSIONS, default="1.2",
+                     help="FOCUS version to check against (default 1.2)")
+    foc.add_argument("--format", choices=("table", "json"), default="table")
     gen = sub.add_parser("sample-data", help="write the seeded sample exports (Parquet)")
     gen.add_argument("--out", default="data/exports", help="output folder (default data/exports)")
     gen.add_argument("--copies", type=int, default=1,
@@ -559,6 +588,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _chargeback(args)
     if args.command == "diff":
         return _diff(args.old, args.new, args.format)
+    if args.command == "focus-check":
+        return _focus_check(args.paths, args.focus_version, args.format)
     if args.command == "sample-data":
         counts = generate(Path(args.out), copies=max(args.copies, 1))
         print(f"wrote {counts['billing']:,} billing and {counts['telemetry']:,} telemetry rows "

@@ -23,7 +23,10 @@ from typing import Any
 
 import duckdb
 
+from budget.deliveries import find_files
 from budget.errors import BudgetInputError
+from budget.export_columns import export_format
+from budget.export_scan import glob_literal
 
 VERSIONS = ("1.0", "1.1", "1.2")
 DATA = Path(__file__).parent / "data"
@@ -160,24 +163,17 @@ def allowed_values(version: str) -> dict[str, dict[str, str]]:
 
 
 def export_files(path: str | Path) -> tuple[list[Path], str]:
-    """Return an export's files and their format ("parquet" | "csv"): a file, or a folder's."""
-    root = Path(path)
-    if root.is_file():
-        files = [root]
-    elif root.is_dir():
-        files = sorted(root.rglob("*.parquet")) or sorted(
-            p for p in root.rglob("*") if p.name.lower().endswith((".csv", ".csv.gz")))
-        if not files:
-            raise BudgetInputError(str(path), "folder has no .parquet or .csv files",
-                                   fix="point at the export folder or one of its files")
-    else:
-        raise BudgetInputError(str(path), "file or folder not found", fix="check the path")
-    formats = {"parquet" if f.name.lower().endswith(".parquet") else
-               "csv" if f.name.lower().endswith((".csv", ".csv.gz")) else "" for f in files}
-    if len(formats) != 1 or "" in formats:
+    """Return an export's files and their format ("parquet" | "csv"): a file, or a folder's.
+
+    Files are found as the reader finds them (budget.deliveries: exact names, hidden files and
+    other kinds left out); one format is checked at a time.
+    """
+    files = [Path(f.path) for f in find_files([str(path)])]
+    formats = {export_format(str(f)) for f in files}
+    if len(formats) != 1 or None in formats:
         raise BudgetInputError(str(path), "is neither all Parquet (.parquet) nor all CSV "
                                "(.csv, .csv.gz)", fix="check one kind of file at a time")
-    return files, formats.pop()
+    return files, str(formats.pop())
 
 
 def _kind(arrow_type: Any) -> str:
@@ -247,7 +243,7 @@ def check_focus(path: str | Path, version: str = "1.2") -> list[Problem]:
                                                                             version)
     con = duckdb.connect()
     con.sql("SET enable_progress_bar = false")
-    params: dict[str, object] = {"files": [str(f) for f in files]}
+    params: dict[str, object] = {"files": [glob_literal(str(f)) for f in files]}
     if fmt == "csv":
         params["nulls"] = CSV_NULLS
     try:

@@ -115,3 +115,19 @@ def test_module_entry_point():
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.startswith('error: --set: unknown driver "bogus"')
+
+
+def test_focus_check_cli(capsys):
+    from budget.focus_conformance import check_focus
+    from tests.conftest import ROOT
+
+    real = ROOT / "tests" / "data" / "focus" / "focus_sample.csv"
+    assert main(["focus-check", str(ROOT / "data" / "exports")]) == 0
+    assert capsys.readouterr().out.strip() == "0 problems against FOCUS 1.2"
+    assert main(["focus-check", str(real), "--version", "1.0", "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    expected = check_focus(real, "1.0")
+    assert data["version"] == "1.0" and len(data["problems"]) == len(expected) == 4
+    assert [p["column"] for p in data["problems"]] == [p.column for p in expected]
+    assert main(["focus-check", str(ROOT / "nowhere")]) == 2
+    assert "nowhere: file not found" in capsys.readouterr().err

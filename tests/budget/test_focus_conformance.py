@@ -79,11 +79,15 @@ def test_unknown_version_and_paths_are_refused(tmp_path):
         check_focus(SAMPLE, "1.3")
     with pytest.raises(BudgetInputError, match="not found"):
         export_files(tmp_path / "nowhere")
-    with pytest.raises(BudgetInputError, match=r"no \.parquet or \.csv files"):
+    with pytest.raises(BudgetInputError, match=r"no \.parquet, \.csv or \.csv\.gz files"):
         export_files(tmp_path)
     (tmp_path / "a.parquet").write_bytes(NOVEMBER.read_bytes())
     (tmp_path / "b.txt").write_text("x")
     assert export_files(tmp_path) == ([tmp_path / "a.parquet"], "parquet")
+    # a file called *.parquet is that file, not a pattern over its neighbours
+    (tmp_path / "*.parquet").write_bytes(NOVEMBER.read_bytes())
+    assert check_focus(tmp_path / "*.parquet", "1.2") == []
+    assert export_files(tmp_path / "*.parquet") == ([tmp_path / "*.parquet"], "parquet")
 
 
 def test_the_bundled_sample_is_focus_1_2():

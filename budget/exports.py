@@ -201,9 +201,7 @@ class Exports:
         try:
             return self.con.sql(sql).fetchall()
         except duckdb.Error as exc:
-            raise BudgetInputError(label, f"could not be read: {_first_line(exc)}",
-                                   fix="check the named file and line; export it again if "
-                                   "it is damaged") from None
+            raise _read_error(label, exc) from None
 
     def _register(self, name: str, sources: Sources, check: Any, csv_types: dict[str, str],
                   by_period: bool) -> ir.Table:
@@ -221,9 +219,7 @@ class Exports:
         try:
             self.con.sql(statement.sql, params=statement.params).create_view(view)
         except duckdb.Error as exc:
-            raise BudgetInputError(sources.label, f"could not be read: {_first_line(exc)}",
-                                   fix="check the named file and line; export it again if "
-                                   "it is damaged") from None
+            raise _read_error(sources.label, exc) from None
         view = self._in_utc(name, view, sources.label)
         view = self._join_folder_keys(name, view, files, layouts)
         columns = {c for layout in layouts for c in layout.canonical}
@@ -274,7 +270,7 @@ class Exports:
             for key, value in file.hive:
                 if (key.lower() in own or column_key(key) in own or column_key(key) in FOCUS_BY_KEY
                         or key.lower() == FILE_COLUMN):
-                    ignored.setdefault(key, os.path.join(os.path.dirname(file.path)))
+                    ignored.setdefault(key, os.path.dirname(file.path))
                     continue
                 canonical = kept_names.setdefault(key.lower(), key)
                 row.setdefault(canonical, value)
@@ -352,6 +348,12 @@ def reading_notes(exports: Exports) -> list[str]:
              "account, resource, SKU, cost and tags); they are counted as billed — check the "
              "export if that is not expected"] if repeated else []
     return [*exports.notes, *extra]
+
+
+def _read_error(label: str, exc: Exception) -> BudgetInputError:
+    """Return the message for exports DuckDB could not read: where, what, and what to do."""
+    return BudgetInputError(label, f"could not be read: {_first_line(exc)}",
+                            fix="check the named file and line; export it again if it is damaged")
 
 
 def _first_line(exc: Exception) -> str:

@@ -5,10 +5,12 @@ a DuckDB memory limit and a row limit (`BUDGET_MAX_UPLOAD_ROWS`, default 50 M); 
 peak memory (max RSS of a fresh process) of the app's read against DuckDB's default settings
 (no memory limit) on the same file, and the read refused by a row limit below the file's rows.
 
-    python bench/upload_memory.py [--rows 20000000] [--code DIR]
+    python bench/upload_memory.py [--rows 20000000] [--code DIR] [--server]
 
 `--code DIR` runs the reads with another checkout's `budget` (e.g. a worktree of an older
-commit) for a before/after figure.
+commit) for a before/after figure. `--server` also starts that checkout's app, uploads the file on
+the Actuals page in headless Chromium and samples the server's resident memory (its process tree)
+from before the upload until the page has shown the upload or its error.
 """
 
 from __future__ import annotations
@@ -27,19 +29,35 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def make_file(path: Path, rows: int) -> None:
-    """Write `rows` copies of one sample charge as Parquet (dictionary + run-length encoded)."""
+def make_file(path: Path, rows: int, shape: str = "identical") -> None:
+    """Write `rows` copies of one sample charge as Parquet (dictionary + run-length encoded).
+
+    `far-days` puts each copy one day after the last (delta-encoded, still tiny): a damaged
+    date column whose millions of days would each become a group of the rollup.
+    """
+    import numpy as np
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     source = next((ROOT / "data" / "exports" / "billing").rglob("*.parquet"))
     one = pq.read_table(source).slice(0, 1)
     step = 1_000_000
-    with pq.ParquetWriter(path, one.schema) as writer:
+    encoding = {"ChargePeriodStart": "DELTA_BINARY_PACKED"} if shape == "far-days" else None
+    dictionary: bool | list[str] = ([c for c in one.column_names if c != "ChargePeriodStart"]
+                                    if shape == "far-days" else True)
+    with pq.ParquetWriter(path, one.schema, use_dictionary=dictionary,
+                          column_encoding=encoding) as writer:
         block = pa.concat_tables([one] * 1_000).combine_chunks()
         chunk = pa.concat_tables([block] * (step // 1_000)).combine_chunks()
+        column = chunk.schema.get_field_index("ChargePeriodStart")
         for start in range(0, rows, step):
-            writer.write_table(chunk.slice(0, min(step, rows - start)))
+            part = chunk.slice(0, min(step, rows - start))
+            if shape == "far-days":
+                days = (np.datetime64("2000-01-01", "ms")
+                        + np.arange(start, start + len(part)).astype("timedelta64[D]"))
+                part = part.set_column(column, "ChargePeriodStart",
+                                       pa.array(days, one.schema.field(column).type))
+            writer.write_table(part)
 
 
 def child(mode: str, file: str) -> None:
@@ -85,12 +103,95 @@ def measure(mode: str, file: Path, code: Path, env: dict[str, str] | None = None
     return figures
 
 
+def _tree_rss_mb(pid: int) -> float:
+    """Return the resident memory of a process and its children in MB (Linux /proc)."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        total += next((int(line.split()[1]) for line in status.splitlines()
+                       if line.startswith("VmRSS:")), 0)
+        todo += [int(c) for c in children]
+    return total / 1024
+
+
+def server_peak(code: Path, file: Path, env: dict[str, str] | None = None) -> dict[str, object]:
+    """Upload the file on a fresh server's Actuals page; return its memory before and at peak."""
+    import socket
+    import threading
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    log = open(Path(tempfile.gettempdir()) / f"upload-bench-{port}.log", "w")  # noqa: SIM115
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(code / "app.py"), "--server.port",
+         str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=code, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        env={**os.environ, **(env or {}), "PYTHONPATH": str(code)})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):  # noqa: S310
+                    break
+            except OSError:
+                time.sleep(0.3)
+        args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+        with sync_playwright() as play:
+            browser = play.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+            page = browser.new_page(viewport={"width": 1920, "height": 1080})
+            page.goto(f"{url}/actuals")
+            page.wait_for_selector('[data-testid="stMainBlockContainer"] h1', timeout=90_000)
+            page.wait_for_timeout(3000)
+            before = _tree_rss_mb(server.pid)
+            peak = [before]
+            done = threading.Event()
+
+            def sample() -> None:
+                while not done.is_set():
+                    peak.append(_tree_rss_mb(server.pid))
+                    time.sleep(0.05)
+
+            sampler = threading.Thread(target=sample, daemon=True)
+            sampler.start()
+            start = time.perf_counter()
+            page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+                str(file))
+            shown = page.locator('[data-testid="stCaptionContainer"]:has-text("upload"), '
+                                 '[data-testid="stAlertContentError"]').first
+            shown.wait_for(timeout=600_000)
+            seconds = time.perf_counter() - start
+            page.wait_for_timeout(1000)
+            done.set()
+            sampler.join()
+            outcome = shown.inner_text()[:110].replace("\n", " ")
+            browser.close()
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=30)
+        log.close()
+    return {"before_mb": before, "peak_mb": max(peak), "seconds": seconds, "outcome": outcome}
+
+
 def main() -> None:
     """Build the file, read it three ways, print peaks and ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=20_000_000)
+    parser.add_argument("--shape", choices=("identical", "far-days"), default="identical",
+                        help="identical rows, or each row a day after the last")
     parser.add_argument("--code", default=str(ROOT))
     parser.add_argument("--child", nargs=2, metavar=("MODE", "FILE"))
+    parser.add_argument("--server", action="store_true",
+                        help="also measure a server while the file is uploaded in a browser")
     args = parser.parse_args()
     if args.child:
         sys.path.insert(0, args.code)
@@ -98,8 +199,9 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as tmp:
         file = Path(tmp) / "part-0.parquet"
-        make_file(file, args.rows)
-        print(f"upload: {args.rows:,} rows in {file.stat().st_size / 1024:,.0f} KB of Parquet")
+        make_file(file, args.rows, args.shape)
+        print(f"upload: {args.rows:,} {args.shape} rows in {file.stat().st_size / 1024:,.0f} KB "
+              "of Parquet")
         code = Path(args.code)
         base = measure("default", file, code)
         app = measure("app", file, code)
@@ -109,6 +211,15 @@ def main() -> None:
             peak = float(figures["peak_mb"])  # type: ignore[arg-type]
             print(f"{label:<36} peak {peak:>7,.0f} MB  ({peak / float(base['peak_mb']):.2f}× "  # type: ignore[arg-type]
                   f"baseline)  {float(figures['seconds']):5.1f} s  {figures['outcome']}")  # type: ignore[arg-type]
+        if args.server:
+            for label, env in (("server, upload read", None),
+                               (f"server, limit {args.rows // 2:,} rows",
+                                {"BUDGET_MAX_UPLOAD_ROWS": str(args.rows // 2)})):
+                got = server_peak(code, file, env)
+                before, peak = float(got["before_mb"]), float(got["peak_mb"])  # type: ignore[arg-type]
+                print(f"{label:<36} {before:,.0f} MB before the upload, peak {peak:,.0f} MB "
+                      f"({peak / before:.2f}× before), {float(got['seconds']):.1f} s: "  # type: ignore[arg-type]
+                      f"{got['outcome']}")
 
 
 if __name__ == "__main__":

@@ -497,17 +497,26 @@ def telemetry_rollup_expr(telemetry: ir.Table) -> ir.Table:
     )
 
 
-EARLIEST_DAY, LATEST_DAY = pd.Timestamp("2000-01-01"), pd.Timestamp("2100-12-31")
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
-def check_dates(first: Any, last: Any, label: str) -> None:
-    """Refuse charge days outside 2000–2100: a wrong column or a broken export, not spend."""
-    first, last = pd.Timestamp(first), pd.Timestamp(last)
-    if first < EARLIEST_DAY or last > LATEST_DAY:
-        raise BudgetInputError(label, f"charge dates run from {first:%Y-%m-%d} to "
-                               f"{last:%Y-%m-%d}, outside 2000-01-01 to 2100-12-31",
-                               fix="check ChargePeriodStart: it may hold another column's "
-                               "values, or the export is damaged")
+def check_days(table: ir.Table, label: str, what: str = "charge") -> None:
+    """Refuse days outside 2000–2100 before any rollup is built: a broken export, not spend.
+
+    Checked in the database, so a small file of millions of far-apart days (a damaged column)
+    is refused before it becomes millions of groups in memory.
+    """
+    day = table.day
+    frame = run(table.aggregate(first=day.min().cast("string"), last=day.max().cast("string"),
+                                low=day.min().year(), high=day.max().year()), label)
+    if frame.empty or pd.isna(frame["low"].iloc[0]):
+        return  # no rows: the caller says so
+    if int(frame["low"].iloc[0]) < FIRST_YEAR or int(frame["high"].iloc[0]) > LAST_YEAR:
+        column = "ChargePeriodStart" if what == "charge" else "date"
+        raise BudgetInputError(label, f"{what} dates run from {frame['first'].iloc[0]} to "
+                               f"{frame['last'].iloc[0]}, outside {FIRST_YEAR}-01-01 to "
+                               f"{LAST_YEAR}-12-31", fix=f"check {column}: it may hold another "
+                               "column's values, or the export is damaged")
 
 
 def check_costs(frame: pd.DataFrame, largest: str, label: str) -> None:
@@ -524,6 +533,7 @@ def check_costs(frame: pd.DataFrame, largest: str, label: str) -> None:
 def billing_rollup(exports: Exports) -> pd.DataFrame:
     """Run the billing rollup; costs as floats, days as datetime64, sorted by day."""
     label = exports.billing_sources.label
+    check_days(exports.billing, label)
     frame = run(exports.billing.pipe(billing_rollup_expr), label)
     if frame.empty:
         raise BudgetInputError(label, "has no billing rows", fix="export a period with charges")
@@ -532,7 +542,6 @@ def billing_rollup(exports: Exports) -> pd.DataFrame:
     for column in ("billed_cost", "effective_cost"):
         frame[column] = frame[column].astype(float)
     frame["day"] = pd.to_datetime(frame["day"])
-    check_dates(frame["day"].min(), frame["day"].max(), label)
     return frame.sort_values(list(ROLLUP_KEYS[:3]), kind="stable").reset_index(drop=True)
 
 
@@ -543,6 +552,7 @@ def telemetry_rollup(exports: Exports) -> pd.DataFrame:
                                      "deployment_id", *TELEMETRY_COUNTS,
                                      "queue_seconds_p95", "errors"])
     label = exports.telemetry_sources.label if exports.telemetry_sources else "telemetry"
+    check_days(exports.telemetry, label, "telemetry")
     frame = run(exports.telemetry.pipe(telemetry_rollup_expr), label)
     frame["day"] = pd.to_datetime(frame["day"])
     negative = frame[list(TELEMETRY_COUNTS)].lt(0).any(axis=1)
@@ -561,6 +571,7 @@ def _cost_pair(billed: Any, effective: Any) -> dict[str, float]:
 def ingest_summary(exports: Exports) -> dict[str, Any]:
     """Return the ingest CLI's JSON: totals per currency, provider and service category."""
     b = exports.billing
+    check_days(b, exports.billing_sources.label)
     grouped = run(b.group_by(["currency", "provider", "service_category", "allocated"])
                   .aggregate(billed=b.billed_cost.sum(), effective=b.effective_cost.sum(),
                              rows=b.count(), start=b.day.min(), end=b.day.max(),
@@ -571,7 +582,6 @@ def ingest_summary(exports: Exports) -> dict[str, Any]:
         raise BudgetInputError(exports.billing_sources.label, "has no billing rows",
                                fix="export a period with charges")
     check_costs(grouped, "largest", exports.billing_sources.label)
-    check_dates(grouped["start"].min(), grouped["end"].max(), exports.billing_sources.label)
     currencies = sorted(grouped["currency"].unique())
     single = len(currencies) == 1
 

@@ -287,3 +287,23 @@ def test_a_commitment_purchase_is_reserved_procurement(tmp_path):
     rollup = billing_rollup(open_exports([path]))
     assert rollup.groupby("procurement")["billed_cost"].sum().to_dict() == {
         "reserved": 720.0, "on_demand": 5.0}
+
+
+def test_far_apart_days_are_refused_before_any_rollup(tmp_path):
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    # 200,000 charges a day apart from 2000: the last falls in year 2547, past what pandas can
+    # hold; the read must refuse it with a message, never a traceback or a frame of 200,000 days
+    one = pq.read_table(next((SAMPLE / "billing").rglob("*.parquet"))).slice(0, 1)
+    table = pa.concat_tables([one] * 200_000).combine_chunks()
+    days = np.datetime64("2000-01-01", "ms") + np.arange(200_000).astype("timedelta64[D]")
+    table = table.set_column(table.schema.get_field_index("ChargePeriodStart"),
+                             "ChargePeriodStart", pa.array(days.astype("datetime64[ms]")))
+    path = tmp_path / "far.parquet"
+    pq.write_table(table, path)
+    for read in (billing_rollup, ingest_summary):
+        with pytest.raises(BudgetInputError, match=r"charge dates run from 2000-01-01 to "
+                           r"2547-07-\d\d, outside 2000-01-01 to 2100-12-31"):
+            read(open_exports([str(path)]))

@@ -80,6 +80,8 @@ def child(mode: str, file: str) -> None:
         outcome = f"read {rows:,} rows"
     except BudgetInputError as exc:
         outcome = f"refused: {str(exc)[-90:]}"
+    except Exception as exc:  # an older checkout may crash: that is the figure
+        outcome = f"crashed: {type(exc).__name__}: {str(exc)[:60]}"
     print(json.dumps({"seconds": time.perf_counter() - start, "outcome": outcome,
                       "peak_mb": peak_mb()}))
 

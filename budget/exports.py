@@ -152,10 +152,12 @@ def check_telemetry_columns(file: str, columns: Sequence[str]) -> None:
 
 
 COST_DECIMAL = "DECIMAL(38,18)"  # 20 digits before the point, 18 after: exact sums to 1e-18
+COST_TYPE = "decimal(38, 18)"  # the same, as Ibis names it
 MAX_ABS_COST = Decimal(10) ** 12  # one charge or day of a trillion is a broken export
 DUPLICATE_KEY = ("ChargePeriodStart", "ChargePeriodEnd", "ProviderName", "ServiceProviderName",
                  "BillingAccountId", "SubAccountId", "ResourceId", "SkuId", "SkuPriceId",
                  "ChargeCategory", "ChargeDescription", "BilledCost", "EffectiveCost", "Tags")
+PERIOD_COLUMNS = (*PROVIDER_COLUMNS, "BillingAccountId", "BillingPeriodStart", "ChargePeriodStart")
 UTC_COLUMNS = ("ChargePeriodStart", "ChargePeriodEnd", "BillingPeriodStart", "BillingPeriodEnd",
                "date")
 MEMORY_LIMIT_MB = int(os.environ.get("BUDGET_DUCKDB_MEMORY_MB", "1024"))
@@ -301,8 +303,14 @@ class Exports:
         start = '"BillingPeriodStart"' if "BillingPeriodStart" in columns else (
             "date_trunc('month', CAST(\"ChargePeriodStart\" AS TIMESTAMP))")
         period = f"COALESCE(strftime(CAST({start} AS TIMESTAMP), '%Y-%m-%d'), '')"
+        # count by the raw columns first, then format the few groups (strftime per row is slow)
+        wanted = [c for c in PERIOD_COLUMNS if c in columns and (
+            c != "ChargePeriodStart" or "BillingPeriodStart" not in columns)]
+        raw = [FILE_COLUMN, *(quoted(c, PERIOD_COLUMNS) for c in wanted)]
+        inner = (f"SELECT {', '.join(raw)}, count(*) AS n FROM {view} "  # noqa: S608
+                 f"GROUP BY ALL")
         counted = self._fetch(f"SELECT {FILE_COLUMN}, {provider}, {account}, {period}, "  # noqa: S608
-                              f"count(*) FROM {view} GROUP BY ALL", label)
+                              f"sum(n) FROM ({inner}) GROUP BY ALL", label)
         rows = [PeriodRows(f, PeriodKey(p, a, d), int(n)) for f, p, a, d, n in counted]
         dropped, notes = repeated_periods(files, rows)
         self.notes += notes
@@ -408,8 +416,34 @@ def tag_dimensions(raw: ir.Table, tag_map: TagMap) -> ir.Table:
     )
 
 
+# The raw columns the rollup keeps apart; every other column is summed or left out.
+CHARGE_KEYS = ("ChargePeriodStart", *PROVIDER_COLUMNS, "BillingCurrency", "ChargeCategory",
+               "ServiceCategory", "ServiceName", "PricingCategory", "CommitmentDiscountStatus",
+               "CommitmentDiscountId", "x_GpuType", "ConsumedUnit", "Tags")
+
+
+def charges_by_kind(raw: ir.Table) -> ir.Table:
+    """Return raw charges summed per day and per raw value of every column the rollup reads.
+
+    Cleaning (trim, case, tags) is many-to-one, so cleaning these groups and summing again gives
+    the rollup of cleaning every row — on thousands of groups instead of millions of rows.
+    Costs are summed as exact decimals; `source_rows` counts the charges of each group.
+    """
+    keys: dict[str, ir.Value] = {c: raw[c] for c in CHARGE_KEYS if c in raw.columns}
+    keys["ChargePeriodStart"] = raw.ChargePeriodStart.cast("timestamp").date()
+    billed = raw.BilledCost.cast(COST_TYPE)
+    effective = raw.EffectiveCost.cast(COST_TYPE)
+    sums: dict[str, ir.Value] = {
+        "BilledCost": billed.sum(), "EffectiveCost": effective.sum(),
+        "source_rows": raw.count(),
+        "largest_charge": ibis.greatest(billed.abs().max(), effective.abs().max())}
+    if "ConsumedQuantity" in raw.columns:
+        sums["ConsumedQuantity"] = raw.ConsumedQuantity.cast("float64").sum()
+    return raw.group_by(**keys).aggregate(**sums)
+
+
 def normalize_billing(raw: ir.Table, tag_map: TagMap) -> ir.Table:
-    """Return one row per charge with typed costs, lower-case enums and the AI dimensions."""
+    """Return one row per charge (or per group of `charges_by_kind`) typed, cleaned and tagged."""
     if "Tags" in raw.columns:
         tags = tag_dimensions(raw, tag_map)
         joined = raw.mutate(tags_key=raw.Tags.cast("string")).left_join(tags, "tags_key")
@@ -426,6 +460,8 @@ def normalize_billing(raw: ir.Table, tag_map: TagMap) -> ir.Table:
                             (quantity if quantity is not None else ibis.literal(0.0))
                             .cast("float64"), 0.0).fill_null(0.0)
     status = _text(_column(joined, "CommitmentDiscountStatus")).lower()
+    billed = joined.BilledCost.cast(COST_TYPE)
+    effective = joined.EffectiveCost.cast(COST_TYPE)
     return joined.select(
         day=joined.ChargePeriodStart.cast("timestamp").date(),
         provider=ibis.coalesce(*[_text(joined[c]) for c in PROVIDER_COLUMNS
@@ -441,8 +477,12 @@ def normalize_billing(raw: ir.Table, tag_map: TagMap) -> ir.Table:
         commitment_status=status.fill_null("none"),
         gpu=gpu.fill_null(""),
         gpu_hours=gpu_hours,
-        billed_cost=joined.BilledCost.cast("decimal(38, 18)"),
-        effective_cost=joined.EffectiveCost.cast("decimal(38, 18)"),
+        billed_cost=billed,
+        effective_cost=effective,
+        source_rows=(joined.source_rows if "source_rows" in joined.columns
+                     else ibis.literal(1)),
+        largest_charge=(joined.largest_charge if "largest_charge" in joined.columns
+                        else ibis.greatest(billed.abs(), effective.abs())),
         allocated=joined.tag_allocated.fill_null(False),
         **{d: joined[f"tag_{d}"].fill_null(NO_TAG[d]) for d, _ in tag_map.keys},
     )
@@ -478,9 +518,8 @@ def billing_rollup_expr(billing: ir.Table) -> ir.Table:
         billed_cost=billing.billed_cost.sum(),
         effective_cost=billing.effective_cost.sum(),
         gpu_hours=billing.gpu_hours.sum(),
-        rows=billing.count(),
-        largest_charge=ibis.greatest(billing.billed_cost.abs().max(),
-                                     billing.effective_cost.abs().max()),
+        rows=billing.source_rows.sum(),
+        largest_charge=billing.largest_charge.max(),
     )
 
 
@@ -534,7 +573,8 @@ def billing_rollup(exports: Exports) -> pd.DataFrame:
     """Run the billing rollup; costs as floats, days as datetime64, sorted by day."""
     label = exports.billing_sources.label
     check_days(exports.billing, label)
-    frame = run(exports.billing.pipe(billing_rollup_expr), label)
+    grouped = normalize_billing(charges_by_kind(exports.raw_billing), exports.tag_map)
+    frame = run(grouped.pipe(billing_rollup_expr), label)
     if frame.empty:
         raise BudgetInputError(label, "has no billing rows", fix="export a period with charges")
     check_costs(frame, "largest_charge", label)

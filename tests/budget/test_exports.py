@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import pandas as pd
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pytest
@@ -307,3 +308,31 @@ def test_far_apart_days_are_refused_before_any_rollup(tmp_path):
         with pytest.raises(BudgetInputError, match=r"charge dates run from 2000-01-01 to "
                            r"2547-07-\d\d, outside 2000-01-01 to 2100-12-31"):
             read(open_exports([str(path)]))
+
+
+@pytest.mark.parametrize("spec", [SAMPLE / "billing", REAL, "quirks"])
+def test_summing_before_cleaning_gives_the_rollup_of_every_row(spec, tmp_path):
+    from budget.exports import billing_rollup_expr, run
+
+    if spec == "quirks":  # values that only become one group once cleaned
+        spec = write(tmp_path, "q.csv",
+                     '1.5,1.5,2026-01-01,2026-01-02,USD,Usage,Compute,EC2,AWS,Standard,'
+                     '"{""team"":""a""}",x',
+                     '2.25,2.0,2026-01-01 13:00:00,2026-01-02,usd ,usage,Compute,EC2, AWS,'
+                     'standard,"{""team"": ""a""}",y',
+                     "-1,-1,2026-01-01,2026-01-02,USD,Credit,Compute,EC2,AWS,,NULL,z")
+    exports = open_exports([str(spec)])
+    grouped = billing_rollup(exports)
+    keys = list(grouped.columns[:16])
+    every_row = run(exports.billing.pipe(billing_rollup_expr), "x").drop(
+        columns="largest_charge")
+    every_row[["billed_cost", "effective_cost"]] = every_row[
+        ["billed_cost", "effective_cost"]].astype(float)
+    every_row["day"] = pd.to_datetime(every_row["day"])
+    left = grouped.sort_values(keys).reset_index(drop=True)
+    right = every_row[grouped.columns].sort_values(keys).reset_index(drop=True)
+    pd.testing.assert_frame_equal(left, right, check_exact=True)
+    if str(spec).endswith("q.csv"):  # the two usage rows are one group once cleaned
+        assert sorted(grouped["rows"]) == [1, 2]
+        usage = grouped[grouped["charge_category"] == "usage"]
+        assert usage["billed_cost"].tolist() == [3.75] and usage["team"].tolist() == ["a"]

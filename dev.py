@@ -82,7 +82,7 @@ def run_tests(extra: list[str]) -> int:
 def run_bench(extra: list[str]) -> int:
     """Run every benchmark in bench/ and print its figures."""
     code = 0
-    for script in sorted((ROOT / "bench").glob("*.py")):
+    for script in sorted((ROOT / "bench").glob("[!_]*.py")):  # _name.py are helpers
         _step(f"bench/{script.name}")
         code |= subprocess.call([str(PYTHON), str(script), *extra], cwd=ROOT)
     return code

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import resource
 import shutil
 import subprocess
 import sys
@@ -21,6 +20,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from _memory import peak_mb  # noqa: E402
+
 SAMPLE_ROWS = 9_527  # rows of one copy of the sample (budget/sample_data.py)
 
 
@@ -74,7 +76,7 @@ def run_pandas(folder: Path) -> dict[str, float]:
 def child(engine: str, folder: Path) -> None:
     """Run one engine and print its result with this process's peak memory."""
     result = (run_duckdb if engine == "duckdb" else run_pandas)(folder)
-    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["peak_mb"] = peak_mb()
     print(json.dumps(result))
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from _memory import peak_mb  # noqa: E402
 
 
 def make_file(path: Path, rows: int, shape: str = "identical") -> None:
@@ -85,13 +86,6 @@ def child(mode: str, file: str) -> None:
     print(json.dumps({"seconds": time.perf_counter() - start, "outcome": outcome,
                       "peak_mb": peak_mb()}))
 
-
-def peak_mb() -> float:
-    """Return this process's peak resident memory since it started (Linux VmHWM)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def measure(mode: str, file: Path, code: Path, env: dict[str, str] | None = None,

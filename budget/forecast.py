@@ -175,10 +175,7 @@ class Forecast:
 def _gpu_price(scenario: Scenario, cloud: str, gpu: str, pricing: str,
                values: InputValues) -> float | np.ndarray:
     """Return USD per GPU-hour with the gpu_price input applied."""
-    hourly = scenario.price(cloud, gpu).usd_per_gpu_hour(pricing)
-    if hourly is None:  # validation guarantees a price; keep mypy and readers honest
-        raise KeyError((cloud, gpu, pricing))
-    return hourly * values["gpu_price"]
+    return _hourly(scenario, cloud, gpu, pricing) * values["gpu_price"]
 
 
 InputValues = Mapping[str, "float | np.ndarray"]
@@ -281,6 +278,117 @@ def workload_series(scenario: Scenario, values: InputValues, cost_only: bool = F
         out.append(Series(p.name, "platform", labels,
                           p.monthly_cost * profile(1.0 + p.monthly_growth)))
     return out
+
+
+# A simulated cost is a sum of terms: a workload constant (its weight) times a coefficient of the
+# uncertain inputs (a float, or one value per draw) times a months profile. Workloads whose terms
+# share a coefficient and a profile are summed before anything is multiplied by the draws, so a
+# simulation costs one (draws × months) pass per profile, whatever the number of workloads.
+# Profile: ("inference", monthly_growth), growing by monthly_growth + inference_growth;
+# ("flat", 0.0), the same every month; ("fixed", monthly_growth), no input moves it (platform).
+ProfileKey = tuple[str, float]
+# Coefficient: (name, self-hosted utilisation, spot priced); see _coefficient.
+CoefficientKey = tuple[str, float, bool]
+
+
+def _hourly(scenario: Scenario, cloud: str, gpu: str, pricing: str) -> float:
+    """Return the scenario's USD per GPU-hour, before the gpu_price input."""
+    hourly = scenario.price(cloud, gpu).usd_per_gpu_hour(pricing)
+    if hourly is None:  # validation guarantees a price; keep mypy and readers honest
+        raise KeyError((cloud, gpu, pricing))
+    return hourly
+
+
+def cost_terms(scenario: Scenario) -> dict[tuple[str, ProfileKey], dict[CoefficientKey, float]]:
+    """Return the weights of every cost term, summed per (category, profile) and coefficient.
+
+    The same costs as workload_series (tests hold the two to 1e-12): API inference is
+    requests × (input tokens × input price + output tokens × output price) / 1e6; self-hosted,
+    requests × tokens / (tokens per GPU-second × 3,600 × utilisation) × the hourly price for
+    output and input tokens; training runs per month × GPU-hours per run × the hourly price;
+    experimentation GPU-hours per week × 52/12 × the hourly price; platform its monthly cost.
+    """
+    out: dict[tuple[str, ProfileKey], dict[CoefficientKey, list[float]]] = {}
+
+    def add(category: str, profile: ProfileKey, coefficient: CoefficientKey,
+            weight: float) -> None:
+        out.setdefault((category, profile), {}).setdefault(coefficient, []).append(weight)
+
+    for w in scenario.inference:
+        category, growth = f"{w.kind}_inference", ("inference", w.monthly_growth)
+        if w.serving == "api":
+            add(category, growth, ("api_input", 0.0, False), w.requests_per_month * (
+                w.input_tokens * (w.price_per_1m_input or 0.0)) / 1_000_000.0)
+            add(category, growth, ("api_output", 0.0, False), w.requests_per_month * (
+                w.output_tokens * (w.price_per_1m_output or 0.0)) / 1_000_000.0)
+            continue
+        assert w.cloud and w.gpu and w.output_tokens_per_gpu_second and w.utilization
+        hourly, spot = _hourly(scenario, w.cloud, w.gpu, w.pricing), w.pricing == "spot"
+        add(category, growth, ("gpu_output", w.utilization, spot),
+            w.requests_per_month * w.output_tokens / w.output_tokens_per_gpu_second * hourly)
+        if w.input_tokens_per_gpu_second:
+            add(category, growth, ("gpu_input", w.utilization, spot),
+                w.requests_per_month * w.input_tokens / w.input_tokens_per_gpu_second * hourly)
+    for t in scenario.training:
+        add("training", ("flat", 0.0), ("training", 0.0, t.pricing == "spot"),
+            t.refreshes_per_quarter / MONTHS_PER_QUARTER * t.gpu_hours_per_run
+            * _hourly(scenario, t.cloud, t.gpu, t.pricing))
+    for e in scenario.experimentation:
+        add("experimentation", ("flat", 0.0), ("gpu", 0.0, e.pricing == "spot"),
+            e.gpu_hours_per_week * WEEKS_PER_MONTH * _hourly(scenario, e.cloud, e.gpu, e.pricing))
+    for p in scenario.platform:
+        add("platform", ("fixed", p.monthly_growth), ("fixed", 0.0, False), p.monthly_cost)
+    return {group: {key: math.fsum(weights) for key, weights in terms.items()}
+            for group, terms in out.items()}
+
+
+def _coefficient(key: CoefficientKey, v: InputValues) -> float | np.ndarray:
+    """Return what multiplies a term's weight at input values (floats, or (draws, 1) arrays)."""
+    name, utilization, spot = key
+    if name == "fixed":
+        return 1.0
+    if name == "api_input":
+        return v["inference_volume"] * v["token_price"]
+    if name == "api_output":
+        return v["inference_volume"] * v["output_tokens"] * v["token_price"]
+    factor = v["gpu_price"] * (1.0 + v["spot_overhead"] if spot else 1.0)
+    if name == "training":
+        return factor * v["refresh_frequency"]
+    if name == "gpu":
+        return factor
+    seconds = SECONDS_PER_HOUR * np.minimum(utilization * v["utilization"], 1.0) * v[
+        "gpu_throughput"]
+    per_second = v["inference_volume"] * factor / seconds
+    return per_second * v["output_tokens"] if name == "gpu_output" else per_second
+
+
+def simulated_costs(scenario: Scenario, values: Mapping[str, np.ndarray], horizon: bool = False,
+                    ) -> dict[str, np.ndarray]:
+    """Return USD per category and draw, per month (with `horizon`, one horizon-total column).
+
+    `values` are (draws, 1) arrays; a category with no workload is zeros. Memory is a few (draws × months) arrays and the work one pass per distinct profile (growth
+    rate), whatever the number of workloads: terms are summed before the draws multiply them.
+    """
+    draws = next(iter(values.values())).shape[0]
+    months = scenario.months
+    # Column-major, as the growth profiles are: sums then run over contiguous memory.
+    sums = {c: np.zeros((draws, 1 if horizon else months), order="F") for c in CATEGORIES}
+    for (category, (kind, growth)), terms in cost_terms(scenario).items():
+        factor: float | np.ndarray = 0.0
+        for key, weight in terms.items():
+            factor = factor + _coefficient(key, values) * weight
+        if kind == "inference":
+            rate = np.maximum(1.0 + growth + values["inference_growth"], 0.0)
+            profile = geometric_sum(rate, months) if horizon else monthly_growth(rate, months)
+            np.multiply(profile, factor, out=profile)
+            sums[category] += profile
+        elif kind == "flat":
+            sums[category] += factor * months if horizon else factor
+        else:
+            fixed = geometric_sum(1.0 + growth, months) if horizon else monthly_growth(
+                1.0 + growth, months)
+            sums[category] += factor * fixed
+    return sums
 
 
 def monthly_growth(growth: float | np.ndarray, months: int) -> np.ndarray:

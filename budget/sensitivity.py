@@ -9,7 +9,13 @@ from functools import lru_cache
 
 import numpy as np
 
-from budget.forecast import CATEGORIES, horizon_total_usd, input_values, workload_series
+from budget.forecast import (
+    CATEGORIES,
+    horizon_total_usd,
+    input_values,
+    simulated_costs,
+    workload_series,
+)
 from budget.inputs import INPUT_NAMES, INPUTS, INPUTS_BY_NAME
 from budget.scenario import Scenario
 
@@ -149,13 +155,7 @@ def values_from_uniforms(scenario: Scenario, uniforms: np.ndarray) -> dict[str, 
 def simulate_by_category(scenario: Scenario, values: dict[str, np.ndarray],
                          horizon: bool = False) -> dict[str, np.ndarray]:
     """Return USD per category, draws × months (with `horizon`, draws × 1: horizon totals)."""
-    draws = next(iter(values.values())).shape[0]
-    # Column-major, as the workloads' monthly arrays are: sums then run over contiguous memory.
-    sums = {c: np.zeros((draws, 1 if horizon else scenario.months), order="F")
-            for c in CATEGORIES}
-    for series in workload_series(scenario, values, cost_only=True, horizon=horizon):
-        sums[series.category] += series.cost_usd
-    return sums
+    return simulated_costs(scenario, values, horizon)
 
 
 @dataclass(frozen=True)

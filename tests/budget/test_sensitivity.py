@@ -10,9 +10,9 @@ import pytest
 
 from budget.cli import main
 from budget.errors import BudgetInputError
-from budget.forecast import forecast
+from budget.forecast import CATEGORIES, forecast, workload_series
 from budget.inputs import INPUT_NAMES, INPUTS_BY_NAME
-from budget.scenario import InputRange, load_scenario, parse_scenario
+from budget.scenario import InputRange, Scenario, load_scenario, parse_scenario
 from budget.sensitivity import (
     DEFAULT_SEED,
     SobolIndex,
@@ -231,3 +231,190 @@ def test_sensitivity_json_contract(capsys):
     assert data["monte_carlo"]["draws"] == 500 and data["monte_carlo"]["seed"] == 3
     assert list(data["sobol"]) == list(INPUT_NAMES)
     assert set(data["sobol"]["gpu_price"]) == {"S1", "ST"}
+
+
+def wide_scenario() -> Scenario:
+    """Return the sample plan over 36 months with each line three times, volumes scaled.
+
+    Copies share growth rates, utilisations and prices with their original, except the third
+    copy of each inference line (a growth of its own), the second copy of each self-hosted one
+    (utilisation 0.97: clipped at 100% by most drawn utilisations above 1) and the second copy
+    of each platform line (no growth): groups of several lines and groups of one.
+    """
+    s = load_scenario(SAMPLE)
+
+    def copies(rows: tuple, change) -> tuple:
+        return tuple(dataclasses.replace(r, name=f"{r.name}-{k}", **change(r, k, scale))
+                     for k, scale in enumerate((1.0, 0.37, 2.9)) for r in rows)
+
+    def inference(r, k, scale):
+        out = {"requests_per_month": r.requests_per_month * scale}
+        if k == 2:
+            out["monthly_growth"] = r.monthly_growth + 0.01
+        if k == 1 and r.utilization:
+            out["utilization"] = 0.97
+        return out
+
+    return dataclasses.replace(
+        s, months=36, inference=copies(s.inference, inference),
+        training=copies(s.training, lambda r, k, scale: {
+            "gpu_hours_per_run": r.gpu_hours_per_run * scale}),
+        experimentation=copies(s.experimentation, lambda r, k, scale: {
+            "gpu_hours_per_week": r.gpu_hours_per_week * scale}),
+        platform=copies(s.platform, lambda r, k, scale: {
+            "monthly_cost": r.monthly_cost * scale, **({"monthly_growth": 0.0} if k == 1 else {})}),
+    )
+
+
+PLANS = {"sample": lambda: load_scenario(SAMPLE), "wide": wide_scenario}
+
+
+def per_workload_by_category(scenario: Scenario, values: dict[str, np.ndarray],
+                             horizon: bool = False) -> dict[str, np.ndarray]:
+    """Sum every workload's own draws × months cost array per category (the way before #18)."""
+    draws = next(iter(values.values())).shape[0]
+    sums = {c: np.zeros((draws, 1 if horizon else scenario.months)) for c in CATEGORIES}
+    for series in workload_series(scenario, values, cost_only=True, horizon=horizon):
+        sums[series.category] = sums[series.category] + series.cost_usd
+    return sums
+
+
+@pytest.mark.parametrize("horizon", [False, True])
+@pytest.mark.parametrize("plan", list(PLANS))
+def test_grouped_simulation_is_the_sum_of_the_workloads(plan, horizon):
+    scenario = PLANS[plan]()
+    values = values_from_uniforms(scenario, common_uniforms(2_000, DEFAULT_SEED))
+    grouped = simulate_by_category(scenario, values, horizon=horizon)
+    reference = per_workload_by_category(scenario, values, horizon=horizon)
+    assert list(grouped) == list(CATEGORIES)
+    for category in CATEGORIES:
+        assert grouped[category].shape == reference[category].shape
+        np.testing.assert_allclose(grouped[category], reference[category], rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("plan", list(PLANS))
+def test_monte_carlo_as_before_18(plan):
+    before, mc = BEFORE_18[plan], monte_carlo(PLANS[plan]())
+    assert [mc.p10, mc.p50, mc.p90] == pytest.approx(before["total"], rel=1e-12, abs=0)
+    for got, want in zip((mc.monthly_p10, mc.monthly_p50, mc.monthly_p90),
+                         before["monthly_every_6th"], strict=True):
+        assert got[::6].tolist() == pytest.approx(want, rel=1e-12, abs=0)
+    for category, want in before["category"].items():
+        got = [mc.category_p10[category], mc.category_p50[category], mc.category_p90[category]]
+        assert got == pytest.approx(want, rel=1e-12, abs=0), category
+
+
+@pytest.mark.parametrize("plan", list(PLANS))
+def test_sobol_and_tornado_as_before_18(plan):
+    before, scenario = BEFORE_18[plan], PLANS[plan]()
+    indices = scenario_sobol(scenario, base_samples=256)
+    assert list(indices) == list(before["sobol"])
+    for name, (s1, st) in before["sobol"].items():
+        assert (indices[name].s1, indices[name].st) == pytest.approx((s1, st), abs=1e-12), name
+    base, bars = tornado(scenario)
+    assert base == before["tornado_base"]
+    assert [(b.input, b.low_total, b.high_total, b.mid_total) for b in bars] == before["tornado"]
+
+
+# Figures of the Monte Carlo (10,000 draws, seed 0), Sobol (256 base samples) and tornado as
+# computed before #18, when every workload kept its own draws × months array: the accumulated
+# simulation must give the same to 1e-12.
+BEFORE_18: dict[str, dict] = {
+    "sample": {
+        "total": [1752031.586227284, 2163300.753753233, 2699118.8684202973],
+        "monthly_every_6th": [
+            [129115.93374422322, 146862.23284967575],
+            [157501.45042553806, 181321.67648926412],
+            [193316.01819290157, 226299.68683222012],
+        ],
+        "category": {
+            "training": [121720.77388188883, 297487.59446905775, 531131.0724051822],
+            "batch_inference": [61396.51442902415, 97625.3897572099, 146118.45929760573],
+            "realtime_inference": [558657.8884214084, 857951.1368347621, 1283893.3132950338],
+            "experimentation": [119246.5342231245, 151720.41656136618, 186619.8967373655],
+            "platform": [734695.4820852018, 734695.4820852018, 734695.4820852018],
+        },
+        "sobol": {
+            "inference_volume": [0.3547258234523064, 0.3847315405012933],
+            "output_tokens": [0.12993356001639908, 0.1205145772091506],
+            "refresh_frequency": [0.15671987255202735, 0.15131213097065918],
+            "gpu_price": [0.14618340795976267, 0.13926874071681086],
+            "token_price": [0.100480723711852, 0.11413809428676222],
+            "inference_growth": [0.0608395065447707, 0.05524637964900128],
+            "gpu_throughput": [0.023116223537567548, 0.022970053895857767],
+            "utilization": [0.010096269341986507, 0.010881870559391495],
+            "spot_overhead": [0.0005839866008694926, 0.0005474215675786415],
+        },
+        "tornado_base": 2018741.231155188,
+        "tornado": [
+            ("inference_volume", 1841047.6813411908, 2462975.1056901813, 2152011.3935156856),
+            ("refresh_frequency", 1895117.231155188, 2265989.231155188, 2080553.231155188),
+            ("output_tokens", 1934412.5388118937, 2243617.74407064, 2089015.1414412668),
+            ("gpu_price", 1885029.6559007273, 2185880.700223264, 2035455.1780619957),
+            ("token_price", 1772546.082036115, 2049515.624795072, 1911030.8534155937),
+            ("inference_growth", 1922913.5079394728, 2128249.045117953, 2018741.231155188),
+            ("gpu_throughput", 2086986.200223264, 1983135.1603370614, 2025740.7151621701),
+            ("utilization", 2066914.1504973592, 1993924.8787667968, 2025740.7151621701),
+            ("spot_overhead", 2018741.231155188, 2036265.8995309619, 2027503.565343075),
+        ],
+    },
+    "wide": {
+        "total": [31704403.033643022, 43645611.57513657, 63835756.71538801],
+        "monthly_every_6th": [
+            [
+                547882.091266399,
+                630289.763520796,
+                728738.8924585216,
+                846626.9280021911,
+                984450.8397044135,
+                1141873.8357674263,
+            ],
+            [
+                667909.8523869391,
+                779693.0495068717,
+                928375.317817826,
+                1125401.5970093792,
+                1390478.3111780453,
+                1745705.2628628083,
+            ],
+            [
+                818811.4788215604,
+                975176.1504478797,
+                1206076.3554749016,
+                1554125.3104599577,
+                2082499.0562482171,
+                2862373.5563387973,
+            ],
+        ],
+        "category": {
+            "training": [1559243.1134269962, 3810816.0851486297, 6803789.037510379],
+            "batch_inference": [1178831.2986443106, 2123743.814762054, 3696615.4531517983],
+            "realtime_inference": [13324327.646135861, 23775478.269261245, 41986871.57084882],
+            "experimentation": [1527548.1033982262, 1943538.5361511004, 2390600.877205653],
+            "platform": [11649460.428253494, 11649460.428253494, 11649460.428253494],
+        },
+        "sobol": {
+            "inference_volume": [0.20202321456131903, 0.26604405760288413],
+            "output_tokens": [0.07433956260668045, 0.07926090643833587],
+            "refresh_frequency": [0.019024268262085916, 0.01918500989625543],
+            "gpu_price": [0.04097900900054221, 0.03747871753571671],
+            "token_price": [0.06885502117862452, 0.08770673266615868],
+            "inference_growth": [0.5048370590096488, 0.4988348524693293],
+            "gpu_throughput": [0.020653780104179457, 0.013667770959296553],
+            "utilization": [0.005139437974328977, 0.005904377147804661],
+            "spot_overhead": [1.658704423497959e-05, 7.04679928060832e-05],
+        },
+        "tornado_base": 41092200.36201348,
+        "tornado": [
+            ("inference_growth", 32753928.394954905, 54700345.54572535, 41092200.36201348),
+            ("inference_volume", 36217123.21126149, 53279893.23889348, 44748508.22507748),
+            ("output_tokens", 38828898.384263, 47127672.30268143, 42978285.34347222),
+            ("token_price", 34019450.09932071, 41976294.14485008, 37997872.12208539),
+            ("gpu_price", 38740027.50660787, 44032416.431270495, 41386221.968939185),
+            ("refresh_frequency", 39508576.922013484, 44259447.242013484, 41884012.08201348),
+            ("gpu_throughput", 42765577.8862705, 40219133.82761852, 41263828.82603984),
+            ("utilization", 42273408.02619491, 40498461.574367024, 41263828.82603984),
+            ("spot_overhead", 41092200.36201348, 41318206.641211905, 41205203.50161269),
+        ],
+    },
+}

@@ -115,7 +115,7 @@ class Forecast:
         # `lines` is workload-major (each workload's months in order, workloads in file order,
         # names unique): per-workload figures are row sums of (workloads, months) blocks. Built
         # in numpy and made a frame once: this runs on every slider move.
-        columns: dict[str, np.ndarray] = {label: lines[label].to_numpy()[::months]
+        columns: dict[str, np.ndarray] = {label: lines[label].iloc[::months].to_numpy()
                                           for label in labels}
         count = len(columns["workload"])
         if count * months != len(lines) or len(set(columns["workload"])) != count:
@@ -156,12 +156,12 @@ class Forecast:
     def training_projects(self) -> pd.DataFrame:
         """Return per training workload: GPU-hours and USD per run, runs and USD per quarter."""
         s = self.scenario
+        values = input_values(s)
         rows = []
         for job in s.training:
-            price = float(_gpu_price(s, job.cloud, job.gpu, job.pricing, input_values(s)))
+            price = float(_gpu_price(s, job.cloud, job.gpu, job.pricing, values))
             runs = job.refreshes_per_quarter * s.drivers.refresh_frequency
-            per_run = job.gpu_hours_per_run * price * float(
-                _spot_factor(job.pricing, input_values(s)))
+            per_run = job.gpu_hours_per_run * price * float(_spot_factor(job.pricing, values))
             rows.append({
                 "workload": job.name, "team": job.team, "model": job.model,
                 "cloud": job.cloud, "gpu": job.gpu, "pricing": job.pricing,
@@ -366,8 +366,9 @@ def simulated_costs(scenario: Scenario, values: Mapping[str, np.ndarray], horizo
                     ) -> dict[str, np.ndarray]:
     """Return USD per category and draw, per month (with `horizon`, one horizon-total column).
 
-    `values` are (draws, 1) arrays; a category with no workload is zeros. Memory is a few (draws × months) arrays and the work one pass per distinct profile (growth
-    rate), whatever the number of workloads: terms are summed before the draws multiply them.
+    `values` are (draws, 1) arrays; a category with no workload is zeros. Memory is a few
+    (draws × months) arrays and the work one pass per distinct profile (growth rate), whatever
+    the number of workloads: terms are summed before the draws multiply them.
     """
     draws = next(iter(values.values())).shape[0]
     months = scenario.months
@@ -428,9 +429,15 @@ def input_values(scenario: Scenario) -> dict[str, float]:
 
 def horizon_total_usd(scenario: Scenario) -> float:
     """Return the horizon total, bit-for-bit the same as forecast(scenario).total_cost_usd."""
-    series = workload_series(scenario, input_values(scenario))
-    months = (scenario.months,)
-    return math.fsum(x for s in series for x in np.broadcast_to(s.cost_usd, months).tolist())
+    return line_months_fsum(workload_series(scenario, input_values(scenario)), scenario.months)
+
+
+def line_months_fsum(series: list[Series], months: int) -> float:
+    """Return the exactly rounded sum of every series' monthly USD (0.0 for none)."""
+    if not series:
+        return 0.0
+    costs = np.concatenate([np.broadcast_to(s.cost_usd, (months,)) for s in series])
+    return math.fsum(costs.tolist())  # exact, so in any order: equal to the forecast's total
 
 
 def forecast(scenario: Scenario) -> Forecast:

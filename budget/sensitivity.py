@@ -13,6 +13,7 @@ from budget.forecast import (
     CATEGORIES,
     horizon_total_usd,
     input_values,
+    line_months_fsum,
     simulated_costs,
     workload_series,
 )
@@ -278,11 +279,9 @@ def interaction_warning(indices: dict[str, SobolIndex]) -> str | None:
 
 def cases_by_category(scenario: Scenario, mc: MonteCarlo) -> list[dict[str, float | str]]:
     """Return low (MC P10), expected (the forecast) and high (MC P90) per category and total."""
-    values = input_values(scenario)
-    expected = {c: 0.0 for c in CATEGORIES}
-    for series in workload_series(scenario, values):
-        expected[series.category] += math.fsum(
-            np.broadcast_to(series.cost_usd, (scenario.months,)).tolist())
+    series = workload_series(scenario, input_values(scenario))
+    expected = {c: line_months_fsum([s for s in series if s.category == c], scenario.months)
+                for c in CATEGORIES}
     rows: list[dict[str, float | str]] = [
         {"line": c, "low_usd": mc.category_p10[c], "expected_usd": expected[c],
          "high_usd": mc.category_p90[c]} for c in CATEGORIES

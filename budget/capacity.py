@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from budget.forecast import forecast, workload_series
+from budget.forecast import forecast, simulate_terms
 from budget.scenario import Scenario
 from budget.sensitivity import DEFAULT_SEED, common_uniforms, values_from_uniforms
 
@@ -155,14 +155,13 @@ def pool_demands(scenario: Scenario, draws: int = PROCUREMENT_DRAWS,
     for values, target in ((base_values, out[0]), (drawn, out[1])):
         pools: dict[str, dict[str, np.ndarray]] = {}
         n = next(iter(values.values())).shape[0]
-        for series in workload_series(scenario, values):
-            cloud, gpu = series.labels["cloud"], series.labels["gpu"]
-            if not cloud:
-                continue
-            kind = "checkpointable" if series.category in CHECKPOINTABLE else "steady"
-            slot = pools.setdefault(f"{cloud}/{gpu}", {
+        # GPU-hours summed per pool and category before the draws multiply them: memory and
+        # work do not grow with the number of workloads
+        for (category, pool), used in simulate_terms(scenario, values, gpu_hours=True).items():
+            kind = "checkpointable" if category in CHECKPOINTABLE else "steady"
+            slot = pools.setdefault(pool, {
                 "steady": np.zeros((n, len(hours))), "checkpointable": np.zeros((n, len(hours)))})
-            slot[kind] = slot[kind] + np.broadcast_to(series.gpu_hours, (n, len(hours)))
+            slot[kind] = slot[kind] + used
         for pool, parts in sorted(pools.items()):
             cloud, gpu = pool.split("/", 1)
             price = scenario.price(cloud, gpu)

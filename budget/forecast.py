@@ -289,6 +289,8 @@ def workload_series(scenario: Scenario, values: InputValues, cost_only: bool = F
 ProfileKey = tuple[str, float]
 # Coefficient: (name, self-hosted utilisation, spot priced); see _coefficient.
 CoefficientKey = tuple[str, float, bool]
+# Terms are summed per (category, pool, profile); the pool ('cloud/gpu') only for GPU-hours.
+TermGroup = tuple[str, str, ProfileKey]
 
 
 def _hourly(scenario: Scenario, cloud: str, gpu: str, pricing: str) -> float:
@@ -299,50 +301,62 @@ def _hourly(scenario: Scenario, cloud: str, gpu: str, pricing: str) -> float:
     return hourly
 
 
-def cost_terms(scenario: Scenario) -> dict[tuple[str, ProfileKey], dict[CoefficientKey, float]]:
-    """Return the weights of every cost term, summed per (category, profile) and coefficient.
+def cost_terms(scenario: Scenario, gpu_hours: bool = False,
+               ) -> dict[TermGroup, dict[CoefficientKey, float]]:
+    """Return the weights of every cost term, summed per (category, pool, profile) and coefficient.
 
     The same costs as workload_series (tests hold the two to 1e-12): API inference is
     requests × (input tokens × input price + output tokens × output price) / 1e6; self-hosted,
     requests × tokens / (tokens per GPU-second × 3,600 × utilisation) × the hourly price for
     output and input tokens; training runs per month × GPU-hours per run × the hourly price;
     experimentation GPU-hours per week × 52/12 × the hourly price; platform its monthly cost.
+    With `gpu_hours`, the GPU-hours of the GPU work instead (no price), per pool.
     """
-    out: dict[tuple[str, ProfileKey], dict[CoefficientKey, list[float]]] = {}
+    out: dict[TermGroup, dict[CoefficientKey, list[float]]] = {}
 
-    def add(category: str, profile: ProfileKey, coefficient: CoefficientKey,
-            weight: float) -> None:
-        out.setdefault((category, profile), {}).setdefault(coefficient, []).append(weight)
+    def add(category: str, profile: ProfileKey, coefficient: CoefficientKey, weight: float,
+            cloud: str = "", gpu: str = "") -> None:
+        pool = f"{cloud}/{gpu}" if gpu_hours and cloud else ""
+        out.setdefault((category, pool, profile), {}).setdefault(coefficient, []).append(weight)
+
+    def hourly(cloud: str, gpu: str, pricing: str) -> float:
+        return 1.0 if gpu_hours else _hourly(scenario, cloud, gpu, pricing)
 
     for w in scenario.inference:
         category, growth = f"{w.kind}_inference", ("inference", w.monthly_growth)
         if w.serving == "api":
-            add(category, growth, ("api_input", 0.0, False), w.requests_per_month * (
-                w.input_tokens * (w.price_per_1m_input or 0.0)) / 1_000_000.0)
-            add(category, growth, ("api_output", 0.0, False), w.requests_per_month * (
-                w.output_tokens * (w.price_per_1m_output or 0.0)) / 1_000_000.0)
+            if not gpu_hours:
+                add(category, growth, ("api_input", 0.0, False), w.requests_per_month * (
+                    w.input_tokens * (w.price_per_1m_input or 0.0)) / 1_000_000.0)
+                add(category, growth, ("api_output", 0.0, False), w.requests_per_month * (
+                    w.output_tokens * (w.price_per_1m_output or 0.0)) / 1_000_000.0)
             continue
         assert w.cloud and w.gpu and w.output_tokens_per_gpu_second and w.utilization
-        hourly, spot = _hourly(scenario, w.cloud, w.gpu, w.pricing), w.pricing == "spot"
+        price, spot = hourly(w.cloud, w.gpu, w.pricing), w.pricing == "spot"
         add(category, growth, ("gpu_output", w.utilization, spot),
-            w.requests_per_month * w.output_tokens / w.output_tokens_per_gpu_second * hourly)
+            w.requests_per_month * w.output_tokens / w.output_tokens_per_gpu_second * price,
+            w.cloud, w.gpu)
         if w.input_tokens_per_gpu_second:
             add(category, growth, ("gpu_input", w.utilization, spot),
-                w.requests_per_month * w.input_tokens / w.input_tokens_per_gpu_second * hourly)
+                w.requests_per_month * w.input_tokens / w.input_tokens_per_gpu_second * price,
+                w.cloud, w.gpu)
     for t in scenario.training:
         add("training", ("flat", 0.0), ("training", 0.0, t.pricing == "spot"),
             t.refreshes_per_quarter / MONTHS_PER_QUARTER * t.gpu_hours_per_run
-            * _hourly(scenario, t.cloud, t.gpu, t.pricing))
+            * hourly(t.cloud, t.gpu, t.pricing), t.cloud, t.gpu)
     for e in scenario.experimentation:
         add("experimentation", ("flat", 0.0), ("gpu", 0.0, e.pricing == "spot"),
-            e.gpu_hours_per_week * WEEKS_PER_MONTH * _hourly(scenario, e.cloud, e.gpu, e.pricing))
-    for p in scenario.platform:
-        add("platform", ("fixed", p.monthly_growth), ("fixed", 0.0, False), p.monthly_cost)
+            e.gpu_hours_per_week * WEEKS_PER_MONTH * hourly(e.cloud, e.gpu, e.pricing),
+            e.cloud, e.gpu)
+    if not gpu_hours:
+        for p in scenario.platform:
+            add("platform", ("fixed", p.monthly_growth), ("fixed", 0.0, False), p.monthly_cost)
     return {group: {key: math.fsum(weights) for key, weights in terms.items()}
             for group, terms in out.items()}
 
 
-def _coefficient(key: CoefficientKey, v: InputValues) -> float | np.ndarray:
+def _coefficient(key: CoefficientKey, v: InputValues, gpu_hours: bool = False,
+                 ) -> float | np.ndarray:
     """Return what multiplies a term's weight at input values (floats, or (draws, 1) arrays)."""
     name, utilization, spot = key
     if name == "fixed":
@@ -351,7 +365,8 @@ def _coefficient(key: CoefficientKey, v: InputValues) -> float | np.ndarray:
         return v["inference_volume"] * v["token_price"]
     if name == "api_output":
         return v["inference_volume"] * v["output_tokens"] * v["token_price"]
-    factor = v["gpu_price"] * (1.0 + v["spot_overhead"] if spot else 1.0)
+    spot_factor = 1.0 + v["spot_overhead"] if spot else 1.0
+    factor = spot_factor if gpu_hours else v["gpu_price"] * spot_factor
     if name == "training":
         return factor * v["refresh_frequency"]
     if name == "gpu":
@@ -362,33 +377,49 @@ def _coefficient(key: CoefficientKey, v: InputValues) -> float | np.ndarray:
     return per_second * v["output_tokens"] if name == "gpu_output" else per_second
 
 
-def simulated_costs(scenario: Scenario, values: Mapping[str, np.ndarray], horizon: bool = False,
-                    ) -> dict[str, np.ndarray]:
-    """Return USD per category and draw, per month (with `horizon`, one horizon-total column).
+def simulate_terms(scenario: Scenario, values: Mapping[str, np.ndarray], gpu_hours: bool = False,
+                   horizon: bool = False) -> dict[tuple[str, str], np.ndarray]:
+    """Return USD (GPU-hours with `gpu_hours`) per (category, pool) and draw, per month.
 
-    `values` are (draws, 1) arrays; a category with no workload is zeros. Memory is a few
+    `values` are (draws, 1) arrays; with `horizon` one horizon-total column. Memory is a few
     (draws × months) arrays and the work one pass per distinct profile (growth rate), whatever
     the number of workloads: terms are summed before the draws multiply them.
     """
     draws = next(iter(values.values())).shape[0]
     months = scenario.months
-    # Column-major, as the growth profiles are: sums then run over contiguous memory.
-    sums = {c: np.zeros((draws, 1 if horizon else months), order="F") for c in CATEGORIES}
-    for (category, (kind, growth)), terms in cost_terms(scenario).items():
+    sums: dict[tuple[str, str], np.ndarray] = {}
+    for (category, pool, (kind, growth)), terms in cost_terms(scenario, gpu_hours).items():
         factor: float | np.ndarray = 0.0
         for key, weight in terms.items():
-            factor = factor + _coefficient(key, values) * weight
+            factor = factor + _coefficient(key, values, gpu_hours) * weight
+        # Column-major, as the growth profiles are: sums run over contiguous memory.
+        total = sums.setdefault((category, pool), np.zeros((draws, 1 if horizon else months),
+                                                           order="F"))
         if kind == "inference":
             rate = np.maximum(1.0 + growth + values["inference_growth"], 0.0)
             profile = geometric_sum(rate, months) if horizon else monthly_growth(rate, months)
             np.multiply(profile, factor, out=profile)
-            sums[category] += profile
+            total += profile
         elif kind == "flat":
-            sums[category] += factor * months if horizon else factor
+            total += factor * months if horizon else factor
         else:
             fixed = geometric_sum(1.0 + growth, months) if horizon else monthly_growth(
                 1.0 + growth, months)
-            sums[category] += factor * fixed
+            total += factor * fixed
+    return sums
+
+
+def simulated_costs(scenario: Scenario, values: Mapping[str, np.ndarray], horizon: bool = False,
+                    ) -> dict[str, np.ndarray]:
+    """Return USD per category and draw, per month (with `horizon`, one horizon-total column).
+
+    `values` are (draws, 1) arrays; a category with no workload is zeros.
+    """
+    draws = next(iter(values.values())).shape[0]
+    shape = (draws, 1 if horizon else scenario.months)
+    sums = {c: np.zeros(shape, order="F") for c in CATEGORIES}
+    for (category, _), usd in simulate_terms(scenario, values, horizon=horizon).items():
+        sums[category] = usd  # costs have one pool, '': one array per category
     return sums
 
 

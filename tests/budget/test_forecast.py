@@ -24,10 +24,11 @@ from budget.forecast import (
     geometric_sum,
     input_values,
     monthly_growth,
+    simulate_terms,
     workload_series,
 )
 from budget.scenario import load_scenario, parse_scenario
-from tests.conftest import SMALL, SMALL_DRIVER_CASES, SMALL_TOTAL_USD
+from tests.conftest import SAMPLE, SMALL, SMALL_DRIVER_CASES, SMALL_TOTAL_USD
 
 BASE_TOTAL = SMALL_TOTAL_USD
 
@@ -225,3 +226,27 @@ def test_simulation_modes_are_the_same_costs(small):
                        if s.name == "chat")
     assert chat_middle.cost_usd[1, 0] == pytest.approx(9_930)
     assert chat.cost_usd.shape == (50, 1)
+
+
+@pytest.mark.parametrize("path", [SMALL, SAMPLE])
+@pytest.mark.parametrize("gpu_hours", [False, True])
+def test_summed_terms_are_the_workloads_sums(path, gpu_hours):
+    # Simulations sum the cost (or GPU-hour) terms of workloads that share a profile before
+    # the draws multiply them; per category and pool that must be the sum of every workload's
+    # own arrays from workload_series, the one place that names each workload's figures.
+    scenario = load_scenario(path)
+    values = draws_of(scenario)
+    expected: dict[tuple[str, str], np.ndarray] = {}
+    for s in workload_series(scenario, values):
+        if gpu_hours and not s.labels["cloud"]:
+            continue
+        key = (s.category, f"{s.labels['cloud']}/{s.labels['gpu']}" if gpu_hours else "")
+        figure = s.gpu_hours if gpu_hours else s.cost_usd
+        expected[key] = expected.get(key, 0.0) + np.broadcast_to(figure, (50, scenario.months))
+    summed = simulate_terms(scenario, values, gpu_hours=gpu_hours)
+    assert sorted(summed) == sorted(expected)
+    for key, want in expected.items():
+        np.testing.assert_allclose(summed[key], want, rtol=1e-12, atol=0, err_msg=str(key))
+    horizon = simulate_terms(scenario, values, gpu_hours=gpu_hours, horizon=True)
+    for key, want in expected.items():
+        np.testing.assert_allclose(horizon[key][:, 0], want.sum(axis=1), rtol=1e-12, atol=0)

@@ -200,38 +200,29 @@ def _spot_factor(pricing: str, values: InputValues) -> float | np.ndarray:
     return 1.0 + values["spot_overhead"] if pricing == "spot" else 1.0
 
 
-def workload_series(scenario: Scenario, values: InputValues, cost_only: bool = False,
-                    horizon: bool = False) -> list[Series]:
+def workload_series(scenario: Scenario, values: InputValues) -> list[Series]:
     """Compute every workload's monthly arrays for input values (floats, or (draws, 1) arrays).
 
-    This is the one place the cost formulas live: the forecast, the tornado and the Monte Carlo
-    all call it. Drivers not in `values` are an error (pass every input). With `cost_only`
-    (simulations, which sum costs alone) tokens and GPU-hours are left at zero, and a cost the
-    same every month stays one column (it broadcasts over the months). With `horizon` (implies
-    `cost_only`; for Sobol, which needs horizon totals alone) each cost is already summed over
-    the months: one column instead of one per month.
+    The per-workload formulas: the forecast and the tornado call it. Simulations (Monte Carlo,
+    Sobol, procurement draws) use cost_terms, the same formulas as terms summed across
+    workloads; tests hold the two to 1e-12. Drivers not in `values` are an error (pass every
+    input).
     """
-    cost_only = cost_only or horizon
     v = values
     out: list[Series] = []
 
     def profile(growth: float | np.ndarray) -> np.ndarray:
-        """Return each month's multiple of month one, growth**month, or with `horizon` its sum."""
-        return geometric_sum(growth, scenario.months) if horizon else monthly_growth(
-            growth, scenario.months)
+        """Return each month's multiple of month one, growth**month."""
+        return monthly_growth(growth, scenario.months)
 
-    # every month the same: in a simulation left as one column, to broadcast when summed
-    flat = profile(1.0) if horizon or not cost_only else np.ones(1)
-    # Every cost below is a factor at the inputs' shape (a float, or one value per draw) times
-    # a months profile, multiplied once: the Monte Carlo and Sobol runs pass ten thousand draws,
-    # so each whole (draws × months) operation saved is a millisecond per workload.
+    flat = profile(1.0)
     for w in scenario.inference:
         growth_profile = profile(np.maximum(1.0 + w.monthly_growth + v["inference_growth"], 0.0))
         requests_first_month = w.requests_per_month * v["inference_volume"]
-        requests = 0.0 if cost_only else requests_first_month * growth_profile
+        requests = requests_first_month * growth_profile
         output_per_request = w.output_tokens * v["output_tokens"]
-        input_tokens = 0.0 if cost_only else requests * w.input_tokens
-        output_tokens = 0.0 if cost_only else requests * output_per_request
+        input_tokens = requests * w.input_tokens
+        output_tokens = requests * output_per_request
         labels = {"team": w.team, "model": w.model, "environment": w.environment,
                   "serving": w.serving, "cloud": "", "gpu": "", "pricing": ""}
         gpu_hours: np.ndarray | float = 0.0
@@ -249,7 +240,7 @@ def workload_series(scenario: Scenario, values: InputValues, cost_only: bool = F
                 hours_per_request = hours_per_request + w.input_tokens / (
                     w.input_tokens_per_gpu_second * seconds)
             hours_per_request = hours_per_request * _spot_factor(w.pricing, v)
-            gpu_hours = 0.0 if cost_only else requests * hours_per_request
+            gpu_hours = requests * hours_per_request
             usd_per_request = hours_per_request * _gpu_price(scenario, w.cloud, w.gpu,
                                                              w.pricing, v)
             labels.update(cloud=w.cloud, gpu=w.gpu, pricing=w.pricing)
@@ -263,14 +254,14 @@ def workload_series(scenario: Scenario, values: InputValues, cost_only: bool = F
         usd_per_month = hours_per_month * _gpu_price(scenario, t.cloud, t.gpu, t.pricing, v)
         out.append(Series(t.name, "training", _gpu_labels(t.team, t.model, t),
                           usd_per_month * flat,
-                          gpu_hours=0.0 if cost_only else hours_per_month * flat))
+                          gpu_hours=hours_per_month * flat))
 
     for e in scenario.experimentation:
         hours_per_month = e.gpu_hours_per_week * WEEKS_PER_MONTH * _spot_factor(e.pricing, v)
         usd_per_month = hours_per_month * _gpu_price(scenario, e.cloud, e.gpu, e.pricing, v)
         out.append(Series(e.name, "experimentation", _gpu_labels(e.team, "", e),
                           usd_per_month * flat,
-                          gpu_hours=0.0 if cost_only else hours_per_month * flat))
+                          gpu_hours=hours_per_month * flat))
 
     for p in scenario.platform:
         labels = {"team": p.team, "model": p.category, "environment": "", "serving": "",

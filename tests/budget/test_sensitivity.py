@@ -274,8 +274,10 @@ def per_workload_by_category(scenario: Scenario, values: dict[str, np.ndarray],
     """Sum every workload's own draws × months cost array per category (the way before #18)."""
     draws = next(iter(values.values())).shape[0]
     sums = {c: np.zeros((draws, 1 if horizon else scenario.months)) for c in CATEGORIES}
-    for series in workload_series(scenario, values, cost_only=True, horizon=horizon):
-        sums[series.category] = sums[series.category] + series.cost_usd
+    for series in workload_series(scenario, values):
+        usd = np.broadcast_to(series.cost_usd, (draws, scenario.months))
+        sums[series.category] = sums[series.category] + (
+            usd.sum(axis=1, keepdims=True) if horizon else usd)
     return sums
 
 

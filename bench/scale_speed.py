@@ -5,10 +5,11 @@ workloads copied with new names and scaled volumes, so a copy keeps its growth r
 utilisations) into a temporary folder, then runs each command in a fresh process and prints
 its whole-process wall time and peak memory (VmHWM) against a baseline measured the same way
 in the same run: `python -m budget forecast` of the bundled scenario. Each child is capped
-(address space and time) so a plan too big for the engine shows as "did not finish" instead of
+(resident memory and time) so a plan too big for the engine shows as "did not finish" instead of
 eating the machine. Target at 5,000 × 120: ≤ 10 s and ≤ 1 GB each.
 
     python bench/scale_speed.py [--sizes 500x120,5000x12,5000x120] [--cap-gb 8] [--timeout 120]
+        [--commands sensitivity,report,capacity] [--distinct-growth]
 """
 
 from __future__ import annotations
@@ -32,10 +33,12 @@ TABLES = ("inference", "training", "experimentation", "platform")
 DEFAULT_SIZES = "500x120,5000x12,5000x120"
 
 
-def scenario_data(workloads: int, months: int) -> dict[str, Any]:
+def scenario_data(workloads: int, months: int, distinct_growth: bool = False) -> dict[str, Any]:
     """Return the bundled plan's TOML data with `workloads` lines over `months` months.
 
     Needs at least as many workloads as the plan has (15), so every original has a copy.
+    With `distinct_growth` every inference copy grows at a rate of its own (the worst case for
+    the simulations, which sum the workloads that share a growth rate).
     """
     data = tomllib.loads(PLAN.read_text())
     data["scenario"]["months"] = months
@@ -51,6 +54,8 @@ def scenario_data(workloads: int, months: int) -> dict[str, Any]:
                     "monthly_cost"):
             if key in copy:
                 copy[key] = copy[key] * scale / (workloads / len(rows))
+        if distinct_growth and table == "inference":
+            copy["monthly_growth"] = row["monthly_growth"] + i * 1e-6
         copies[table].append(copy)
     data.update(copies)
     # rows that name a workload name its first copy (the copies start with every original)
@@ -74,7 +79,8 @@ def child(command: str, path: str, out: str) -> None:
 
     args = {"sensitivity": ["sensitivity", path, "--format", "json"],
             "report": ["report", path, "--out", out],
-            "forecast": ["forecast", path, "--format", "json"]}[command]
+            "forecast": ["forecast", path, "--format", "json"],
+            "capacity": ["capacity", path, "--format", "json"]}[command]
     with contextlib.redirect_stdout(io.StringIO()):
         code = main(args)
     if code != 0:
@@ -141,7 +147,10 @@ def main() -> int:
     parser.add_argument("--sizes", default=DEFAULT_SIZES, help="WORKLOADSxMONTHS,…")
     parser.add_argument("--cap-gb", type=float, default=8.0, help="resident-memory cap per child")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per child")
-    parser.add_argument("--commands", default="sensitivity,report")
+    parser.add_argument("--commands", default="sensitivity,report",
+                        help="of sensitivity, report, capacity, forecast")
+    parser.add_argument("--distinct-growth", action="store_true",
+                        help="every inference line grows at a rate of its own (worst case)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ai-budget-scale-") as tmp:
         folder = Path(tmp)
@@ -155,7 +164,8 @@ def main() -> int:
         for size in args.sizes.split(","):
             workloads, months = (int(p) for p in size.lower().split("x"))
             path = folder / f"scale-{workloads}x{months}.toml"
-            path.write_text(tomli_w.dumps(scenario_data(workloads, months)))
+            path.write_text(tomli_w.dumps(scenario_data(workloads, months,
+                                                        args.distinct_growth)))
             for command in args.commands.split(","):
                 r = run(command, path, out, args.cap_gb, args.timeout)
                 print(f"{workloads:>6,} × {months:>3} {command:<12} {describe(r, base)}",

@@ -383,14 +383,15 @@ def simulate_terms(scenario: Scenario, values: Mapping[str, np.ndarray], gpu_hou
         factor: float | np.ndarray = 0.0
         for key, weight in terms.items():
             factor = factor + _coefficient(key, values, gpu_hours) * weight
-        # Column-major, as the growth profiles are: sums run over contiguous memory.
-        total = sums.setdefault((category, pool), np.zeros((draws, 1 if horizon else months),
-                                                           order="F"))
+        if (category, pool) not in sums:  # column-major: each month's draws are contiguous
+            sums[category, pool] = np.zeros((draws, 1 if horizon else months), order="F")
+        total = sums[category, pool]
         if kind == "inference":
             rate = np.maximum(1.0 + growth + values["inference_growth"], 0.0)
-            profile = geometric_sum(rate, months) if horizon else monthly_growth(rate, months)
-            np.multiply(profile, factor, out=profile)
-            total += profile
+            if horizon:
+                total += factor * geometric_sum(rate, months)
+            else:
+                _add_growing(total, factor, rate)
         elif kind == "flat":
             total += factor * months if horizon else factor
         else:
@@ -398,6 +399,21 @@ def simulate_terms(scenario: Scenario, values: Mapping[str, np.ndarray], gpu_hou
                 1.0 + growth, months)
             total += factor * fixed
     return sums
+
+
+def _add_growing(total: np.ndarray, first: float | np.ndarray, rate: np.ndarray) -> None:
+    """Add first × rate**month to each month's column of `total` (draws × months, column-major).
+
+    One month at a time on one column of draws, which stays in cache: a whole (draws × months)
+    profile would be fresh memory for every growth rate, and fresh memory is slow to touch.
+    """
+    draws, months = total.shape
+    month = np.array(np.broadcast_to(first, (draws, 1)), dtype=float).ravel()  # a copy
+    step = np.broadcast_to(rate, (draws, 1)).ravel()
+    for m in range(months):
+        total[:, m] += month
+        if m + 1 < months:
+            month *= step
 
 
 def simulated_costs(scenario: Scenario, values: Mapping[str, np.ndarray], horizon: bool = False,

@@ -8,7 +8,6 @@ one billing currency; the `_usd` names follow the house convention (the sample c
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
@@ -23,6 +22,8 @@ from budget.actuals import INFERENCE_CLASSES
 from budget.dimensions import UNALLOCATED
 from budget.errors import BudgetInputError
 from budget.exports import Exports, exact_totals
+from budget.files import decode_toml, read_bounded
+from budget.schema import name_key, same_name_note, show_value, text_problem
 
 METHODS = ("headcount", "usage", "revenue", "even")
 WEIGHTED_METHODS = ("headcount", "revenue")  # the methods that read a weights file
@@ -36,6 +37,7 @@ EXAMPLE_WEIGHTS = "data/allocation/weights.toml"
 NOT_A_TEAM = frozenset({"unallocated", UNALLOCATED})  # names a weights file may not give a share
 DEFAULT_WEIGHTS = Path(__file__).resolve().parent.parent / EXAMPLE_WEIGHTS  # the sample's
 _PRECISION = 80  # digits: DECIMAL(38, 12) sums stay exact
+MAX_WEIGHT = 1e15  # weights are relative: no file needs a larger one
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,11 +112,11 @@ def check_weights(weights: Mapping[str, Any], source: str, place: str = "") -> N
             raise BudgetInputError(source, f"is not a number ({weight!r})", place=place,
                                    field=str(team),
                                    fix="give each team a number, e.g. support = 40")
-        if not math.isfinite(weight):
+        if isinstance(weight, float | Decimal) and not math.isfinite(weight):
             raise BudgetInputError(source, f"is not a finite number ({weight})", place=place,
                                    field=str(team), fix="give each team a number ≥ 0")
         if weight < 0:
-            raise BudgetInputError(source, f"is negative ({weight})", place=place,
+            raise BudgetInputError(source, f"is negative ({show_value(weight)})", place=place,
                                    field=str(team),
                                    fix="weights are ≥ 0; use 0 for a team that pays no shared "
                                    "cost")
@@ -325,14 +327,7 @@ def exports_total(exports: Exports, cost_basis: str = "EffectiveCost") -> Decima
 def load_weights(path: Path | str, method: str) -> dict[str, float]:
     """Read the `[method]` table of a weights TOML file: team = weight (≥ 0, any unit)."""
     label = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise BudgetInputError(label, "file not found",
-                               fix=f"check the path; {EXAMPLE_WEIGHTS} is an example") from None
-    except OSError as exc:
-        raise BudgetInputError(label, f"cannot be read ({exc.strerror})",
-                               fix="check the path and its permissions") from None
+    raw = read_bounded(path, label, missing_fix=f"check the path; {EXAMPLE_WEIGHTS} is an example")
     return parse_weights_bytes(raw, label, method)
 
 
@@ -343,17 +338,7 @@ def parse_weights_bytes(raw: bytes, label: str, method: str) -> dict[str, float]
         raise BudgetInputError(label, f'method "{method}" takes no weights file',
                                field="method", fix="leave out the weights file, or use "
                                + " or ".join(WEIGHTED_METHODS))
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise BudgetInputError(label, f"is not UTF-8 text (bad byte at line {line})",
-                               fix="save the file as UTF-8") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise BudgetInputError(label, f"is not valid TOML: {exc}",
-                               fix="correct the syntax at that line and column") from None
+    data = decode_toml(raw, label)
     table = data.get(method)
     if not isinstance(table, dict):
         found = ", ".join(f"[{name}]" for name, v in data.items() if isinstance(v, dict))
@@ -363,10 +348,34 @@ def parse_weights_bytes(raw: bytes, label: str, method: str) -> dict[str, float]
                                fix=f"add a [{method}] table with one line per team, e.g. "
                                "support = 40")
     place = f"[{method}]"
-    named = next((t for t in table if t in NOT_A_TEAM), None)
-    if named is not None:
-        raise BudgetInputError(label, "cannot receive a share (unallocated cost is shown on "
-                               "its own line and never shared)", place=place,
-                               field=named, fix="remove that line")
+    if not table:
+        raise BudgetInputError(label, "has no teams", place=place,
+                               fix="add one line per team, e.g. support = 40")
+    _check_teams(table, label, place)
     check_weights(table, label, place)
+    for team, weight in table.items():
+        if weight > MAX_WEIGHT:
+            raise BudgetInputError(label, f"is above {MAX_WEIGHT:,.0f} ({show_value(weight)})",
+                                   place=place, field=team, fix="weights are relative: divide "
+                                   "every team's weight by the same number")
     return {str(team): float(weight) for team, weight in table.items()}
+
+
+def _check_teams(table: Mapping[str, Any], label: str, place: str) -> None:
+    """Refuse team names that are unusable, not teams, or one team spelt twice."""
+    seen: dict[str, str] = {}
+    not_teams = {name_key(t) for t in NOT_A_TEAM}
+    for team in table:
+        problem = text_problem(team)
+        if problem is not None:
+            raise BudgetInputError(label, f"the team name {problem[0]}", place=place,
+                                   field=team, fix=problem[1])
+        if name_key(team) in not_teams:
+            raise BudgetInputError(label, "cannot receive a share (unallocated cost is shown on "
+                                   "its own line and never shared)", place=place,
+                                   field=team, fix="remove that line")
+        first = seen.setdefault(name_key(team), team)
+        if first != team:
+            raise BudgetInputError(label, f"a second line for one team: "
+                                   f"{same_name_note(first, team)}", place=place, field=team,
+                                   fix="keep one line per team, spelt as in the exports' tags")

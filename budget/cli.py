@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from budget.actuals import actuals_summary
 from budget.allocation import (
@@ -29,7 +29,7 @@ from budget.bridge import bridge, bridge_json
 from budget.calibrate import calibrate, calibrated_scenario, to_toml
 from budget.capacity import capacity_plan, strategies
 from budget.digest import digest_markdown, week_bounds
-from budget.errors import BudgetInputError
+from budget.errors import BudgetInputError, visible
 from budget.exports import (
     Exports,
     TagMap,
@@ -39,11 +39,14 @@ from budget.exports import (
     reading_notes,
     telemetry_rollup,
 )
+from budget.files import check_target, write_atomically
 from budget.focus_conformance import VERSIONS as FOCUS_VERSIONS
 from budget.focus_conformance import check_focus
 from budget.forecast import CATEGORIES, Forecast, forecast
 from budget.inputs import INPUT_NAMES
 from budget.monitoring import Alert, AlertSettings, all_alerts
+from budget.params import parse_decimal, parse_whole
+from budget.plan_scale import check_capacity_scale
 from budget.report import summary_pdf
 from budget.sample_data import generate
 from budget.scenario import Scenario, load_scenario, override_drivers
@@ -56,6 +59,7 @@ from budget.sensitivity import (
 )
 
 EXIT_BAD_INPUT = 2
+MAX_COPIES = 1_000  # sample-data --copies: 1,000 copies are ~1 GB of Parquet
 
 
 def forecast_json(result: Forecast) -> dict[str, Any]:
@@ -163,11 +167,7 @@ def _open(billing: list[str], telemetry: list[str] | None = None,
 def _ingest(paths: list[str], tag_map: list[str], fmt: str) -> int:
     """Read and validate billing exports; print the totals as JSON or a table."""
     billing, _ = _split_exports(paths, [])
-    try:
-        summary = ingest_summary(_open(billing, tag_map=tag_map))
-    except BudgetInputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    summary = ingest_summary(_open(billing, tag_map=tag_map))
     if fmt == "json":
         json.dump(summary, sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -195,11 +195,7 @@ def _ingest(paths: list[str], tag_map: list[str], fmt: str) -> int:
 def _focus_check(paths: list[str], version: str, fmt: str) -> int:
     """Print each way the exports break FOCUS; exit 1 when there is any, 0 when none."""
     billing, _ = _split_exports(paths, [])
-    try:
-        problems = [(path, p) for path in billing for p in check_focus(path, version)]
-    except BudgetInputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    problems = [(path, p) for path in billing for p in check_focus(path, version)]
     if fmt == "json":
         json.dump({"version": version, "problems": [
             {"export": path, "column": p.column, "rows": p.rows, "message": p.message}
@@ -232,15 +228,11 @@ def _split_exports(paths: list[str], telemetry: list[str]) -> tuple[list[str], l
 def _digest(args: argparse.Namespace) -> int:
     """Print the weekly digest as Markdown."""
     billing, telemetry = _split_exports(args.paths, args.telemetry)
-    try:
-        week_bounds(args.week)
-        scenario = load_scenario(args.scenario) if args.scenario else None
-        exports = _open(billing, telemetry)
-        text = digest_markdown(billing_rollup(exports), telemetry_rollup(exports), args.week,
-                               scenario)
-    except BudgetInputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    week_bounds(args.week)
+    scenario = load_scenario(args.scenario) if args.scenario else None
+    exports = _open(billing, telemetry)
+    text = digest_markdown(billing_rollup(exports), telemetry_rollup(exports), args.week,
+                           scenario)
     sys.stdout.write(text)
     return 0
 
@@ -271,23 +263,19 @@ def write_alerts_table(alerts: list[Alert], out: TextIO) -> None:
 def _alerts(args: argparse.Namespace) -> int:
     """Print the trend-break alerts as JSON or a table."""
     billing, telemetry = _split_exports(args.paths, args.telemetry)
-    try:
-        since = _since(args.since)
-        if not 0 < args.threshold < 10:
-            raise BudgetInputError("--threshold", f"must be above 0 and below 10, got "
-                                   f"{args.threshold}", fix="write 0.18 for 18%")
-        if args.floor_usd < 0:
-            raise BudgetInputError("--floor-usd", f"must be 0 or more, got {args.floor_usd}",
-                                   fix="write the weekly impact in USD, e.g. 200")
-        planned = ({t.name: t.gpu_hours_per_run for t in load_scenario(args.scenario).training}
-                   if args.scenario else None)
-        exports = _open(billing, telemetry)
-        settings = AlertSettings(unit_cost_threshold=args.threshold,
-                                 unit_cost_floor_usd=args.floor_usd)
-        found = all_alerts(billing_rollup(exports), telemetry_rollup(exports), settings, planned)
-    except BudgetInputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    since = _since(args.since)
+    if not 0 < args.threshold < 10:
+        raise BudgetInputError("--threshold", f"must be above 0 and below 10, got "
+                               f"{args.threshold}", fix="write 0.18 for 18%")
+    if args.floor_usd < 0:
+        raise BudgetInputError("--floor-usd", f"must be 0 or more, got {args.floor_usd}",
+                               fix="write the weekly impact in USD, e.g. 200")
+    planned = ({t.name: t.gpu_hours_per_run for t in load_scenario(args.scenario).training}
+               if args.scenario else None)
+    exports = _open(billing, telemetry)
+    settings = AlertSettings(unit_cost_threshold=args.threshold,
+                             unit_cost_floor_usd=args.floor_usd)
+    found = all_alerts(billing_rollup(exports), telemetry_rollup(exports), settings, planned)
     found = [a for a in found if since is None or a.start >= since]
     if args.format == "json":
         json.dump([a.to_json() for a in found], sys.stdout, indent=2)
@@ -312,24 +300,20 @@ def write_chargeback_table(result: Chargeback, out: TextIO) -> None:
 def _chargeback(args: argparse.Namespace) -> int:
     """Print the chargeback: direct cost per team plus its share of the shared pool."""
     billing, _ = _split_exports(args.paths, [])
-    try:
-        weights = None
-        weights_source = "weights"
-        if args.method in WEIGHTED_METHODS:
-            path = Path(args.weights) if args.weights else DEFAULT_WEIGHTS
-            weights, weights_source = load_weights(path, args.method), str(path)
-        elif args.weights:
-            raise BudgetInputError("--weights", f'the "{args.method}" method takes no weights',
-                                   fix="leave --weights out, or use --method headcount or "
-                                   "revenue")
-        exports = _open(billing)
-        result = chargeback(billing_rollup(exports), args.method, weights, args.basis,
-                            tuple(args.shared_team or ("platform",)),
-                            total=exports_total(exports, args.basis),
-                            source=exports.billing_sources.label, weights_source=weights_source)
-    except BudgetInputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    weights = None
+    weights_source = "weights"
+    if args.method in WEIGHTED_METHODS:
+        path = Path(args.weights) if args.weights else DEFAULT_WEIGHTS
+        weights, weights_source = load_weights(path, args.method), str(path)
+    elif args.weights:
+        raise BudgetInputError("--weights", f'the "{args.method}" method takes no weights',
+                               fix="leave --weights out, or use --method headcount or "
+                               "revenue")
+    exports = _open(billing)
+    result = chargeback(billing_rollup(exports), args.method, weights, args.basis,
+                        tuple(args.shared_team or ("platform",)),
+                        total=exports_total(exports, args.basis),
+                        source=exports.billing_sources.label, weights_source=weights_source)
     if result.teams_without_weight:
         print(f"warning: no {args.method} weight for " + ", ".join(result.teams_without_weight)
               + f" in {weights_source}: they pay no shared cost", file=sys.stderr)
@@ -345,20 +329,17 @@ def _calibrate(args: argparse.Namespace) -> int:
     """Write a scenario calibrated from the exports; refuse to overwrite without --force."""
     out = Path(args.out)
     billing, telemetry = _split_exports(args.paths, args.telemetry)
-    try:
-        if out.exists() and not args.force:
-            raise BudgetInputError(str(out), "already exists",
-                                   fix="choose another --out, or add --force to replace it")
-        if not 2 <= args.weeks <= 52:
-            raise BudgetInputError("--weeks", f"must be 2 to 52, got {args.weeks}",
-                                   fix="use the default of 8")
-        exports = _open(billing, telemetry, args.tag_map)
-        data = calibrate(billing_rollup(exports), telemetry_rollup(exports), args.weeks,
-                         args.name)
-        scenario = calibrated_scenario(data, str(out))
-    except BudgetInputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    check_target(out, "--out")
+    if out.exists() and not args.force:
+        raise BudgetInputError(str(out), "already exists",
+                               fix="choose another --out, or add --force to replace it")
+    if not 2 <= args.weeks <= 52:
+        raise BudgetInputError("--weeks", f"must be 2 to 52, got {args.weeks}",
+                               fix="use the default of 8")
+    exports = _open(billing, telemetry, args.tag_map)
+    data = calibrate(billing_rollup(exports), telemetry_rollup(exports), args.weeks,
+                     args.name)
+    scenario = calibrated_scenario(data, str(out))
     write_atomically(out, to_toml(data))
     result = forecast(scenario)
     print(f"wrote {out}: {len(scenario.inference)} inference, {len(scenario.training)} training, "
@@ -370,32 +351,24 @@ def _calibrate(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     """Write the executive summary PDF."""
-    try:
-        scenario = override_drivers(load_scenario(args.scenario), args.overrides)
-        previous = bridge(load_scenario(args.previous), scenario) if args.previous else None
-        actuals = None
-        if args.actuals:
-            folder = Path(args.actuals)
-            billing = folder / "billing" if (folder / "billing").is_dir() else folder
-            actuals = actuals_summary(billing_rollup(_open([str(billing)])))
-    except BudgetInputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    pdf = summary_pdf(scenario, previous, actuals)
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(pdf)
+    check_target(out, "--out")  # before the PDF is built
+    scenario = override_drivers(load_scenario(args.scenario), args.overrides)
+    previous = bridge(load_scenario(args.previous), scenario) if args.previous else None
+    actuals = None
+    if args.actuals:
+        folder = Path(args.actuals)
+        billing = folder / "billing" if (folder / "billing").is_dir() else folder
+        actuals = actuals_summary(billing_rollup(_open([str(billing)])))
+    pdf = summary_pdf(scenario, previous, actuals)
+    write_atomically(out, pdf)
     print(f"wrote {out} ({len(pdf) / 1024:,.0f} KB)", file=sys.stderr)
     return 0
 
 
 def _diff(old_path: str, new_path: str, fmt: str) -> int:
     """Print what changed between two scenario files and the bridge of the horizon total."""
-    try:
-        result = bridge(load_scenario(old_path), load_scenario(new_path))
-    except BudgetInputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    result = bridge(load_scenario(old_path), load_scenario(new_path))
     if fmt == "json":
         json.dump(bridge_json(result), sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -426,11 +399,8 @@ def capacity_json(scenario: Scenario) -> dict[str, Any]:
 
 def _capacity(args: argparse.Namespace) -> int:
     """Print GPU bands, procurement strategies and break-even volumes."""
-    try:
-        scenario = override_drivers(load_scenario(args.scenario), args.overrides)
-    except BudgetInputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    scenario = override_drivers(load_scenario(args.scenario), args.overrides)
+    check_capacity_scale(scenario)
     data = capacity_json(scenario)
     if args.format == "json":
         json.dump(data, sys.stdout, indent=2)
@@ -453,16 +423,34 @@ def _capacity(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write text to a temporary file beside `path`, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr (exit 2) like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print 'error: PROG: MESSAGE. Fix: …' on one line and exit 2."""
+        print(f"error: {visible(self.prog)}: {visible(message)}. Fix: see {self.prog} --help.",
+              file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+def _number(text: str) -> float:
+    """Read a number flag strictly (no 1_5, nan or inf): argparse's type."""
+    try:
+        return parse_decimal(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _whole(text: str) -> int:
+    """Read a whole-number flag strictly (no 1_000): argparse's type."""
+    try:
+        return parse_whole(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m budget", description="AI infrastructure budget planner."
     )
     sub = parser.add_subparsers(dest="command", required=True)
@@ -477,9 +465,9 @@ def _parser() -> argparse.ArgumentParser:
     sens.add_argument("scenario", help="path to a scenario TOML file")
     sens.add_argument("--set", dest="overrides", action="append", default=[],
                       metavar="DRIVER=VALUE", help="override a [drivers] key")
-    sens.add_argument("--draws", type=int, default=DEFAULT_DRAWS,
+    sens.add_argument("--draws", type=_whole, default=DEFAULT_DRAWS,
                       help=f"Monte Carlo draws (default {DEFAULT_DRAWS:,})")
-    sens.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (default 0)")
+    sens.add_argument("--seed", type=_whole, default=DEFAULT_SEED, help="random seed (default 0)")
     sens.add_argument("--format", choices=("table", "json"), default="table")
     sens.add_argument("--no-sobol", action="store_true", help="skip the Sobol indices")
     ing = sub.add_parser("ingest", help="read and validate FOCUS billing exports; print totals")
@@ -495,7 +483,7 @@ def _parser() -> argparse.ArgumentParser:
     cal.add_argument("--telemetry", action="append", default=[], metavar="PATH",
                      help="serving telemetry export (docs/exports.md), if not in the folder")
     cal.add_argument("--out", required=True, help="scenario TOML file to write")
-    cal.add_argument("--weeks", type=int, default=8, help="weeks of history to use (default 8)")
+    cal.add_argument("--weeks", type=_whole, default=8, help="weeks of history to use (default 8)")
     cal.add_argument("--name", help="scenario name (default: 'Calibrated from actuals to DATE')")
     cal.add_argument("--tag-map", dest="tag_map", action="append", default=[],
                      metavar="DIMENSION=TAG", help="as for ingest")
@@ -533,10 +521,10 @@ def _parser() -> argparse.ArgumentParser:
     alr.add_argument("--format", choices=("table", "json"), default="table")
     alr.add_argument("--telemetry", action="append", default=[], metavar="PATH",
                      help="serving telemetry export, if not in the folder")
-    alr.add_argument("--threshold", type=float, default=AlertSettings().unit_cost_threshold,
+    alr.add_argument("--threshold", type=_number, default=AlertSettings().unit_cost_threshold,
                      help="week-over-week rise in USD per 1K requests that alerts "
                      "(default 0.18 = 18%%)")
-    alr.add_argument("--floor-usd", dest="floor_usd", type=float,
+    alr.add_argument("--floor-usd", dest="floor_usd", type=_number,
                      default=AlertSettings().unit_cost_floor_usd,
                      help="…only when the weekly impact is at least this many USD (default 200)")
     alr.add_argument("--scenario", help="scenario TOML whose [[training]] GPU-hours per run are "
@@ -564,14 +552,23 @@ def _parser() -> argparse.ArgumentParser:
     foc.add_argument("--format", choices=("table", "json"), default="table")
     gen = sub.add_parser("sample-data", help="write the seeded sample exports (Parquet)")
     gen.add_argument("--out", default="data/exports", help="output folder (default data/exports)")
-    gen.add_argument("--copies", type=int, default=1,
+    gen.add_argument("--copies", type=_whole, default=1,
                      help="repeat every billing row N times with costs split (for benchmarks)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; return the exit code (0 ok, 2 bad input)."""
+    """Run the CLI; return the exit code (0 ok, 2 bad input: one line on stderr)."""
     args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except BudgetInputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the parsed command; BudgetInputError for bad input."""
     if args.command == "ingest":
         return _ingest(args.paths, args.tag_map, args.format)
     if args.command == "calibrate":
@@ -591,23 +588,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "focus-check":
         return _focus_check(args.paths, args.focus_version, args.format)
     if args.command == "sample-data":
-        counts = generate(Path(args.out), copies=max(args.copies, 1))
+        if not 1 <= args.copies <= MAX_COPIES:
+            raise BudgetInputError("--copies", f"must be 1 to {MAX_COPIES:,}, got {args.copies}",
+                                   fix="use 1 for the sample as shipped")
+        counts = generate(Path(args.out), copies=args.copies)
         print(f"wrote {counts['billing']:,} billing and {counts['telemetry']:,} telemetry rows "
               f"under {args.out}", file=sys.stderr)
         return 0
-    try:
-        scenario = override_drivers(load_scenario(args.scenario), args.overrides)
-        if args.command == "sensitivity":
-            if args.draws < 100 or args.draws > 1_000_000:
-                raise BudgetInputError("--draws", f"must be 100 to 1,000,000, got {args.draws}",
-                                       fix="use the default of 10,000 or a value in that range")
-            if args.seed < 0:
-                raise BudgetInputError("--seed", f"must be 0 or more, got {args.seed}",
-                                       fix="use a whole number such as 0")
-    except BudgetInputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    scenario = override_drivers(load_scenario(args.scenario), args.overrides)
     if args.command == "sensitivity":
+        if args.draws < 100 or args.draws > 1_000_000:
+            raise BudgetInputError("--draws", f"must be 100 to 1,000,000, got {args.draws}",
+                                   fix="use the default of 10,000 or a value in that range")
+        if not 0 <= args.seed < 2**32:
+            raise BudgetInputError("--seed", f"must be 0 to {2**32 - 1:,}, got {args.seed}",
+                                   fix="use a whole number such as 0")
         data = sensitivity_json(scenario, args.draws, args.seed, not args.no_sobol)
         if args.format == "json":
             json.dump(data, sys.stdout, indent=2)

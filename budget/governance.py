@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import tomllib
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from budget.burn import Burn, plan_lines_as_tagged, plan_month, usd_rows
-from budget.errors import BudgetInputError
+from budget.errors import BudgetInputError, shown
+from budget.files import load_toml
 from budget.forecast import forecast
 from budget.monitoring import Alert
 from budget.scenario import Guardrail, Project, Scenario
@@ -181,24 +182,58 @@ def save_incident(folder: Path, incident: Incident) -> Path:
 
 
 def load_incidents(folder: Path) -> tuple[list[Incident], list[str]]:
-    """Return the incidents saved under folder/, newest first, and a message per bad file."""
+    """Return the incidents saved under folder/, newest first, and a message per bad file.
+
+    A file that cannot be read as an incident (not a regular file, over 5 MB, not TOML, a
+    field missing or of the wrong type) is skipped with one message naming it; the others load.
+    """
     incidents, problems = [], []
     for path in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
         try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))["incident"]
-            incidents.append(Incident(
-                title=str(raw["title"]), trigger=str(raw["trigger"]),
-                started=_day(raw["started"]), detected=_day(raw["detected"]),
-                impact_usd=float(raw["impact_usd"]),
-                corrective_action=str(raw.get("corrective_action", "")),
-                owner=str(raw.get("owner", "")), alert=str(raw.get("alert", ""))))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError,
-                ValueError) as exc:
-            problems.append(f"{path.name}: not an incident record ({type(exc).__name__}: "
-                            f"{exc}); fix or remove the file")
+            incidents.append(_incident(load_toml(path, path.name), path.name))
+        except BudgetInputError as exc:
+            problems.append(f"{exc} The other incidents are listed.")
     return sorted(incidents, key=lambda i: i.started, reverse=True), problems
 
 
-def _day(value: Any) -> date:
-    """Return a TOML date (or ISO text) as a date."""
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
+def _incident(data: dict[str, Any], label: str) -> Incident:
+    """Return the [incident] table of one file as an Incident; BudgetInputError naming the key."""
+    raw = data.get("incident")
+    if not isinstance(raw, dict):
+        raise BudgetInputError(label, "is not an incident record (no [incident] table)",
+                               fix="fix or remove the file")
+    fix = "fix or remove the file"
+    text = {}
+    for key in ("title", "trigger", "corrective_action", "owner", "alert"):
+        value = raw.get(key, "" if key not in ("title", "trigger") else None)
+        if not isinstance(value, str):
+            raise BudgetInputError(label, "missing" if value is None else "must be a text",
+                                   place="[incident]", field=key, fix=fix)
+        text[key] = value
+    days = {key: _day(raw.get(key), label, key) for key in ("started", "detected")}
+    impact = raw.get("impact_usd")
+    if isinstance(impact, bool) or not isinstance(impact, int | float) or not (
+            abs(impact) <= 1e15 and math.isfinite(impact)):
+        raise BudgetInputError(label, "must be a finite amount in USD", place="[incident]",
+                               field="impact_usd", fix=fix)
+    return Incident(title=text["title"], trigger=text["trigger"], started=days["started"],
+                    detected=days["detected"], impact_usd=float(impact),
+                    corrective_action=text["corrective_action"], owner=text["owner"],
+                    alert=text["alert"])
+
+
+def _day(value: Any, label: str, key: str) -> date:
+    """Return a TOML date, date-time (its day) or ISO text as a date; BudgetInputError if none."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    got = "nothing" if value is None else shown(value) if isinstance(value, str) else (
+        f"a {type(value).__name__}")
+    raise BudgetInputError(label, f"must be a date like 2026-08-12, got {got}",
+                           place="[incident]", field=key, fix="fix or remove the file")

@@ -69,10 +69,10 @@ INPUTS: tuple[UncertainInput, ...] = (
     UncertainInput("gpu_throughput", "GPU throughput",
                    "multiplies self-hosted tokens per GPU-second (a faster serving stack is "
                    "above 1)",
-                   1.0, 0.0, 10.0, False, "ratio", (0.8, 1.15)),
+                   1.0, 0.01, 10.0, True, "ratio", (0.8, 1.15)),
     UncertainInput("utilization", "GPU utilisation",
                    "multiplies self-hosted utilization; the result is capped at 1",
-                   1.0, 0.0, 10.0, False, "ratio", (0.85, 1.1)),
+                   1.0, 0.01, 10.0, True, "ratio", (0.85, 1.1)),
     UncertainInput("spot_overhead", "Spot interruption overhead",
                    "extra GPU-hours, as a fraction, on every spot-priced workload for "
                    "restarts after interruptions (0.1 = +10%)",

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from budget.errors import BudgetInputError
+from budget.errors import BudgetInputError, shown
+from budget.files import decode_toml, read_bounded
 from budget.inputs import DRIVER_NAMES, INPUTS_BY_NAME
+from budget.params import parse_decimal
 from budget.pricing import catalog_gpu_row, token_price
-from budget.schema import TABLES, TABLES_BY_NAME, Table
+from budget.schema import TABLES, TABLES_BY_NAME, Table, name_key, same_name_note
 
 __all__ = ["DRIVER_NAMES", "Drivers", "InputRange", "Scenario", "load_scenario"]
 
@@ -224,45 +225,27 @@ _ROW_TYPES: dict[str, type] = {
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate one scenario TOML file; raise BudgetInputError on any problem."""
-    path = Path(path)
+    """Read and validate one scenario TOML file; raise BudgetInputError on any problem.
+
+    Only a regular file of at most 5 MB is read (never a pipe, a device or a folder).
+    """
     label = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise BudgetInputError(label, "file not found", fix="check the path") from None
-    except OSError as exc:
-        raise BudgetInputError(label, f"cannot be read ({exc.strerror})",
-                               fix="check the path and its permissions") from None
-    return parse_scenario_bytes(raw, label)
+    return parse_scenario_bytes(read_bounded(path, label), label)
 
 
 def parse_scenario_bytes(raw: bytes, label: str) -> Scenario:
     """Decode, parse and validate scenario TOML bytes; `label` names the file in errors."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise BudgetInputError(
-            label, f"is not UTF-8 text (bad byte at line {line}, offset {exc.start})",
-            fix="save the file as UTF-8",
-        ) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise BudgetInputError(label, f"is not valid TOML: {exc}",
-                               fix="correct the syntax at that line and column") from None
-    return parse_scenario(data, label)
+    return parse_scenario(decode_toml(raw, label), label)
 
 
 def parse_scenario(data: Mapping[str, Any], label: str) -> Scenario:
     """Validate parsed TOML and build a Scenario; raise BudgetInputError naming the problem."""
     for name in data:
         if name not in TABLES_BY_NAME:
-            close = difflib.get_close_matches(name, list(TABLES_BY_NAME), n=1)
+            close = difflib.get_close_matches(name[:100], list(TABLES_BY_NAME), n=1)
             fix = f'rename it to "{close[0]}"' if close else (
                 "remove it; allowed tables are " + ", ".join(TABLES_BY_NAME))
-            raise BudgetInputError(label, f'unknown table "{name}"', fix=fix)
+            raise BudgetInputError(label, f"unknown table {shown(name)}", fix=fix)
     values: dict[str, Any] = {}
     for table in TABLES:
         present = table.name in data
@@ -338,10 +321,10 @@ def _fill_prices(scenario: Scenario, label: str) -> Scenario:
 def _check_row(table: Table, row: Mapping[str, Any], label: str, place: str) -> dict[str, Any]:
     """Return the row's values with defaults, or raise on the first problem."""
     if isinstance(row.get("name"), str):
-        place = f'{place} ("{row["name"]}")'
+        place = f"{place} ({shown(row['name'])})"
     for key_name in row:
         if table.key(key_name) is None:
-            raise BudgetInputError(label, f'unknown key "{key_name}"', place=place,
+            raise BudgetInputError(label, f"unknown key {shown(key_name)}", place=place,
                                    field=key_name, fix=table.suggest(key_name))
     mode = row.get("serving") if table.name == "inference" else None
     out: dict[str, Any] = {}
@@ -413,24 +396,30 @@ def _ranges(written: dict[str, Any], drivers: Drivers, label: str) -> tuple[Inpu
 
 def _check_references(scenario: Scenario, label: str) -> None:
     """Check unique names and that every GPU workload has a price for its pricing mode."""
-    seen_prices: set[tuple[str, str]] = set()
+    seen_prices: set[tuple[str, str]] = {(p.cloud, p.gpu) for p in scenario.gpu_prices}
+    folded_prices: dict[tuple[str, str], int] = {}
     for i, price in enumerate(scenario.gpu_prices, start=1):
-        pair = (price.cloud, price.gpu)
-        if pair in seen_prices:
+        pair = (name_key(price.cloud), name_key(price.gpu))
+        if pair in folded_prices:
+            earlier = scenario.gpu_prices[folded_prices[pair] - 1]
             raise BudgetInputError(
-                label, f'a second price row for cloud "{price.cloud}", gpu "{price.gpu}"',
+                label, f'a second price row for cloud "{price.cloud}", gpu "{price.gpu}" after '
+                f"row {folded_prices[pair]}"
+                + _same_as((earlier.cloud, earlier.gpu), (price.cloud, price.gpu)),
                 place=f"[[gpu_prices]] row {i}", fix="keep one row per cloud and GPU type")
-        seen_prices.add(pair)
-    seen_names: dict[str, str] = {}
+        folded_prices[pair] = i
+    seen_names: dict[str, tuple[str, str]] = {}  # name_key → (name, place)
     gpu_rows: list[tuple[str, int, Any]] = []
     for table in ("inference", "training", "experimentation", "platform"):
         for i, row in enumerate(getattr(scenario, table), start=1):
             place = f'[[{table}]] row {i} ("{row.name}")'
-            if row.name in seen_names:
+            first = seen_names.get(name_key(row.name))
+            if first is not None:
                 raise BudgetInputError(
-                    label, f'the name "{row.name}" is already used by {seen_names[row.name]}',
+                    label, f'the name "{row.name}" is already used by {first[1]}'
+                    + _same_as((first[0],), (row.name,)),
                     place=place, field="name", fix="give every workload a unique name")
-            seen_names[row.name] = place
+            seen_names[name_key(row.name)] = (row.name, place)
             if table != "platform" and getattr(row, "cloud", None) is not None:
                 gpu_rows.append((table, i, row))
     gpu_names = {w.name for w in scenario.inference if w.cloud} | {
@@ -441,7 +430,7 @@ def _check_references(scenario: Scenario, label: str) -> None:
                 label, f'"{p.workload}" is not a GPU workload of this file',
                 place=f"[[portability]] row {i}", field="workload",
                 fix="name a self-hosted inference, training or experimentation workload")
-    _check_governance(scenario, label, set(seen_names))
+    _check_governance(scenario, label, {name for name, _ in seen_names.values()})
     inference_names = [w.name for w in scenario.inference]
     if scenario.unit_workload is not None and scenario.unit_workload not in inference_names:
         raise BudgetInputError(
@@ -479,22 +468,32 @@ def _check_references(scenario: Scenario, label: str) -> None:
                 fix=f"add {row.pricing} = … to that price row, or choose another pricing")
 
 
+def _same_as(first: tuple[str, ...], again: tuple[str, ...]) -> str:
+    """Return " (why these spellings are one name)", or "" when they are the same text."""
+    note = same_name_note("/".join(first), "/".join(again))
+    return f" ({note})" if note else ""
+
+
 def _check_governance(scenario: Scenario, label: str, workloads: set[str]) -> None:
     """Check one guardrail per environment, unique project names, known forecast workloads."""
-    environments: set[str] = set()
+    environments: dict[str, str] = {}
     for i, g in enumerate(scenario.guardrails, start=1):
-        if g.environment in environments:
-            raise BudgetInputError(label, f'a second guardrail for "{g.environment}"',
+        first = environments.get(name_key(g.environment))
+        if first is not None:
+            raise BudgetInputError(label, f'a second guardrail for "{g.environment}"'
+                                   + _same_as((first,), (g.environment,)),
                                    place=f"[[guardrails]] row {i}", field="environment",
                                    fix="keep one row per environment")
-        environments.add(g.environment)
-    projects: set[str] = set()
+        environments[name_key(g.environment)] = g.environment
+    projects: dict[str, str] = {}
     for i, p in enumerate(scenario.projects, start=1):
         place = f'[[projects]] row {i} ("{p.name}")'
-        if p.name in projects:
-            raise BudgetInputError(label, f'the project "{p.name}" is listed twice', place=place,
+        first = projects.get(name_key(p.name))
+        if first is not None:
+            raise BudgetInputError(label, f'the project "{p.name}" is listed twice'
+                                   + _same_as((first,), (p.name,)), place=place,
                                    field="name", fix="keep one checklist per project")
-        projects.add(p.name)
+        projects[name_key(p.name)] = p.name
         if p.workload_forecast is not None and p.workload_forecast not in workloads:
             raise BudgetInputError(
                 label, f'"{p.workload_forecast}" is not a workload of this file', place=place,
@@ -511,16 +510,16 @@ def override_drivers(scenario: Scenario, assignments: list[str]) -> Scenario:
         name, sep, raw = text.partition("=")
         name = name.strip()
         if not sep:
-            raise BudgetInputError("--set", f'"{text}" is not DRIVER=VALUE',
+            raise BudgetInputError("--set", f"{shown(text)} is not DRIVER=VALUE",
                                    fix="write it like --set inference_volume=1.2")
         key = driver_table.key(name)
         if key is None:
-            raise BudgetInputError("--set", f'unknown driver "{name}"',
+            raise BudgetInputError("--set", f"unknown driver {shown(name)}",
                                    fix=driver_table.suggest(name))
         try:
-            number = float(raw)
-        except ValueError:
-            raise BudgetInputError("--set", f'"{raw}" is not a number', field=name,
+            number = parse_decimal(raw)
+        except ValueError as exc:
+            raise BudgetInputError("--set", str(exc), field=name,
                                    fix=f"write it like --set {name}=1.2") from None
         problem = key.check(number)
         if problem is not None:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
+from budget.errors import BudgetInputError, visible
+from budget.files import MAX_FILE_BYTES, file_stamp, read_bounded
 from budget.inputs import INPUTS_BY_NAME
-from budget.scenario import Scenario
-from budget.schema import TABLES_BY_NAME
+from budget.scenario import Drivers, Scenario, parse_scenario_bytes
+from budget.schema import NAME_MAX, TABLES_BY_NAME, TINY
+from budget.storage import safe_stem, save_new
 
 
 def _clean(row: dict[str, Any], table: str) -> dict[str, Any]:
@@ -18,12 +23,28 @@ def _clean(row: dict[str, Any], table: str) -> dict[str, Any]:
             and (k.only_for is None or row.get("serving") == k.only_for)}
 
 
+def _written(value: float) -> float:
+    """Return a driver or range end as written: 0 when closer to 0 than the loader accepts."""
+    return 0.0 if abs(value) < TINY else value
+
+
+def _written_range(name: str, expected: float, relative: tuple[float, float]) -> list[float]:
+    """Return [P10, P90] rounded to 10 decimals, still holding `expected` as the loader demands."""
+    low, high = INPUTS_BY_NAME[name].move(expected, relative)
+    return [min(_written(round(low, 10)), expected), max(_written(round(high, 10)), expected)]
+
+
 def scenario_data(scenario: Scenario) -> dict[str, Any]:
-    """Return the scenario as TOML-ready data; parse_scenario(scenario_data(s)) == s."""
+    """Return the scenario as TOML-ready data; parse_scenario(scenario_data(s)) == s.
+
+    Values at the loader's edges are written so that it accepts them: a driver closer to 0
+    than TINY is 0, and each [ranges] pair holds its expected value after rounding.
+    """
+    drivers = Drivers(**{k: _written(v) for k, v in dataclasses.asdict(scenario.drivers).items()})
     data: dict[str, Any] = {
         "scenario": {"name": scenario.name, "start": scenario.start, "months": scenario.months,
                      "currency": scenario.currency},
-        "drivers": dataclasses.asdict(scenario.drivers),
+        "drivers": dataclasses.asdict(drivers),
     }
     if scenario.unit_name and scenario.unit_workload:
         data["narrative"] = {"unit_name": scenario.unit_name,
@@ -32,12 +53,8 @@ def scenario_data(scenario: Scenario) -> dict[str, Any]:
         data["capacity"] = {"stress_surge": scenario.stress_surge,
                             "interruption_overhead": scenario.interruption_overhead}
     if scenario.ranges:
-        ranges = {}
-        for r in scenario.ranges:
-            expected = float(getattr(scenario.drivers, r.name))
-            low, high = INPUTS_BY_NAME[r.name].move(expected, r.relative)
-            ranges[r.name] = [round(low, 10), round(high, 10)]
-        data["ranges"] = ranges
+        data["ranges"] = {r.name: _written_range(r.name, float(getattr(drivers, r.name)),
+                                                 r.relative) for r in scenario.ranges}
     if scenario.budget_monthly is not None:
         data["budget"] = {"monthly": scenario.budget_monthly}
     for table in ("gpu_prices", "inference", "training", "experimentation", "platform",
@@ -49,8 +66,73 @@ def scenario_data(scenario: Scenario) -> dict[str, Any]:
 
 
 def scenario_toml(scenario: Scenario, comment: str = "") -> str:
-    """Return the scenario as TOML text, with an optional leading comment."""
+    """Return the scenario as TOML text that load_scenario accepts, with an optional comment.
+
+    The text is read back through the loader before it is returned: anything it would refuse
+    raises BudgetInputError here, so no file is ever saved that cannot be opened.
+    """
     import tomli_w
 
-    header = "".join(f"# {line}\n" for line in comment.splitlines()) + ("\n" if comment else "")
-    return header + tomli_w.dumps(scenario_data(scenario))
+    header = "".join(f"# {visible(line)}\n" for line in comment.splitlines())
+    text = header + ("\n" if header else "") + tomli_w.dumps(scenario_data(scenario))
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        raise BudgetInputError("the new version", f"would be {size / 1024 / 1024:,.1f} MB, "
+                               f"over the {MAX_FILE_BYTES // 1024 // 1024} MB a scenario may be",
+                               fix="save fewer rows, or split the plan into several files")
+    try:
+        parse_scenario_bytes(text.encode("utf-8"), "the new version")
+    except BudgetInputError as exc:
+        raise BudgetInputError("the new version", f"would not load: {exc.message}",
+                               fix="change the value it names, then save again") from None
+    return text
+
+
+def version_name(name: str, stamp: str) -> str:
+    """Return 'NAME (saved STAMP)', NAME cut (with …) so that the whole fits NAME_MAX."""
+    suffix = f" (saved {stamp})"
+    room = NAME_MAX - len(suffix)
+    return (name if len(name) <= room else name[: room - 1].rstrip() + "…") + suffix
+
+
+@dataclasses.dataclass(frozen=True)
+class SavedVersion:
+    """Where a new version went, and whether this call wrote it (False: an identical one exists)."""
+
+    path: Path
+    created: bool
+
+
+def save_version(folder: Path, adjusted: Scenario, now: datetime,
+                 loaded_stamp: tuple[int, int] | None = None) -> SavedVersion:
+    """Save the planner's adjusted scenario as a new file in `folder`, never over another.
+
+    The file is SOURCE-STEM-YYYYMMDD.toml (or -2, -3 …), named "NAME (saved YYYY-MM-DD HH:MM)",
+    and always loads. A second click writing the same text returns the first file (created
+    False). With `loaded_stamp` (file_stamp of the source when the page read it), a source
+    changed on disk since then is refused: the sliders were set against the old content.
+    """
+    source = Path(adjusted.source)
+    if loaded_stamp is not None and _stamp_or_none(source) != loaded_stamp:
+        raise BudgetInputError(source.name, "changed on disk after the page read it, so these "
+                               "drivers were set against its old content",
+                               fix="look at the new version the page now shows, then save again")
+    stamp = f"{now:%Y-%m-%d %H:%M}"
+    version = dataclasses.replace(adjusted, name=version_name(adjusted.name, stamp))
+    text = scenario_toml(version, f"Saved from the planner on {stamp}, from {source.name}.")
+    stem = safe_stem(f"{source.stem}-{now:%Y%m%d}")
+    for existing in sorted(folder.glob(f"{stem}*.toml")):
+        try:
+            same = read_bounded(existing) == text.encode("utf-8")
+        except BudgetInputError:
+            continue
+        if same:
+            return SavedVersion(existing, created=False)
+    return SavedVersion(save_new(folder, stem, text), created=True)
+
+
+def _stamp_or_none(path: Path) -> tuple[int, int] | None:
+    try:
+        return file_stamp(path)
+    except BudgetInputError:
+        return None

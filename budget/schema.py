@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import difflib
 import math
+import unicodedata
 from dataclasses import dataclass
+from datetime import date, time
 from typing import Any, Literal
 
+from budget.errors import shown
 from budget.inputs import INPUTS
 from budget.months import parse_month
 
@@ -14,6 +17,52 @@ Kind = Literal["text", "month", "int", "number", "choice", "pair", "bool"]
 Mode = Literal["api", "self_hosted"]
 
 PRICING_CHOICES = ("on_demand", "spot", "reserved")
+TINY = 1e-9  # a number other than 0 is at least this far from 0 (denormals make divisions blow up)
+NAME_MAX = 200  # characters in a name (a 100 KB name took the PDF 11 s and 1.5 GB)
+PROSE_MAX = 2_000  # characters in a free text: a source, a rollback plan, a dashboard link
+_ALLOWED_FORMAT = frozenset("\u200d")  # the zero-width joiner inside emoji sequences
+
+
+def name_key(text: str) -> str:
+    """Return the form two names are compared in: NFKC, case-folded ("Chat" is "chat")."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def same_name_note(first: str, again: str) -> str:
+    """Return why `again` counts as the name `first` (same name_key), or "" when equal."""
+    if first == again:
+        return ""
+    how = ("upper/lower case" if first.casefold() == again.casefold() else
+           "Unicode form (accents composed or decomposed, full-width letters) or case")
+    return f"{shown(again)} differs from {shown(first)} only in {how}, so it is the same name"
+
+
+def text_problem(text: str, *, prose: bool = False) -> tuple[str, str] | None:
+    """Return (problem, fix) when a name (or, with prose, a free text) cannot be used, else None.
+
+    Names are at most NAME_MAX characters without spaces around them; free texts at most
+    PROSE_MAX and may hold line breaks and tabs. Neither may hold control characters, bidi
+    overrides (U+202A–U+202E, U+2066–U+2069) or other invisible format characters.
+    """
+    limit = PROSE_MAX if prose else NAME_MAX
+    if len(text) > limit:
+        return (f"is {len(text):,} characters long; {'texts' if prose else 'names'} are limited "
+                f"to {limit:,}", f"shorten it to {limit:,} characters or fewer")
+    for i, c in enumerate(text):
+        category = unicodedata.category(c)
+        if (category in ("Cc", "Zl", "Zp") and not (prose and c in "\n\t")) or (
+                category == "Cf" and c not in _ALLOWED_FORMAT
+                and not "\U000e0020" <= c <= "\U000e007f"):
+            what = ("a bidi control character" if "\u202a" <= c <= "\u202e"
+                    or "\u2066" <= c <= "\u2069" or c in "\u200e\u200f\u061c"
+                    else "an invisible format character" if category == "Cf"
+                    else "a control character")
+            return (f"holds {what} ({c!r} at character {i + 1}): what is shown would not be "
+                    "what is stored", "delete that character")
+    if not prose and text != text.strip():
+        return ("has spaces at its start or end, which would make it look like another name",
+                f"write it without them: {shown(text.strip())} (nothing is stripped for you)")
+    return None
 
 
 @dataclass(frozen=True)
@@ -30,6 +79,7 @@ class Key:
     high: float | None = None
     choices: tuple[str, ...] = ()
     only_for: Mode | None = None  # inference keys that belong to one serving mode
+    prose: bool = False  # a free text (PROSE_MAX, line breaks allowed) rather than a name
 
     def check(self, value: Any) -> tuple[Any, str, str] | None:
         """Return (value, problem, fix) when `value` is wrong for this key, else None."""
@@ -37,46 +87,59 @@ class Key:
             return self._check_pair(value)
         if self.kind == "bool":
             if not isinstance(value, bool):
-                return value, f"must be true or false, got {_show(value)}", (
+                return value, f"must be true or false, got {show_value(value)}", (
                     f"write {self.name} = true or {self.name} = false (no quotes)")
             return None
         if self.kind in ("text", "month", "choice"):
+            if isinstance(value, date | time):
+                example = '"2027-01"' if self.kind == "month" else f'"{value.isoformat()}"'
+                return value, (f"must be a text in quotes, got the TOML "
+                               f"{'time' if isinstance(value, time) else 'date'} "
+                               f"{value.isoformat()}"), f"write it in quotes, like {example}"
             if not isinstance(value, str) or not value.strip():
-                return value, f"must be a non-empty text, got {_show(value)}", self._fix()
+                return value, f"must be a non-empty text, got {show_value(value)}", self._fix()
+            if self.kind == "text":
+                problem = text_problem(value, prose=self.prose)
+                return None if problem is None else (value, *problem)
             if self.kind == "month":
                 try:
                     parse_month(value)
                 except ValueError as exc:
                     if "no such month" in str(exc):
                         return value, (f"must be a real month between 1900-01 and 2200-12, "
-                                       f"got {_show(value)}"), 'write it like "2027-01"'
-                    return value, f"must be a month written YYYY-MM, got {_show(value)}", (
+                                       f"got {show_value(value)}"), 'write it like "2027-01"'
+                    return value, f"must be a month written YYYY-MM, got {show_value(value)}", (
                         'write it like "2027-01"'
                     )
             if self.kind == "choice" and value not in self.choices:
                 options = ", ".join(f'"{c}"' for c in self.choices)
-                return value, f"must be one of {options}, got {_show(value)}", self._fix()
+                return value, f"must be one of {options}, got {show_value(value)}", self._fix()
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
             what = "a whole number" if self.kind == "int" else "a number"
-            return value, f"must be {what}, got {_show(value)}", self._fix()
+            return value, f"must be {what}, got {show_value(value)}", self._fix()
         if self.kind == "int" and not isinstance(value, int):
-            return value, f"must be a whole number, got {_show(value)}", self._fix()
-        if not math.isfinite(value):
-            return value, f"must be a finite number, got {_show(value)}", self._fix()
+            return value, f"must be a whole number, got {show_value(value)}", self._fix()
+        if isinstance(value, float) and not math.isfinite(value):
+            return value, f"must be a finite number, got {show_value(value)}", self._fix()
+        # Python compares a huge int with a float exactly: no float() that could overflow
         if self.low is not None and (
             value < self.low or (value == self.low and not self.low_inclusive)
         ):
-            return value, f"must be {self._bounds()}, got {_show(value)}", self._fix()
+            return value, f"must be {self._bounds()}, got {show_value(value)}", self._fix()
         if self.high is not None and value > self.high:
-            return value, f"must be {self._bounds()}, got {_show(value)}", self._fix()
+            return value, f"must be {self._bounds()}, got {show_value(value)}", self._fix()
+        if value != 0 and abs(value) < TINY:
+            return value, (f"must be 0 or at least {TINY:g} away from 0, got {show_value(value)}: "
+                           "a smaller number means nothing in a budget and makes divisions "
+                           "overflow"), f"write {self.name} = 0, or a value of at least {TINY:g}"
         return None
 
     def _check_pair(self, value: Any) -> tuple[Any, str, str] | None:
         """Check a [low, high] range: two numbers within the bounds, low ≤ high."""
         fix = f"write it like {self.name} = [0.8, 1.3], low first"
         if not isinstance(value, list) or len(value) != 2:
-            return value, f"must be a list of two numbers [low, high], got {_show(value)}", fix
+            return value, f"must be a list of two numbers [low, high], got {show_value(value)}", fix
         number = Key(self.name, "number", self.help, low=self.low,
                      low_inclusive=self.low_inclusive, high=self.high)
         for item in value:
@@ -119,17 +182,20 @@ class Table:
 
     def suggest(self, name: str) -> str:
         """Return a 'did you mean' hint for an unknown key."""
-        close = difflib.get_close_matches(name, [k.name for k in self.keys], n=1)
+        close = difflib.get_close_matches(name[:100], [k.name for k in self.keys], n=1)
         if close:
             return f'rename it to "{close[0]}"'
         return "remove it; allowed keys are " + ", ".join(k.name for k in self.keys)
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
+    """Return a value as a message shows it: text quoted and cut, a huge int by its digits."""
     if isinstance(value, str):
-        return f'"{value}"'
+        return shown(value)
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int) and abs(value) >= 10**16:
+        return f"a whole number of {len(str(abs(value))):,} digits"
     if isinstance(value, dict):
         return "a table"
     if isinstance(value, list):
@@ -153,8 +219,9 @@ _GPU = Key("gpu", "text", "GPU type, e.g. H100; must have a [[gpu_prices]] row w
 _TEAM = Key("team", "text", "the team that owns the cost")
 _MODEL = Key("model", "text", "the model served or trained, e.g. llama-3.1-70b")
 _GROWTH = Key(
-    "monthly_growth", "number", "compound growth per month as a fraction (0.05 = +5%/month)",
-    required=False, default=0.0, low=-1.0, low_inclusive=False, high=10.0,
+    "monthly_growth", "number", "compound growth per month as a fraction (0.05 = +5%/month; "
+    "at most 1, doubling every month)",
+    required=False, default=0.0, low=-1.0, low_inclusive=False, high=1.0,
 )
 
 DRIVER_HELP: dict[str, str] = {i.name: i.help for i in INPUTS}
@@ -225,7 +292,7 @@ TABLES: tuple[Table, ...] = (
             "uses reserved)", required=False, low=0.0, low_inclusive=False, high=1000.0),
         Key("reserved_3y", "number", "effective USD per GPU-hour under a 3-year commitment "
             "(reference)", required=False, low=0.0, low_inclusive=False, high=1000.0),
-        Key("source", "text", "where the price comes from"),
+        Key("source", "text", "where the price comes from", prose=True),
         Key("as_of", "month", "when the price was read, YYYY-MM"),
     )),
     Table("inference", many=True, required=False,
@@ -255,14 +322,14 @@ TABLES: tuple[Table, ...] = (
         Key("cloud", "text", _CLOUD.help, only_for="self_hosted"),
         Key("gpu", "text", _GPU.help, only_for="self_hosted"),
         Key("output_tokens_per_gpu_second", "number",
-            "output tokens one GPU generates per second at full load", low=0.0,
-            low_inclusive=False, high=1e7, only_for="self_hosted"),
+            "output tokens one GPU generates per second at full load", low=0.01,
+            high=1e7, only_for="self_hosted"),
         Key("input_tokens_per_gpu_second", "number",
             "optional prefill throughput: input tokens one GPU processes per second; "
             "when set, prefill GPU-hours are added (off by default)", required=False,
-            low=0.0, low_inclusive=False, high=1e7, only_for="self_hosted"),
-        Key("utilization", "number", "average fraction of GPU capacity in use, 0 < u ≤ 1",
-            low=0.0, low_inclusive=False, high=1.0, only_for="self_hosted"),
+            low=0.01, high=1e7, only_for="self_hosted"),
+        Key("utilization", "number", "average fraction of GPU capacity in use, 0.01 ≤ u ≤ 1",
+            low=0.01, high=1.0, only_for="self_hosted"),
         Key("pricing", "choice", _GPU_PRICING.help, required=False, default="on_demand",
             choices=PRICING_CHOICES, only_for="self_hosted"),
         Key("peak_factor", "number", "peak concurrent GPUs over the average for capacity "
@@ -281,10 +348,9 @@ TABLES: tuple[Table, ...] = (
         Key("self_host_gpu", "text", "break-even: GPU of the self-hosted alternative "
             "(priced on demand)", required=False, only_for="api"),
         Key("self_host_output_tokens_per_gpu_second", "number", "break-even: the alternative's "
-            "output tokens per GPU-second", required=False, low=0.0, low_inclusive=False,
-            high=1e7, only_for="api"),
+            "output tokens per GPU-second", required=False, low=0.01, high=1e7, only_for="api"),
         Key("self_host_utilization", "number", "break-even: the alternative's utilization",
-            required=False, low=0.0, low_inclusive=False, high=1.0, only_for="api"),
+            required=False, low=0.01, high=1.0, only_for="api"),
     )),
     Table("training", many=True, required=False,
           help="a model training or fine-tuning project: cost per run, one run per refresh", keys=(
@@ -361,9 +427,10 @@ GOVERNANCE_TABLES: tuple[Table, ...] = (
             "per run for training)", required=False, low=0.0, high=1e9),
         Key("approval_threshold", "number", "forecast increase (0.1 = +10%) above which a "
             "change needs approval", required=False, low=0.0, high=10.0),
-        Key("rollback_plan", "text", "how a costly change is rolled back", required=False),
+        Key("rollback_plan", "text", "how a costly change is rolled back", required=False,
+            prose=True),
         Key("cost_dashboard", "text", "where its costs are watched (a link or a name)",
-            required=False),
+            required=False, prose=True),
         Key("portable", "bool", "could it move to another cloud?", required=False),
         Key("spot_eligible", "bool", "can it run on spot capacity?", required=False),
         Key("cost_model", "choice", "chargeback (billed to the team) or showback (reported)",

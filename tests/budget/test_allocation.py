@@ -375,6 +375,22 @@ def test_load_weights_reads_one_table(tmp_path):
      ["is not valid TOML", "line 3"]),
     ("[headcount]\nsupport = 40\n", "usage", ['method "usage" takes no weights file']),
     ("[headcount]\nsupport = 40\n", "seats", ['unknown method "seats"']),
+    # one team, one spelling (#15): "support " used to take a share beside support's own
+    ('[headcount]\n"support " = 40\nsearch = 5\n', "headcount",
+     ['[headcount], field "support "', "has spaces at its start or end",
+      'write it without them: "support"']),
+    ("[headcount]\nSupport = 40\nsupport = 5\n", "headcount",
+     ['field "support"', 'a second line for one team: "support" differs from "Support" only '
+      "in upper/lower case"]),
+    ('[headcount]\n"sup\\u202eport" = 4\n', "headcount", ["bidi control character"]),
+    ("[headcount]\nUnallocated = 4\nsearch = 1\n", "headcount",
+     ['field "Unallocated"', "never shared"]),
+    ("[headcount]\n", "headcount", ["[headcount]: has no teams", "e.g. support = 40"]),
+    ("[headcount]\nsupport = 1" + "0" * 399 + "\n", "headcount",
+     ["is above 1,000,000,000,000,000 (a whole number of 400 digits)"]),
+    ("[headcount]\nsupport = 1e16\n", "headcount", ["is above 1,000,000,000,000,000 (1e+16)"]),
+    ("[headcount]\nsupport = -" + "9" * 400 + "\n", "headcount",
+     ["is negative (a whole number of 400 digits)"]),
 ])
 def test_bad_weights_files(tmp_path, text, method, words):
     path = write(tmp_path, text)
@@ -487,3 +503,10 @@ def test_chargeback_cli_table_and_refusals(capsys, tmp_path):
     assert "warning: no headcount weight for devex, knowledge, research" in captured.err
     assert main(["chargeback", sample, "--method", "usage", "--weights", str(weights)]) == 2
     assert "takes no weights" in capsys.readouterr().err
+
+
+def test_weights_at_the_edges_load_and_split_to_the_cent():
+    weights = parse_weights_bytes(b"[headcount]\nsupport = 1e15\nsearch = 5e-324\n", "w",
+                                  "headcount")
+    assert weights == {"support": 1e15, "search": 5e-324}
+    assert largest_remainder(100_00, weights) == {"search": 0, "support": 100_00}

@@ -104,7 +104,7 @@ def test_invalid_scenario_file_exit_2(tmp_path, capsys):
     bad.write_text(SMALL.read_text().replace("utilization = 0.5", "utilization = 5"))
     code, out, err = run(capsys, "forecast", str(bad))
     assert code == 2 and out == ""
-    assert 'field "utilization": must be > 0 and ≤ 1, got 5' in err
+    assert 'field "utilization": must be ≥ 0.01 and ≤ 1, got 5' in err
 
 
 def test_module_entry_point():
@@ -131,3 +131,75 @@ def test_focus_check_cli(capsys):
     assert [p["column"] for p in data["problems"]] == [p.column for p in expected]
     assert main(["focus-check", str(ROOT / "nowhere")]) == 2
     assert "nowhere: file not found" in capsys.readouterr().err
+
+
+def test_usage_errors_are_one_line(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["alerts", "data/exports", "--floor-usd", "nan"])
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    assert err == ('error: python -m budget alerts: argument --floor-usd: "nan" is not a number: '
+                   "write digits with at most one point and an optional exponent (no "
+                   "underscores, nan or inf). Fix: see python -m budget alerts --help.\n")
+
+
+def test_messages_stay_on_one_line(tmp_path, capsys):
+    odd = tmp_path / "two\nlines.toml"
+    code, _, err = run(capsys, "forecast", str(odd), "--set", "x\ny=1")
+    assert code == 2 and err.count("\n") == 1 and "two\\nlines.toml: file not found" in err
+
+
+def test_report_out_folder_is_refused_before_the_pdf_is_built(tmp_path, capsys, monkeypatch):
+    import budget.cli
+
+    monkeypatch.setattr(budget.cli, "summary_pdf", lambda *a: pytest.fail("PDF built"))
+    code, out, err = run(capsys, "report", str(SMALL), "--out", str(tmp_path))
+    assert code == 2 and out == ""
+    assert err == (f"error: {tmp_path}: is a folder, not a file to write. Fix: give --out the "
+                   f"name of a file, e.g. --out {tmp_path / 'NAME'}.\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_report_writes_atomically(tmp_path, capsys, monkeypatch):
+    import budget.cli
+
+    monkeypatch.setattr(budget.cli, "summary_pdf", lambda *a: b"%PDF-1.7 test")
+    out = tmp_path / "new" / "summary.pdf"
+    code, _, err = run(capsys, "report", str(SMALL), "--out", str(out))
+    assert code == 0 and err.startswith(f"wrote {out}")
+    assert out.read_bytes() == b"%PDF-1.7 test"
+    assert [p.name for p in out.parent.iterdir()] == ["summary.pdf"]  # no .tmp left
+
+
+def test_calibrate_out_folder_is_refused(tmp_path, capsys):
+    folder = tmp_path / "calibrated.toml"
+    folder.mkdir()
+    code, _, err = run(capsys, "calibrate", "data/exports", "--out", str(folder), "--force")
+    assert code == 2 and "calibrated.toml: is a folder, not a file to write" in err
+    assert list(tmp_path.rglob("*.tmp")) == [] and list(folder.iterdir()) == []
+
+
+def test_capacity_refuses_a_pool_too_large_to_plan(tmp_path, capsys):
+    big = tmp_path / "big.toml"
+    big.write_text(SMALL.read_text().replace("requests_per_month = 360_000",
+                                             "requests_per_month = 1e12"))
+    code, out, err = run(capsys, "capacity", str(big), "--format", "json")
+    assert code == 2 and out == ""
+    assert "the GPU pool aws/H100 needs" in err and "pools of up to 100,000" in err
+    code, out, _ = run(capsys, "capacity", str(SMALL), "--format", "json")
+    assert code == 0 and json.loads(out)["bands"]["stress_peak"]["aws/H100"] == pytest.approx(
+        890 / 720)
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["sensitivity", str(SMALL), "--seed", "-1"], "--seed: must be 0 to 4,294,967,295, got -1"),
+    (["sample-data", "--copies", "0"], "--copies: must be 1 to 1,000, got 0"),
+    (["sample-data", "--copies", "1_0"], 'argument --copies: "1_0" is not a whole number'),
+])
+def test_whole_number_flags(capsys, args, words):
+    try:
+        code = main(args)
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    err = capsys.readouterr().err
+    assert code == 2 and words in err and err.count("\n") == 1

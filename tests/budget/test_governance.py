@@ -118,3 +118,40 @@ def test_bad_incidents_are_named_not_fatal(tmp_path):
     assert len(loaded) == 1 and len(problems) == 1 and problems[0].startswith("broken.toml")
     with pytest.raises(BudgetInputError, match="before it started"):
         save_incident(tmp_path, incident_from_alert(ALERT, detected=date(2026, 8, 1)))
+
+
+RECORD = ('[incident]\ntitle = "{title}"\ntrigger = "a release"\nstarted = {started}\n'
+          'detected = 2026-08-19\nimpact_usd = {impact}\n')
+
+
+@pytest.mark.parametrize(("started", "day"), [
+    ("2026-08-12T23:30:00-05:00", date(2026, 8, 12)),  # a TOML date-time: its own day
+    ("2026-08-12T09:30:00", date(2026, 8, 12)),
+    ('"2026-08-12"', date(2026, 8, 12)),
+    ("2026-08-12", date(2026, 8, 12)),
+])
+def test_incident_dates_in_any_toml_form(tmp_path, started, day):
+    (tmp_path / "a.toml").write_text(RECORD.format(title="A", started=started, impact=5))
+    (tmp_path / "b.toml").write_text(RECORD.format(title="B", started="2026-08-14", impact=5))
+    loaded, problems = load_incidents(tmp_path)
+    assert problems == []
+    assert [(i.title, i.started) for i in loaded] == [("B", date(2026, 8, 14)), ("A", day)]
+    assert type(loaded[1].started) is date and loaded[1].detection_gap_days == 7
+
+
+@pytest.mark.parametrize(("started", "impact", "words"), [
+    ("09:30:00", 5, '[incident], field "started": must be a date like 2026-08-12, got a time'),
+    ('"soon"', 5, '[incident], field "started": must be a date like 2026-08-12, got "soon"'),
+    ("2026-08-12", "1" + "0" * 400, '[incident], field "impact_usd": must be a finite amount'),
+    ("2026-08-12", "nan", '[incident], field "impact_usd": must be a finite amount in USD'),
+    ("2026-08-12", '"lots"', '[incident], field "impact_usd"'),
+])
+def test_a_bad_incident_is_skipped_with_one_message(tmp_path, started, impact, words):
+    (tmp_path / "bad.toml").write_text(RECORD.format(title="Bad", started=started,
+                                                     impact=impact))
+    (tmp_path / "good.toml").write_text(RECORD.format(title="Good", started="2026-08-12",
+                                                      impact=5))
+    loaded, problems = load_incidents(tmp_path)
+    assert [i.title for i in loaded] == ["Good"]
+    assert len(problems) == 1 and problems[0].startswith(f"bad.toml: {words}")
+    assert problems[0].endswith("The other incidents are listed.")

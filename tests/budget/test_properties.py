@@ -12,12 +12,19 @@ from hypothesis import strategies as st
 from budget.actuals import spend_by
 from budget.forecast import forecast, horizon_total_usd
 from budget.scenario import Scenario, parse_scenario
+from budget.schema import TINY
 from budget.sensitivity import tornado
 
-money = st.floats(min_value=0.0, max_value=1e5, allow_nan=False)
-count = st.floats(min_value=0.0, max_value=1e7, allow_nan=False)
-growth = st.floats(min_value=-0.3, max_value=0.3, allow_nan=False)
-positive = st.floats(min_value=0.01, max_value=1000.0, allow_nan=False)
+
+def number(low: float, high: float) -> st.SearchStrategy[float]:
+    """Floats in [low, high] as a file may hold them: 0, or at least TINY away from 0."""
+    return st.floats(low, high, allow_nan=False).map(lambda x: x if abs(x) >= TINY else 0.0)
+
+
+money = number(0.0, 1e5)
+count = number(0.0, 1e7)
+growth = number(-0.3, 0.3)
+positive = number(0.01, 1000.0)
 
 
 @st.composite
@@ -36,23 +43,23 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         row = {"name": f"i{i}", "team": "t", "model": "m",
                "kind": draw(st.sampled_from(["realtime", "batch"])),
                "requests_per_month": draw(count), "monthly_growth": draw(growth),
-               "input_tokens": draw(st.floats(0, 5000)), "output_tokens": draw(st.floats(0, 2000))}
+               "input_tokens": draw(number(0, 5000)), "output_tokens": draw(number(0, 2000))}
         if draw(st.booleans()):
-            row.update(serving="api", price_per_1m_input=draw(st.floats(0, 20)),
-                       price_per_1m_output=draw(st.floats(0, 80)))
+            row.update(serving="api", price_per_1m_input=draw(number(0, 20)),
+                       price_per_1m_output=draw(number(0, 80)))
         else:
             row.update(serving="self_hosted", cloud="c", gpu="g",
-                       output_tokens_per_gpu_second=draw(st.floats(10, 5000)),
-                       utilization=draw(st.floats(0.05, 1.0)), pricing=draw(pricing))
+                       output_tokens_per_gpu_second=draw(number(10, 5000)),
+                       utilization=draw(number(0.05, 1.0)), pricing=draw(pricing))
         data["inference"].append(row)
     for i in range(draw(st.integers(0, 2))):
         data["training"].append({"name": f"t{i}", "team": "t", "model": "m", "cloud": "c",
                                  "gpu": "g", "gpu_hours_per_run": draw(positive),
-                                 "refreshes_per_quarter": draw(st.floats(0, 12)),
+                                 "refreshes_per_quarter": draw(number(0, 12)),
                                  "pricing": draw(pricing)})
     for i in range(draw(st.integers(0, 2))):
         data["experimentation"].append({"name": f"e{i}", "team": "t", "cloud": "c", "gpu": "g",
-                                        "gpu_hours_per_week": draw(st.floats(0, 1000)),
+                                        "gpu_hours_per_week": draw(number(0, 1000)),
                                         "pricing": draw(pricing)})
     for i in range(draw(st.integers(0, 2))):
         data["platform"].append({"name": f"p{i}", "category": "storage",

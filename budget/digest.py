@@ -14,6 +14,7 @@ from budget.fmt import usd
 from budget.forecast import forecast
 from budget.monitoring import Alert, all_alerts
 from budget.scenario import Scenario
+from budget.text import md_escape
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 TOP = 5
@@ -29,11 +30,6 @@ def week_bounds(text: str) -> tuple[date, date]:
         except ValueError:
             pass
     raise BudgetInputError("--week", f'"{text}" is not an ISO week', fix="write it like 2026-W33")
-
-
-def _md(text: str) -> str:
-    """Return text safe inside Markdown (no emphasis, links or code by accident)."""
-    return re.sub(r"([\\`*_{}\[\]<>#|])", r"\\\1", text)
 
 
 def _change(now: float, before: float) -> str:
@@ -74,12 +70,12 @@ def digest_markdown(billing: pd.DataFrame, telemetry: pd.DataFrame, week: str,
                               & (telemetry["day"].dt.date <= end)]
                 if t["requests"].sum() > 0:
                     extra = f", {usd(float(cost) / float(t['requests'].sum()) * 1000, 4)} per 1K"
-            lines.append(f"- {_md(str(name))}: {usd(float(cost))} "
+            lines.append(f"- {md_escape(str(name))}: {usd(float(cost))} "
                          f"({_change(float(cost), float(prior.get(name, 0.0)))}{extra})")
         lines.append("")
     if scenario is not None:
         lines += ["## Budget variances (by team, against the plan's weekly run-rate)", ""]
-        lines += [f"- {_md(team)}: {usd(actual)} actual vs {usd(plan)} planned "
+        lines += [f"- {md_escape(team)}: {usd(actual)} actual vs {usd(plan)} planned "
                   f"({'+' if actual >= plan else '-'}{usd(abs(actual - plan))})"
                   for team, actual, plan in team_variances(this, scenario, start)[:TOP]]
         lines.append("")
@@ -87,9 +83,10 @@ def digest_markdown(billing: pd.DataFrame, telemetry: pd.DataFrame, week: str,
     if alerts is None:
         alerts = all_alerts(billing, telemetry)
     new = [a for a in alerts if start <= a.start <= end]
-    lines += [f"- {a.kind.replace('_', ' ')}, {_md(a.subject)}, since {a.start}: expected "
+    lines += [f"- {a.kind.replace('_', ' ')}, {md_escape(a.subject)}, since {a.start}: expected "
               f"{a.expected:,.2f}, actual {a.actual:,.2f} ({a.change:+.0%}), impact about "
-              f"{usd(a.impact_usd)}" + (f"; active then: {_md(a.context)}" if a.context else "")
+              f"{usd(a.impact_usd)}"
+              + (f"; active then: {md_escape(a.context)}" if a.context else "")
               for a in new] or ["- none"]
     return "\n".join(lines) + "\n"
 

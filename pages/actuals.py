@@ -30,6 +30,7 @@ from budget.storage import save_new  # noqa: E402
 from ui.cache import scenario_dir  # noqa: E402
 from ui.source import choose_source, read_actuals, source_caption  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
+from ui.text import md_escape  # noqa: E402
 
 FILTER_DIMENSIONS = {"team": "Team", "environment": "Environment", "model": "Model",
                      "endpoint": "Endpoint", "workload_class": "Workload class"}
@@ -151,7 +152,7 @@ def run_calibration(billing: pd.DataFrame, telemetry: pd.DataFrame) -> None:
         scenario = calibrated_scenario(data)
     except BudgetInputError as exc:
         st.session_state["act_calibrated"] = None
-        st.session_state["act_cal_message"] = ("error", str(exc))
+        st.session_state["act_cal_message"] = ("error", md_escape(str(exc)))
         return
     result = forecast(scenario)
     st.session_state["act_calibrated"] = to_toml(data)
@@ -166,7 +167,8 @@ def save_calibrated() -> None:
     name = st.session_state.get("act_cal_name") or "calibrated-from-actuals"
     saved = save_new(scenario_dir(), name, st.session_state["act_calibrated"])
     st.session_state["act_cal_message"] = (
-        "success", f"Saved as {saved.name}. Pick it in the scenario list on the other pages.")
+        "success", f"Saved as {md_escape(saved.name)}. Pick it in the scenario list on the other "
+        "pages.")
 
 
 st.subheader("Calibrate a scenario from these actuals")
@@ -181,7 +183,7 @@ with st.form("act_calibrate"):
     st.form_submit_button("Calibrate", icon=":material/auto_fix_high:",
                           on_click=run_calibration, args=(billing, telemetry),
                           help="Derive a scenario from the exports (all in USD).")
-message = st.session_state.get("act_cal_message")
+message = st.session_state.get("act_cal_message")  # Markdown, user text escaped
 if message:
     (st.error if message[0] == "error" else st.success)(message[1])
 calibrated = st.session_state.get("act_calibrated")

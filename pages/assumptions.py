@@ -15,6 +15,7 @@ from budget.schema import TABLES_BY_NAME  # noqa: E402
 from budget.tables import assumption_tables  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
+from ui.text import md_escape  # noqa: E402
 
 TITLES = {
     "drivers": "Drivers (what-if multipliers)",
@@ -30,7 +31,8 @@ st.title("Assumptions")
 scenario = pick_scenario()
 if scenario is not None:
     st.caption(
-        f"**{scenario.name}** · from `{Path(scenario.source).name}` · starts {scenario.start} · "
+        f"**{md_escape(scenario.name)}** · from {md_escape(Path(scenario.source).name)} · "
+        f"starts {scenario.start} · "
         f"{scenario.months} months · {scenario.currency}. Review changes to this file like code."
     )
     for name, table in assumption_tables(scenario).items():

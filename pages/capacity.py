@@ -19,6 +19,7 @@ from budget.fmt import compact, usd  # noqa: E402
 from ui.drivers import scenario_from_url  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
+from ui.text import md_escape  # noqa: E402
 
 DOLLARS = st.column_config.NumberColumn(format="dollar")
 
@@ -66,9 +67,9 @@ if base is not None:
                                          "headroom": st.column_config.NumberColumn(
                                              format="percent")})
     gpus = max(1, int(np.ceil(plan.peak_month("expected_peak")[pool])))
-    st.caption(f"Queueing if {pool} ran at higher utilisation with {gpus} GPUs (M/M/c): the "
-               "mean wait, in units of one request's service time, grows without bound near "
-               "100% — the price of planning without headroom.")
+    st.caption(md_escape(f"Queueing if {pool} ran at higher utilisation with {gpus} GPUs (M/M/c): "
+                         "the mean wait, in units of one request's service time, grows without "
+                         "bound near 100% — the price of planning without headroom."))
     table_with_download(queue_curve(gpus), "queueing", f"{stem}-queueing.csv", "cap_dl_queue",
                         {"utilization": st.column_config.NumberColumn(format="percent"),
                          "probability_of_waiting": st.column_config.NumberColumn(
@@ -97,7 +98,8 @@ if base is not None:
         where = (f"break-even at {compact(point.requests_per_month)} requests a month; the "
                  f"plan has {compact(point.planned_requests_per_month)}"
                  if point.requests_per_month else "self-hosting never wins at this price")
-        st.markdown(f"**{point.workload}** ({point.serving.replace('_', '-')} today): {where}.")
+        st.markdown(f"**{md_escape(point.workload)}** ({point.serving.replace('_', '-')} "
+                    f"today): {where}.")
         st.altair_chart(break_even_chart(point.costs(np.linspace(0, top, 60)),
                                          point.planned_requests_per_month,
                                          point.requests_per_month), width="stretch")

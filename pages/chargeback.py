@@ -27,6 +27,7 @@ from budget.errors import BudgetInputError  # noqa: E402
 from budget.fmt import usd  # noqa: E402
 from ui.source import choose_source, read_actuals, source_caption  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
+from ui.text import md_escape  # noqa: E402
 
 USD = st.column_config.NumberColumn(format="$%,.2f")
 METHOD_LABELS = {"headcount": "Headcount", "usage": "Usage (direct cost)",
@@ -77,7 +78,7 @@ st.caption("Reported, not billed: the first step, to build trust. Cost without a
 try:
     shown = showback(rows, measure, source="the billing export")
 except BudgetInputError as exc:
-    st.error(str(exc))
+    st.error(md_escape(str(exc)))
     st.stop()
 table_with_download(shown, "showback", f"showback-{period}.csv", "chg_dl_showback", {
     "team": "Team", "gpu_hours": st.column_config.NumberColumn("GPU-hours", format="%,.0f"),
@@ -117,11 +118,11 @@ try:
     result = chargeback(rows, str(method), weights, str(basis), tuple(shared),
                         weights_source="the weights table")
 except BudgetInputError as exc:
-    st.error(str(exc))
+    st.error(md_escape(str(exc)))
     st.stop()
 if result.teams_without_weight:
-    st.warning("No weight for " + ", ".join(result.teams_without_weight) + ": they pay no "
-               "shared cost. Add them to the table above.", icon=":material/warning:")
+    st.warning(md_escape("No weight for " + ", ".join(result.teams_without_weight) + ": they pay "
+                         "no shared cost. Add them to the table above."), icon=":material/warning:")
 k1, k2, k3, k4 = st.columns(4)
 k1.metric("Direct (controllable)", usd(float(result.table["direct_usd"].sum()), 2),
           border=True, help="Cost tagged to the teams themselves: theirs to control with "

@@ -16,6 +16,7 @@ from budget.errors import BudgetInputError  # noqa: E402
 from budget.fmt import usd  # noqa: E402
 from ui.cache import cached_forecast, load, scenario_files  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
+from ui.text import md_escape  # noqa: E402
 
 st.title("Compare versions")
 files = scenario_files()
@@ -33,7 +34,7 @@ new_name = right.selectbox("New version", names, index=names.index("fy27-cost-do
 try:
     old, new = load(files[old_name]), load(files[new_name])
 except BudgetInputError as exc:
-    st.error(str(exc))
+    st.error(md_escape(str(exc)))
     st.stop()
 a, b = cached_forecast(old), cached_forecast(new)
 cols = st.columns(4)

@@ -31,6 +31,7 @@ from ui.cache import cached_alerts, fingerprint, scenario_dir  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
 from ui.source import choose_source, read_actuals, source_caption  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
+from ui.text import md_escape  # noqa: E402
 
 USD = st.column_config.NumberColumn(format="$%,.0f")
 INCIDENT_FIELDS = ("title", "trigger", "started", "detected", "impact_usd", "owner",
@@ -61,9 +62,10 @@ def save_from_form() -> None:
             owner=str(values["owner"] or ""), alert=st.session_state.get("gov_inc_alert", ""))
         path = save_incident(scenario_dir() / "incidents", incident)
     except BudgetInputError as exc:
-        st.session_state["gov_inc_message"] = ("error", str(exc))
+        st.session_state["gov_inc_message"] = ("error", md_escape(str(exc)))
         return
-    st.session_state["gov_inc_message"] = ("success", f"Saved as incidents/{path.name}.")
+    st.session_state["gov_inc_message"] = ("success",
+                                           f"Saved as incidents/{md_escape(path.name)}.")
 
 
 st.title("Governance")
@@ -76,7 +78,7 @@ st.caption(source_caption(folder, billing))
 try:
     burn = burn_rate(billing, scenario)
 except BudgetInputError as exc:
-    st.error(str(exc))
+    st.error(md_escape(str(exc)))
     st.stop()
 
 # ---- Guardrails -------------------------------------------------------------------------------
@@ -92,8 +94,8 @@ if status.empty or not scenario.guardrails:
             "(docs/scenario-format.md).")
 flagged = status[~status["status"].isin(["ok"])]
 for _, row in flagged.iterrows():
-    text = f"**{row['environment']}**: {row['status']}" + (
-        f" — {row['action']}" if row["action"] else "")
+    text = f"**{md_escape(str(row['environment']))}**: " + md_escape(
+        str(row["status"]) + (f" — {row['action']}" if row["action"] else ""))
     (st.error if row["status"] in ("over quota", "over budget") else st.warning)(
         text, icon=":material/warning:")
 table_with_download(status, "guardrail status", "guardrails.csv", "gov_dl_guardrails", {
@@ -144,7 +146,7 @@ else:
                        icon=":material/download:", help="The checklist table as a CSV file.")
 orphans = workloads_without_checklist(scenario)
 if orphans:
-    st.caption("Workloads no project's checklist covers: " + ", ".join(orphans) + ".")
+    st.caption(md_escape("Workloads no project's checklist covers: " + ", ".join(orphans) + "."))
 
 # ---- Incidents --------------------------------------------------------------------------------
 st.subheader("Spend incidents")
@@ -153,7 +155,7 @@ st.caption("A spend spike is written up like an outage: trigger, detection gap, 
            "incidents/, never overwritten.")
 saved, problems = load_incidents(scenario_dir() / "incidents")
 for problem in problems:
-    st.error(problem)
+    st.error(md_escape(problem))
 if saved:
     records = pd.DataFrame([{**dataclasses.asdict(i), "detection_gap_days": i.detection_gap_days}
                             for i in saved]).drop(columns="alert")
@@ -186,6 +188,6 @@ with st.form("gov_incident"):
     st.form_submit_button("Save incident record", icon=":material/save:",
                           on_click=save_from_form,
                           help="Adds a new TOML file under the scenario folder's incidents/.")
-message = st.session_state.pop("gov_inc_message", None)
+message = st.session_state.pop("gov_inc_message", None)  # Markdown, user text escaped
 if message:
     (st.error if message[0] == "error" else st.success)(message[1])

@@ -6,6 +6,7 @@ from ui.boot import require_navigation
 
 require_navigation()
 
+import re  # noqa: E402
 from datetime import timedelta  # noqa: E402
 
 import pandas as pd  # noqa: E402
@@ -22,6 +23,7 @@ from ui.cache import cached_alerts, cached_reforecast, fingerprint  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
 from ui.source import choose_source, read_actuals, source_caption  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
+from ui.text import md_escape  # noqa: E402
 
 USD = st.column_config.NumberColumn(format="$%,.0f")
 PCT = st.column_config.NumberColumn(format="percent")
@@ -46,15 +48,16 @@ files = fingerprint(folder)
 try:
     burn = burn_rate(billing, scenario)
 except BudgetInputError as exc:
-    st.error(str(exc))
+    st.error(md_escape(str(exc)))
     st.stop()
 
 # ---- Burn rate --------------------------------------------------------------------------------
 st.subheader(f"{pd.Period(burn.month):%B %Y}, day {burn.days_elapsed} of {burn.days_in_month}")
 if scenario is not None and not burn.plan_in_horizon:
-    st.caption(f"The plan “{scenario.name}” runs {scenario.start} for {scenario.months} months "
-               f"and does not cover {burn.month}: the actuals are compared with its nearest "
-               f"month, {burn.plan_month}, as a run-rate check.")
+    st.caption(md_escape(f"The plan “{scenario.name}” runs {scenario.start} for "
+                         f"{scenario.months} months and does not cover {burn.month}: the actuals "
+                         f"are compared with its nearest month, {burn.plan_month}, as a run-rate "
+                         "check."))
 k1, k2, k3, k4 = st.columns(4)
 k1.metric("Month to date", usd(burn.mtd_usd), delta(burn.mtd_usd, burn.plan_mtd_usd),
           delta_color="inverse", border=True,
@@ -147,10 +150,11 @@ try:
         refit = cached_reforecast(str(folder), tag_map, "effective_cost",
                                   scenario.budget_monthly if scenario else None, files)
 except BudgetInputError as exc:
-    st.error(str(exc))
+    st.error(md_escape(str(exc)))
 else:
-    st.caption(f"{refit.model}; P{(1 - refit.interval) / 2 * 100:.0f}–"
-               f"P{(1 + refit.interval) / 2 * 100:.0f} interval from 1,000 simulated paths.")
+    st.caption(md_escape(f"{refit.model}; P{(1 - refit.interval) / 2 * 100:.0f}–"
+                         f"P{(1 + refit.interval) / 2 * 100:.0f} interval from 1,000 simulated "
+                         "paths."))
     cols = st.columns(len(refit.periods))
     for col, period in zip(cols, refit.periods, strict=True):
         col.metric(sentence(period.label), usd(period.forecast_usd),
@@ -174,7 +178,7 @@ indicators = leading_indicators(billing, telemetry)
 for col, indicator in zip(st.columns(len(indicators)), indicators, strict=True):
     change = indicator.change
     whole = indicator.recent >= 100 or indicator.unit == "experiments"
-    col.metric(indicator.name, f"{indicator.recent:,.0f}" if whole
+    col.metric(md_escape(indicator.name), f"{indicator.recent:,.0f}" if whole
                else f"{indicator.recent:,.2f}",
                f"{change:+.1%}" if change is not None else None, delta_color="off",
                chart_data=indicator.weekly["value"].tolist(), chart_type="line", border=True,
@@ -195,10 +199,10 @@ week = st.selectbox("Week", list(weeks), index=list(weeks).index(complete[0]) if
 try:
     text = digest_markdown(billing, telemetry, week, scenario, alerts)
 except BudgetInputError as exc:
-    st.error(str(exc))
+    st.error(md_escape(str(exc)))
 else:
     with st.container(border=True):  # the chat's headings, two sizes smaller on the page
-        st.markdown(text.replace("## ", "##### ").replace("# AI spend", "#### AI spend"))
+        st.markdown(re.sub(r"(?m)^(#{1,2}) ", r"###\1 ", text))
     st.download_button("Download digest (Markdown)", text, file_name=f"digest-{week}.md",
                        mime="text/markdown", icon=":material/download:", key="mon_dl_digest",
                        help="The digest as Markdown, ready to paste into the team's chat.")

@@ -17,6 +17,7 @@ from budget.multicloud import PORTABILITY_WEIGHTS, placements, portability  # no
 from ui.drivers import scenario_from_url  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
+from ui.text import md_escape  # noqa: E402
 
 DOLLARS = st.column_config.NumberColumn(format="dollar")
 
@@ -36,7 +37,7 @@ if base is not None:
     planned = options[0]
     for col, option in zip(cols, options, strict=True):
         change = option.cost_usd - planned.cost_usd
-        col.metric(option.name, usd(option.cost_usd),
+        col.metric(md_escape(option.name), usd(option.cost_usd),
                    None if option is planned else f"{'+' if change >= 0 else '-'}"
                    f"{usd(abs(change))}", delta_color="inverse", border=True,
                    help=f"GPU cost over the horizon. {option.largest_cloud_share:.0%} of GPU-hours "

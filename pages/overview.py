@@ -13,6 +13,7 @@ from budget.fmt import usd  # noqa: E402
 from ui.cache import cached_forecast  # noqa: E402
 from ui.charts import live_chart  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
+from ui.text import md_escape  # noqa: E402
 
 st.title("AI infrastructure budget")
 st.caption(
@@ -24,7 +25,7 @@ scenario = pick_scenario()
 if scenario is not None:
     result = cached_forecast(scenario)
     units = result.unit_costs
-    st.subheader(f"{scenario.name}: {result.months[0]} to {result.months[-1]}")
+    st.subheader(md_escape(f"{scenario.name}: {result.months[0]} to {result.months[-1]}"))
     total, first, last, per_1k = st.columns(4)
     total.metric("Horizon total", usd(result.total_cost_usd), border=True,
                  help="Every cost line over the whole horizon, with the file's drivers.")

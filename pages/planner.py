@@ -20,6 +20,7 @@ from ui.charts import live_chart  # noqa: E402
 from ui.drivers import driver_sliders, reset_for_new_scenario, scenario_from_url  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
+from ui.text import md_escape  # noqa: E402
 
 
 def delta(new: float | None, old: float | None, decimals: int = 0) -> str | None:
@@ -127,8 +128,8 @@ st.title("Budget planner")
 scenario = pick_scenario(on_change=reset_for_new_scenario)
 if scenario is not None:
     st.caption(
-        f"**{scenario.name}** · {scenario.months} months from {scenario.start} · "
-        f"{scenario.currency} · file `{scenario.source.rsplit('/', 1)[-1]}`. "
+        f"**{md_escape(scenario.name)}** · {scenario.months} months from {scenario.start} · "
+        f"{scenario.currency} · file {md_escape(Path(scenario.source).name)}. "
         "Inference is a monthly run-rate; training is priced per run."
     )
     live_panel(scenario)

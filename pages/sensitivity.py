@@ -39,6 +39,7 @@ from ui.charts import live_chart  # noqa: E402
 from ui.drivers import driver_sliders, reset_for_new_scenario, scenario_from_url  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
+from ui.text import md_escape  # noqa: E402
 
 DOLLARS = st.column_config.NumberColumn(format="dollar")
 RANGE_HELP = (
@@ -106,7 +107,7 @@ def live_panel(base: Scenario) -> None:
                    "well above S1 the input matters through its interplay with others.")
         warning = interaction_warning(indices)
         if warning:
-            st.warning(warning)
+            st.warning(md_escape(warning))
     tables(stem, scenario, result, mc, rows, (base_total, bars), indices)
 
 
@@ -160,6 +161,6 @@ def tables(stem: str, scenario: Scenario, result: Forecast, mc: MonteCarlo,
 st.title("Sensitivity and uncertainty")
 base_scenario = pick_scenario(on_change=reset_for_new_scenario)
 if base_scenario is not None:
-    st.caption(f"**{base_scenario.name}** · the budget as a range. The sliders set the expected "
-               "values; each input's P10–P90 range moves with it.")
+    st.caption(f"**{md_escape(base_scenario.name)}** · the budget as a range. The sliders set "
+               "the expected values; each input's P10–P90 range moves with it.")
     live_panel(base_scenario)

@@ -47,20 +47,20 @@ if base is not None:
         try:
             previous = bridge(load(files[previous_name]), scenario)
         except BudgetInputError as exc:
-            st.error(str(exc))
+            st.error(md_escape(str(exc)))
     actuals = None
     if with_actuals:
         try:
             actuals = actuals_summary(load_rollups(exports_dir())[0])
         except BudgetInputError as exc:
-            st.warning(f"Actuals left out: {exc}")
+            st.warning(md_escape(f"Actuals left out: {exc}"))
     result = cached_forecast(scenario)
     story = build_narrative(result, cached_monte_carlo(scenario), cached_tornado(scenario)[1],
                             previous, actuals)
     moved = scenario.drivers != base.drivers
-    st.caption(f"From `{Path(base.source).name}`" + (" with the drivers set on the planner"
-                                                     if moved else "") + ". Every number is "
-               "computed by the same engine as the other pages.")
+    st.caption(f"From {md_escape(Path(base.source).name)}"
+               + (" with the drivers set on the planner" if moved else "")
+               + ". Every number is computed by the same engine as the other pages.")
     stem = Path(base.source).stem
     pdf_col, md_col = st.columns(2)
     pdf_col.download_button(

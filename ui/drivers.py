@@ -16,6 +16,7 @@ from budget.scenario_toml import scenario_toml
 from budget.storage import save_new
 from ui.cache import scenario_dir
 from ui.picker import selected_scenario
+from ui.text import md_escape
 
 # URL keys are a public contract: ?scenario=…&plan_volume=1.2 reproduces a view.
 SLIDER_KEYS: dict[str, str] = {
@@ -62,7 +63,7 @@ def driver_sliders(base: Scenario) -> Scenario:
             help=f"{sentence(INPUTS_BY_NAME[name].help)}. 1.00× is the workloads as written; "
             f"the file sets {file_value:.2f}×.",
         )
-        st.caption(readouts[name])
+        st.caption(md_escape(readouts[name]))
     adjusted = base.with_drivers(**values)
     st.button("Reset to the file's drivers", on_click=reset_sliders, args=(base.drivers,),
               icon=":material/restart_alt:",
@@ -73,7 +74,7 @@ def driver_sliders(base: Scenario) -> Scenario:
               "review and diff like code. Never replaces a file.")
     saved = st.session_state.pop("saved_version", None)
     if saved:
-        st.success(f"Saved as {saved}.")
+        st.success(md_escape(f"Saved as {saved}."))
     return adjusted
 
 

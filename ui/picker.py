@@ -7,6 +7,7 @@ import streamlit as st
 from budget.errors import BudgetInputError
 from budget.scenario import Scenario
 from ui.cache import load, scenario_dir, scenario_files
+from ui.text import md_escape
 
 SCENARIO_KEY = "scenario"
 DEFAULT_SCENARIO = "fy27-plan"  # the bundled sample opens first when present
@@ -16,7 +17,8 @@ def pick_scenario(on_change: object = None) -> Scenario | None:
     """Show the sidebar picker; return the loaded scenario, or None after an st.error."""
     files = scenario_files()
     if not files:
-        st.error(f"No scenario files (*.toml) in {scenario_dir()}. Add one, then reload.")
+        st.error(md_escape(f"No scenario files (*.toml) in {scenario_dir()}. Add one, then "
+                           "reload."))
         return None
     with st.sidebar:
         names = list(files)
@@ -27,19 +29,20 @@ def pick_scenario(on_change: object = None) -> Scenario | None:
             key=SCENARIO_KEY,
             bind="query-params",
             on_change=on_change,  # type: ignore[arg-type]
-            help=f"A TOML file in {scenario_dir().name}/. Each file is one plan; "
+            help=f"A TOML file in {md_escape(scenario_dir().name)}/. Each file is one plan; "
             "edit it like code, and the app re-reads it when it changes.",
         )
     path = files[choice]
     try:
         scenario = load(path)
     except BudgetInputError as exc:
-        st.error(str(exc))
+        st.error(md_escape(str(exc)))
         return None
     seen = st.session_state.setdefault("_scenario_mtimes", {})
     mtime = path.stat().st_mtime_ns
     if seen.get(str(path), mtime) != mtime:
-        st.toast(f"{path.name} changed on disk: showing the new version.", icon=":material/sync:")
+        st.toast(md_escape(f"{path.name} changed on disk: showing the new version."),
+                 icon=":material/sync:")
     seen[str(path)] = mtime
     return scenario
 

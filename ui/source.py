@@ -55,7 +55,7 @@ def uploaded_folder(files: Sequence[UploadedFile]) -> Path | None:
     try:
         check_upload_size(sum(f.size for f in files), MAX_UPLOAD_MB)
     except BudgetInputError as exc:
-        st.error(str(exc))
+        st.error(md_escape(str(exc)))
         return None
     unread = [safe_name(f.name) for f in files if export_format(safe_name(f.name)) is None]
     if unread:
@@ -70,8 +70,8 @@ def uploaded_folder(files: Sequence[UploadedFile]) -> Path | None:
     try:
         return uploads().save(_session(), [(f.name, f.getvalue()) for f in files], key)
     except OSError as exc:
-        st.error(f"The upload could not be stored on the server ({exc.strerror or 'error'}). "
-                 "Try again, or upload fewer files.")
+        st.error(md_escape(f"The upload could not be stored on the server "
+                           f"({exc.strerror or 'error'}). Try again, or upload fewer files."))
         return None
 
 
@@ -127,10 +127,8 @@ def read_actuals(folder: Path, tag_map: tuple[str, ...]) -> tuple[pd.DataFrame, 
         with st.spinner("Reading exports…"):
             rollups = load_rollups(folder, tag_map)
     except BudgetInputError as exc:
-        message = str(exc)
-        if folder != exports_dir():  # every word may come from the user's files: plain text
-            message = md_escape(public_message(message, folder))
-        st.error(message)
+        message = str(exc)  # every word may come from the files (names, tags): plain text
+        st.error(md_escape(message if folder == exports_dir() else public_message(message, folder)))
         st.stop()
         raise  # st.stop() raises; this keeps type checkers sure
     notes = source_notes(folder, tag_map)

@@ -1,12 +1,7 @@
-"""Showing user text (names, tags, file content) in Markdown without it becoming markup."""
+"""Showing user text (names, tags, file content) in Markdown: the one helper, from budget.text."""
 
 from __future__ import annotations
 
-import re
+from budget.text import md_escape
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def md_escape(text: str) -> str:
-    """Return text with every Markdown (and LaTeX-dollar) special character escaped."""
-    return _SPECIAL.sub(r"\\\1", text)
+__all__ = ["md_escape"]

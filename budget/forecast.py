@@ -474,7 +474,10 @@ def line_months_fsum(series: list[Series], months: int) -> float:
     """Return the exactly rounded sum of every series' monthly USD (0.0 for none)."""
     if not series:
         return 0.0
-    costs = np.concatenate([np.broadcast_to(s.cost_usd, (months,)) for s in series])
+    shape = (months,)  # as every forecast cost is: broadcast only what is not (cheap per call,
+    # but the tornado sums thousands of workloads 28 times)
+    costs = np.concatenate([s.cost_usd if s.cost_usd.shape == shape
+                            else np.broadcast_to(s.cost_usd, shape) for s in series])
     return math.fsum(costs.tolist())  # exact, so in any order: equal to the forecast's total
 
 

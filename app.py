@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 st.set_page_config(
     page_title="AI budget planner",
-    page_icon=":material/savings:",
+    # a file the app serves itself: a :material/…: favicon is fetched from Google's font server
+    page_icon=str(Path(__file__).parent / "ui" / "favicon.png"),
     layout="wide",
     initial_sidebar_state="expanded",
 )

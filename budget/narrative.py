@@ -12,6 +12,7 @@ from budget.forecast import CATEGORIES, CATEGORY_LABELS, Forecast
 from budget.inputs import INPUTS_BY_NAME
 from budget.levers import lever_table
 from budget.sensitivity import MonteCarlo, TornadoBar
+from budget.text import md_escape
 
 
 @dataclass(frozen=True)
@@ -159,9 +160,9 @@ def build_narrative(result: Forecast, mc: MonteCarlo, bars: list[TornadoBar],
 
 
 def narrative_markdown(narrative: Narrative) -> str:
-    """Return the narrative as Markdown text (headings and paragraphs)."""
-    lines = [f"# {narrative.title}"]
+    """Return the narrative as Markdown text (headings and paragraphs), names as plain text."""
+    lines = [f"# {md_escape(narrative.title)}"]
     for section in narrative.sections:
-        lines += ["", f"## {section.heading}", ""]
-        lines += [*section.paragraphs]
+        lines += ["", f"## {md_escape(section.heading)}", ""]
+        lines += [md_escape(p) for p in section.paragraphs]
     return "\n".join(lines) + "\n"

@@ -15,7 +15,9 @@ import streamlit as st  # noqa: E402
 from budget.breakeven import break_even  # noqa: E402
 from budget.capacity import capacity_plan, headroom, queue_curve, strategies  # noqa: E402
 from budget.charts import break_even_chart, capacity_chart  # noqa: E402
+from budget.errors import BudgetInputError  # noqa: E402
 from budget.fmt import compact, usd  # noqa: E402
+from budget.plan_scale import check_capacity_scale  # noqa: E402
 from ui.drivers import scenario_from_url  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
@@ -28,6 +30,11 @@ base = pick_scenario()
 if base is not None:
     scenario = scenario_from_url(base)
     stem = Path(base.source).stem
+    try:
+        check_capacity_scale(scenario)
+    except BudgetInputError as exc:
+        st.error(md_escape(str(exc)))
+        st.stop()
     plan = capacity_plan(scenario)
     if plan.baseline.empty:
         st.info("This scenario has no GPU workloads: nothing to plan or buy.")

@@ -198,8 +198,8 @@ week = st.selectbox("Week", list(weeks), index=list(weeks).index(complete[0]) if
                     help="ISO week, Monday to Sunday. The default is the last complete week.")
 try:
     text = digest_markdown(billing, telemetry, week, scenario, alerts)
-except BudgetInputError as exc:
-    st.error(md_escape(str(exc)))
+except BudgetInputError as exc:  # the page's control, not the CLI's --week
+    st.error(md_escape(exc.relabel("Week").message if exc.file == "--week" else str(exc)))
 else:
     with st.container(border=True):  # the chat's headings, two sizes smaller on the page
         st.markdown(re.sub(r"(?m)^(#{1,2}) ", r"###\1 ", text))

@@ -11,6 +11,7 @@ import streamlit as st  # noqa: E402
 from budget.charts import monthly_category_data, tornado_data  # noqa: E402
 from budget.fmt import usd, usd_compact  # noqa: E402
 from budget.narrative import build_narrative  # noqa: E402
+from budget.params import parse_slide  # noqa: E402
 from ui.cache import cached_forecast, cached_monte_carlo, cached_tornado  # noqa: E402
 from ui.charts import live_chart  # noqa: E402
 from ui.drivers import scenario_from_url  # noqa: E402
@@ -38,9 +39,10 @@ base = pick_scenario()
 if base is not None:
     scenario = scenario_from_url(base)
     if "present_slide" not in st.session_state:
-        raw = st.query_params.get("slide", "1")
-        st.session_state["present_slide"] = (int(raw) - 1 if raw.isdigit()
-                                             and 1 <= int(raw) <= len(SLIDES) else 0)
+        index, problem = parse_slide(st.query_params.get("slide"), len(SLIDES))
+        st.session_state["present_slide"] = index
+        if problem:
+            st.warning(md_escape(problem))
     slide = st.session_state["present_slide"]
     st.query_params["slide"] = str(slide + 1)
     nav = st.columns([1, 6, 1])

@@ -12,6 +12,7 @@ import streamlit as st
 
 from budget.charts import SHAPES
 from budget.exports import TagMap, billing_rollup, open_exports, reading_notes, telemetry_rollup
+from budget.files import file_stamp
 from budget.forecast import Forecast, forecast
 from budget.monitoring import Alert, AlertSettings, all_alerts
 from budget.reforecast import Reforecast, reforecast
@@ -45,8 +46,8 @@ def _load(path: str, mtime_ns: int, size: int) -> Scenario:
 
 def load(path: Path) -> Scenario:
     """Load a scenario, re-reading it when the file changes on disk."""
-    stat = path.stat()
-    return _load(str(path), stat.st_mtime_ns, stat.st_size)
+    mtime_ns, size = file_stamp(path)  # a dangling link is a message, not a traceback
+    return _load(str(path), mtime_ns, size)
 
 
 # A Scenario is a frozen, hashable dataclass: Python's own hash keys the caches in microseconds,

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 from pathlib import Path
 
 import streamlit as st
 
+from budget.errors import BudgetInputError
+from budget.files import file_stamp
 from budget.fmt import sentence
 from budget.inputs import DRIVER_NAMES, INPUTS_BY_NAME
 from budget.readouts import driver_readouts
 from budget.scenario import Drivers, Scenario
-from budget.scenario_toml import scenario_toml
-from budget.storage import save_new
+from budget.scenario_toml import save_version as save_scenario_version
 from ui.cache import scenario_dir
 from ui.picker import selected_scenario
 from ui.text import md_escape
@@ -68,24 +68,36 @@ def driver_sliders(base: Scenario) -> Scenario:
     st.button("Reset to the file's drivers", on_click=reset_sliders, args=(base.drivers,),
               icon=":material/restart_alt:",
               help="Set every slider back to the value in the scenario file.")
-    st.button("Save as a new version", on_click=save_version, args=(adjusted,),
+    try:  # the version of the file these sliders were set against
+        loaded: tuple[int, int] | None = file_stamp(Path(base.source))
+    except BudgetInputError:
+        loaded = None
+    st.button("Save as a new version", on_click=save_version, args=(adjusted, loaded),
               icon=":material/save:",
               help="Writes these drivers into a new scenario file beside the original, to "
               "review and diff like code. Never replaces a file.")
     saved = st.session_state.pop("saved_version", None)
     if saved:
-        st.success(md_escape(f"Saved as {saved}."))
+        kind, text = saved
+        (st.success if kind == "success" else st.info if kind == "info" else st.error)(
+            md_escape(text))
     return adjusted
 
 
-def save_version(adjusted: Scenario) -> None:
-    """Button callback: write the adjusted scenario as a new file (never over an old one)."""
-    stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
-    source = Path(adjusted.source)
-    version = dataclasses.replace(adjusted, name=f"{adjusted.name} (saved {stamp})")
-    text = scenario_toml(version, f"Saved from the planner on {stamp}, from {source.name}.")
-    path = save_new(scenario_dir(), f"{source.stem}-{datetime.now():%Y%m%d}", text)
-    st.session_state["saved_version"] = path.name
+def save_version(adjusted: Scenario, loaded: tuple[int, int] | None) -> None:
+    """Button callback: write the adjusted scenario as a new file (never over an old one).
+
+    Refused when the file changed on disk since the page read it; a second click on the same
+    drivers names the file the first one wrote.
+    """
+    try:
+        result = save_scenario_version(scenario_dir(), adjusted, datetime.now(), loaded)
+    except BudgetInputError as exc:
+        st.session_state["saved_version"] = ("error", str(exc))
+        return
+    st.session_state["saved_version"] = (
+        ("success", f"Saved as {result.path.name}.") if result.created
+        else ("info", f"Already saved as {result.path.name}: these drivers are in it."))
 
 
 def scenario_from_url(base: Scenario) -> Scenario:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from budget.errors import BudgetInputError
+from budget.files import file_stamp
 from budget.scenario import Scenario
 from ui.cache import load, scenario_dir, scenario_files
 from ui.text import md_escape
@@ -39,7 +40,7 @@ def pick_scenario(on_change: object = None) -> Scenario | None:
         st.error(md_escape(str(exc)))
         return None
     seen = st.session_state.setdefault("_scenario_mtimes", {})
-    mtime = path.stat().st_mtime_ns
+    mtime = file_stamp(path)[0]  # load() above read it: the file is there
     if seen.get(str(path), mtime) != mtime:
         st.toast(md_escape(f"{path.name} changed on disk: showing the new version."),
                  icon=":material/sync:")

@@ -127,6 +127,9 @@ def read_actuals(folder: Path, tag_map: tuple[str, ...]) -> tuple[pd.DataFrame, 
         with st.spinner("Reading exports…"):
             rollups = load_rollups(folder, tag_map)
     except BudgetInputError as exc:
+        if exc.file == "--tag-map":  # name the sidebar's control, not the CLI's flag
+            exc = exc.relabel("Tag keys", fix="write pairs like team=business_unit, separated "
+                              "by commas")
         message = str(exc)  # every word may come from the files (names, tags): plain text
         st.error(md_escape(message if folder == exports_dir() else public_message(message, folder)))
         st.stop()

@@ -23,11 +23,8 @@ from tests.data.hostile import HOSTILE_FILE, MARKER, SCENARIO_NAME, write_export
 APP = (ROOT / "app.py").read_text(encoding="utf-8")
 PAGE = re.compile(r'st\.Page\("pages/(\w+)\.py"[^)]*?(?:url_path="(\w+)")?\)')
 PATHS = [m[2] or "" for m in PAGE.finditer(APP)]
-# The app's own favicon (app.py: page_icon=":material/…:"): Streamlit fetches that symbol from
-# Google's font server. Not user text; the one request to another host the app makes itself.
-PAGE_ICON = re.search(r'page_icon=":material/(\w+):"', APP)
-OWN_REQUESTS = {"https://fonts.gstatic.com/s/i/short-term/release/materialsymbolsrounded/"
-                f"{PAGE_ICON[1]}/default/24px.svg"} if PAGE_ICON else set()
+# The app makes no request to another host, its favicon included (a file it serves itself).
+OWN_REQUESTS: set[str] = set()
 SCREENSHOTS = {"", "planner", "governance", "monitoring", "present", "capacity"}
 
 # Whatever Streamlit made from user text, as one query over the page.

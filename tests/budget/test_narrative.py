@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import re
 from datetime import date
 
 import pytest
@@ -72,3 +73,16 @@ def test_hostile_names_print_literally():
     hostile = '<script>alert(1)</script> $x$ #set "Ünïcödé"'
     text = pdf_text(summary_pdf(dataclasses.replace(small, name=hostile)))
     assert hostile in text.replace("\n", " ")
+
+
+def test_the_markdown_download_shows_names_as_text():
+    from budget.narrative import narrative_markdown
+
+    plan = dataclasses.replace(load_scenario(PLAN), name="FY27 ![p](http://evil.test/p.png)")
+    result = forecast(plan)
+    story = build_narrative(result, monte_carlo(plan), tornado(plan)[1])
+    text = narrative_markdown(story)
+    assert plan.name in story.title  # the narrative itself keeps the name as written
+    assert "evil.test" in text
+    assert not re.search(r"(?<!\\)\]\(", text)  # no link or image: every "](" is escaped
+    assert "http://" not in text  # nor an autolink

@@ -64,3 +64,12 @@ def test_calibrate_button_and_save(tmp_path, monkeypatch):
     saved = sorted(tmp_path.glob("*.toml"))
     assert [p.name for p in saved] == ["from-actuals.toml"]
     assert "Saved as from-actuals.toml" in at.success[0].value
+
+
+def test_a_bad_tag_map_names_the_control_not_the_flag():
+    at = open_page("actuals")
+    at.text_input(key="act_tag_map").set_value("nonsense").run()
+    assert not at.exception
+    message = at.error[0].value
+    assert message.startswith("Tag keys:") and "--tag-map" not in message
+    assert "team=business" in message

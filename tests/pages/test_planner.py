@@ -129,3 +129,29 @@ def test_disk_edit_is_noticed(tmp_path, monkeypatch):
     at.run()
     assert metric(at, "Horizon total").value == usd(SMALL_TOTAL_USD + 4_750)
     assert "changed on disk" in at.toast[0].value
+
+
+def test_a_second_click_saves_nothing_new(tmp_path, monkeypatch):
+    (tmp_path / "small.toml").write_text(SMALL.read_text())
+    monkeypatch.setenv("BUDGET_SCENARIO_DIR", str(tmp_path))
+    at = open_page("planner")
+    at.slider(key="plan_gpu_price").set_value(1.5).run()
+    save = next(b for b in at.button if b.label == "Save as a new version")
+    save.click().run()
+    next(b for b in at.button if b.label == "Save as a new version").click().run()
+    assert len(list(tmp_path.glob("*.toml"))) == 2  # the original and one saved version
+    assert "Already saved as" in at.info[0].value
+
+
+def test_a_save_after_a_disk_edit_is_refused(tmp_path, monkeypatch):
+    path = tmp_path / "small.toml"
+    path.write_text(SMALL.read_text())
+    monkeypatch.setenv("BUDGET_SCENARIO_DIR", str(tmp_path))
+    at = open_page("planner")
+    at.slider(key="plan_gpu_price").set_value(1.5).run()
+    # a colleague edits the file after the page read it, before the click
+    path.write_text(SMALL.read_text().replace("monthly_cost = 1000", "monthly_cost = 2000"))
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    next(b for b in at.button if b.label == "Save as a new version").click().run()
+    assert [p.name for p in tmp_path.glob("*.toml")] == ["small.toml"]
+    assert "changed on disk after the page read it" in at.error[0].value

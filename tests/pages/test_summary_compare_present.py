@@ -52,3 +52,18 @@ def test_present_walks_through_slides():
     at.button(key="present_back").click().run()
     at.button(key="present_back").click().run()
     assert at.title[0].value == "The story"
+
+
+@pytest.mark.parametrize("slide", ["²", "9" * 5000, "0", "abc"])
+def test_a_slide_that_is_not_one_opens_the_first_with_a_warning(slide):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("pages/present.py")
+    at.query_params["slide"] = slide
+    at.run()
+    assert not at.exception
+    assert at.metric[0].value == usd(forecast(load_scenario(PLAN)).total_cost_usd)  # slide 1
+    assert len(at.warning) == 1

@@ -250,12 +250,12 @@ def _receiver_weights(method: str, direct: Mapping[str, int],
                                field="weights", fix=f"pass --weights FILE with a [{method}] "
                                f"table (see {EXAMPLE_WEIGHTS})")
     place = f"[{method}]"
+    _check_teams(weights, weights_source, place)  # a file's or the page's table: same rules
     for team in weights:
-        if team in NOT_A_TEAM or team in shared_teams:
-            why = ("unallocated cost is shown on its own line and never shared"
-                   if team in NOT_A_TEAM else "it is a shared team: its cost is the pool")
-            raise BudgetInputError(weights_source, f"cannot receive a share ({why})",
-                                   place=place, field=team, fix="remove that line")
+        if team in shared_teams:
+            raise BudgetInputError(weights_source, "cannot receive a share (it is a shared "
+                                   "team: its cost is the pool)", place=place, field=team,
+                                   fix="remove that line")
     check_weights(weights, weights_source, place)
     missing = tuple(sorted(t for t in direct if t not in weights))
     teams = sorted(set(direct) | set(weights))

@@ -19,7 +19,7 @@ from budget.files import load_toml
 from budget.forecast import forecast
 from budget.monitoring import Alert
 from budget.scenario import Guardrail, Project, Scenario
-from budget.storage import save_new
+from budget.storage import Saved, save_once
 
 CHECKLIST = (  # (field, what the item asks)
     ("owner", "Named owner"),
@@ -169,8 +169,11 @@ def incident_toml(incident: Incident) -> str:
         {"incident": data})
 
 
-def save_incident(folder: Path, incident: Incident) -> Path:
-    """Write the incident under folder/ as STARTED-TITLE.toml, never over an existing file."""
+def save_incident(folder: Path, incident: Incident) -> Saved:
+    """Write the incident under folder/ as STARTED-TITLE.toml, never over an existing file.
+
+    Saving the same record twice (a double click) writes it once and names the first file.
+    """
     if not incident.title.strip() or not incident.trigger.strip():
         raise BudgetInputError("incident", "needs a title and a trigger",
                                fix="say what happened before saving")
@@ -178,7 +181,7 @@ def save_incident(folder: Path, incident: Incident) -> Path:
         raise BudgetInputError("incident", f"detected on {incident.detected}, before it "
                                f"started on {incident.started}", field="detected",
                                fix="a detection date on or after the start")
-    return save_new(folder, f"{incident.started}-{incident.title}", incident_toml(incident))
+    return save_once(folder, f"{incident.started}-{incident.title}", incident_toml(incident))
 
 
 def load_incidents(folder: Path) -> tuple[list[Incident], list[str]]:

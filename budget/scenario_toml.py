@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from budget.errors import BudgetInputError, visible
-from budget.files import MAX_FILE_BYTES, file_stamp, read_bounded
+from budget.files import MAX_FILE_BYTES, file_stamp
 from budget.inputs import INPUTS_BY_NAME
 from budget.scenario import Drivers, Scenario, parse_scenario_bytes
 from budget.schema import NAME_MAX, TABLES_BY_NAME, TINY
-from budget.storage import safe_stem, save_new
+from budget.storage import save_once
 
 
 def _clean(row: dict[str, Any], table: str) -> dict[str, Any]:
@@ -120,15 +120,8 @@ def save_version(folder: Path, adjusted: Scenario, now: datetime,
     stamp = f"{now:%Y-%m-%d %H:%M}"
     version = dataclasses.replace(adjusted, name=version_name(adjusted.name, stamp))
     text = scenario_toml(version, f"Saved from the planner on {stamp}, from {source.name}.")
-    stem = safe_stem(f"{source.stem}-{now:%Y%m%d}")
-    for existing in sorted(folder.glob(f"{stem}*.toml")):
-        try:
-            same = read_bounded(existing) == text.encode("utf-8")
-        except BudgetInputError:
-            continue
-        if same:
-            return SavedVersion(existing, created=False)
-    return SavedVersion(save_new(folder, stem, text), created=True)
+    saved = save_once(folder, f"{source.stem}-{now:%Y%m%d}", text)
+    return SavedVersion(saved.path, saved.created)
 
 
 def _stamp_or_none(path: Path) -> tuple[int, int] | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 _SAFE = re.compile(r"[^a-z0-9]+")
@@ -39,3 +40,28 @@ def save_new(folder: Path, stem: str, text: str) -> Path:
         raise FileExistsError(f"no free name for {stem} in {folder}")
     finally:
         os.unlink(temporary)
+
+
+@dataclass(frozen=True)
+class Saved:
+    """Where a save went, and whether this call wrote it (False: the same text was there)."""
+
+    path: Path
+    created: bool
+
+
+def save_once(folder: Path, stem: str, text: str) -> Saved:
+    """Write text as save_new does, unless a file of that stem already holds exactly this text.
+
+    A double click (or a resubmitted form) saves once: the second call names the first file.
+    """
+    from budget.errors import BudgetInputError
+    from budget.files import read_bounded
+
+    for existing in sorted(folder.glob(f"{safe_stem(stem)}*.toml")) if folder.is_dir() else []:
+        try:
+            if read_bounded(existing) == text.encode("utf-8"):
+                return Saved(existing, created=False)
+        except BudgetInputError:
+            continue
+    return Saved(save_new(folder, stem, text), created=True)

@@ -60,12 +60,14 @@ def save_from_form() -> None:
             impact_usd=float(values["impact_usd"] or 0.0),
             corrective_action=str(values["corrective_action"] or ""),
             owner=str(values["owner"] or ""), alert=st.session_state.get("gov_inc_alert", ""))
-        path = save_incident(scenario_dir() / "incidents", incident)
+        saved = save_incident(scenario_dir() / "incidents", incident)
     except BudgetInputError as exc:
         st.session_state["gov_inc_message"] = ("error", md_escape(str(exc)))
         return
-    st.session_state["gov_inc_message"] = ("success",
-                                           f"Saved as incidents/{md_escape(path.name)}.")
+    name = md_escape(saved.path.name)
+    st.session_state["gov_inc_message"] = (
+        ("success", f"Saved as incidents/{name}.") if saved.created
+        else ("info", f"Already saved as incidents/{name}: this record is in it."))
 
 
 st.title("Governance")
@@ -190,4 +192,4 @@ with st.form("gov_incident"):
                           help="Adds a new TOML file under the scenario folder's incidents/.")
 message = st.session_state.pop("gov_inc_message", None)  # Markdown, user text escaped
 if message:
-    (st.error if message[0] == "error" else st.success)(message[1])
+    {"error": st.error, "info": st.info}.get(message[0], st.success)(message[1])

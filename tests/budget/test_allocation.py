@@ -510,3 +510,19 @@ def test_weights_at_the_edges_load_and_split_to_the_cent():
                                   "headcount")
     assert weights == {"support": 1e15, "search": 5e-324}
     assert largest_remainder(100_00, weights) == {"search": 0, "support": 100_00}
+
+
+@pytest.mark.parametrize(("weights", "words"), [
+    ({"support ": 40, "search": 55}, ['field "support "', "spaces"]),
+    ({"support": 40, "Support": 5, "search": 55},
+     ['field "Support"', "a second line for one team"]),
+])
+def test_weights_from_the_page_follow_the_file_rules(rollup, weights, words):
+    # the chargeback page passes its edited table straight in: "support " must not become a
+    # second team that takes a share of the pool
+    with pytest.raises(BudgetInputError) as caught:
+        chargeback(rollup, "headcount", weights, weights_source="the weights table")
+    message = str(caught.value)
+    assert message.startswith("the weights table: [headcount]")
+    for word in words:
+        assert word in message, message

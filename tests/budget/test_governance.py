@@ -101,10 +101,13 @@ def test_incident_from_an_alert_round_trips(tmp_path):
     assert "+19%" in incident.trigger and "chat-2026.08.2" in incident.trigger
     assert json.loads(incident.alert)["scope"] == {"endpoint": "chat",
                                                     "environment": "production"}
-    first = save_incident(tmp_path, incident)
-    second = save_incident(tmp_path, dataclasses.replace(incident, corrective_action="cap"))
+    first = save_incident(tmp_path, incident).path
+    second = save_incident(tmp_path, dataclasses.replace(incident, corrective_action="cap")).path
     assert first != second and first.exists()  # never over an existing record
     assert first.name == "2026-08-12-unit-cost-chat-production.toml"
+    again = save_incident(tmp_path, incident)  # a double click: the same record, saved once
+    assert (again.path, again.created) == (first, False)
+    assert len(list(tmp_path.glob("*.toml"))) == 2
     loaded, problems = load_incidents(tmp_path)
     assert problems == [] and len(loaded) == 2
     assert {i.corrective_action for i in loaded} == {"", "cap"}

@@ -36,3 +36,15 @@ def test_incident_from_an_alert_is_saved(tmp_path, monkeypatch):
     assert 'corrective_action = "cap answer length"' in text
     assert "detection_gap_days = 107" in text  # detected on the exports' last day, 2026-11-27
     assert (tmp_path / "fy27-plan.toml").read_bytes() == PLAN.read_bytes()  # plan untouched
+
+
+def test_saving_the_same_incident_twice_writes_one_record(tmp_path, monkeypatch):
+    shutil.copy(PLAN, tmp_path / "fy27-plan.toml")
+    monkeypatch.setenv("BUDGET_SCENARIO_DIR", str(tmp_path))
+    at = open_page("governance")
+    at.selectbox(key="gov_alert").set_value(1).run()
+    at.button(key="FormSubmitter:gov_incident-Save incident record").click().run()
+    at.button(key="FormSubmitter:gov_incident-Save incident record").click().run()
+    assert not at.exception and not at.error
+    assert len(list((tmp_path / "incidents").glob("*.toml"))) == 1
+    assert "Already saved as incidents/" in at.info[0].value

@@ -80,6 +80,7 @@ class Key:
     choices: tuple[str, ...] = ()
     only_for: Mode | None = None  # inference keys that belong to one serving mode
     prose: bool = False  # a free text (PROSE_MAX, line breaks allowed) rather than a name
+    part_of_pool: bool = False  # a cloud or GPU name: joined as "cloud/gpu", so no "/"
 
     def check(self, value: Any) -> tuple[Any, str, str] | None:
         """Return (value, problem, fix) when `value` is wrong for this key, else None."""
@@ -100,6 +101,10 @@ class Key:
                 return value, f"must be a non-empty text, got {show_value(value)}", self._fix()
             if self.kind == "text":
                 problem = text_problem(value, prose=self.prose)
+                if problem is None and self.part_of_pool and "/" in value:
+                    problem = ("must not contain a slash: a GPU pool is named cloud/gpu",
+                               f"write the {self.name} without /, like "
+                               + ("aws" if self.name == "cloud" else "H100"))
                 return None if problem is None else (value, *problem)
             if self.kind == "month":
                 try:
@@ -214,8 +219,10 @@ _GPU_PRICING = Key(
     "pricing", "choice", "how the GPU-hours are bought: on_demand, spot or reserved",
     required=False, default="on_demand", choices=PRICING_CHOICES,
 )
-_CLOUD = Key("cloud", "text", "cloud or GPU provider; must have a [[gpu_prices]] row with this gpu")
-_GPU = Key("gpu", "text", "GPU type, e.g. H100; must have a [[gpu_prices]] row with this cloud")
+_CLOUD = Key("cloud", "text", "cloud or GPU provider; must have a [[gpu_prices]] row with this gpu",
+             part_of_pool=True)
+_GPU = Key("gpu", "text", "GPU type, e.g. H100; must have a [[gpu_prices]] row with this cloud",
+           part_of_pool=True)
 _TEAM = Key("team", "text", "the team that owns the cost")
 _MODEL = Key("model", "text", "the model served or trained, e.g. llama-3.1-70b")
 _GROWTH = Key(
@@ -281,8 +288,9 @@ TABLES: tuple[Table, ...] = (
     )),
     Table("gpu_prices", many=True, required=False,
           help="USD per GPU-hour, one row per cloud and GPU type", keys=(
-        Key("cloud", "text", "cloud or GPU provider, e.g. aws, gcp, azure, lambda"),
-        Key("gpu", "text", "GPU type, e.g. H100, A100, L4"),
+        Key("cloud", "text", "cloud or GPU provider, e.g. aws, gcp, azure, lambda",
+            part_of_pool=True),
+        Key("gpu", "text", "GPU type, e.g. H100, A100, L4", part_of_pool=True),
         Key("on_demand", "number", "on-demand USD per GPU-hour", low=0.0, low_inclusive=False,
             high=1000.0),
         Key("spot", "number", "spot USD per GPU-hour (needed when a workload uses spot)",
@@ -319,8 +327,8 @@ TABLES: tuple[Table, ...] = (
             only_for="api"),
         Key("provider", "text", "API provider id for the genai-prices look-up, e.g. openai, "
             "anthropic, google", required=False, only_for="api"),
-        Key("cloud", "text", _CLOUD.help, only_for="self_hosted"),
-        Key("gpu", "text", _GPU.help, only_for="self_hosted"),
+        Key("cloud", "text", _CLOUD.help, only_for="self_hosted", part_of_pool=True),
+        Key("gpu", "text", _GPU.help, only_for="self_hosted", part_of_pool=True),
         Key("output_tokens_per_gpu_second", "number",
             "output tokens one GPU generates per second at full load", low=0.01,
             high=1e7, only_for="self_hosted"),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -21,9 +21,11 @@ import pandas as pd
 from budget.actuals import INFERENCE_CLASSES
 from budget.dimensions import UNALLOCATED
 from budget.errors import BudgetInputError
-from budget.exports import Exports, exact_totals
 from budget.files import decode_toml, read_bounded
 from budget.schema import name_key, same_name_note, show_value, text_problem
+
+if TYPE_CHECKING:
+    from budget.exports import Exports
 
 METHODS = ("headcount", "usage", "revenue", "even")
 WEIGHTED_METHODS = ("headcount", "revenue")  # the methods that read a weights file
@@ -320,6 +322,8 @@ def chargeback_json(result: Chargeback) -> dict[str, Any]:
 def exports_total(exports: Exports, cost_basis: str = "EffectiveCost") -> Decimal:
     """Return the exports' exact total of one cost basis (all currencies together)."""
     column = cost_column(cost_basis)
+    from budget.exports import exact_totals  # DuckDB and Ibis only when exports are read
+
     totals = exact_totals(exports).values()
     return sum((t.billed if column == "billed_cost" else t.effective for t in totals), Decimal(0))
 

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from budget.actuals import actuals_summary
 from budget.allocation import (
@@ -30,15 +30,6 @@ from budget.calibrate import calibrate, calibrated_scenario, to_toml
 from budget.capacity import capacity_plan, strategies
 from budget.digest import digest_markdown, week_bounds
 from budget.errors import BudgetInputError, visible
-from budget.exports import (
-    Exports,
-    TagMap,
-    billing_rollup,
-    ingest_summary,
-    open_exports,
-    reading_notes,
-    telemetry_rollup,
-)
 from budget.files import check_target, write_atomically
 from budget.focus_conformance import VERSIONS as FOCUS_VERSIONS
 from budget.focus_conformance import check_focus
@@ -47,7 +38,6 @@ from budget.inputs import INPUT_NAMES
 from budget.monitoring import Alert, AlertSettings, all_alerts
 from budget.params import parse_decimal, parse_whole
 from budget.plan_scale import check_capacity_scale
-from budget.report import summary_pdf
 from budget.sample_data import generate
 from budget.scenario import Scenario, load_scenario, override_drivers
 from budget.sensitivity import (
@@ -57,6 +47,9 @@ from budget.sensitivity import (
     scenario_sobol,
     tornado,
 )
+
+if TYPE_CHECKING:  # DuckDB, Ibis and Altair load only for the commands that use them
+    from budget.exports import Exports
 
 EXIT_BAD_INPUT = 2
 MAX_COPIES = 1_000  # sample-data --copies: 1,000 copies are ~1 GB of Parquet
@@ -158,6 +151,8 @@ def write_csv(result: Forecast, out: TextIO) -> None:
 def _open(billing: list[str], telemetry: list[str] | None = None,
           tag_map: list[str] | None = None) -> Exports:
     """Open the exports and print what the read should tell the user (notes) on stderr."""
+    from budget.exports import TagMap, open_exports, reading_notes
+
     exports = open_exports(billing, telemetry or [], TagMap().with_overrides(tag_map or []))
     for note in reading_notes(exports):
         print(f"note: {note}", file=sys.stderr)
@@ -166,6 +161,8 @@ def _open(billing: list[str], telemetry: list[str] | None = None,
 
 def _ingest(paths: list[str], tag_map: list[str], fmt: str) -> int:
     """Read and validate billing exports; print the totals as JSON or a table."""
+    from budget.exports import ingest_summary
+
     billing, _ = _split_exports(paths, [])
     summary = ingest_summary(_open(billing, tag_map=tag_map))
     if fmt == "json":
@@ -227,6 +224,8 @@ def _split_exports(paths: list[str], telemetry: list[str]) -> tuple[list[str], l
 
 def _digest(args: argparse.Namespace) -> int:
     """Print the weekly digest as Markdown."""
+    from budget.exports import billing_rollup, telemetry_rollup
+
     billing, telemetry = _split_exports(args.paths, args.telemetry)
     week_bounds(args.week)
     scenario = load_scenario(args.scenario) if args.scenario else None
@@ -262,6 +261,8 @@ def write_alerts_table(alerts: list[Alert], out: TextIO) -> None:
 
 def _alerts(args: argparse.Namespace) -> int:
     """Print the trend-break alerts as JSON or a table."""
+    from budget.exports import billing_rollup, telemetry_rollup
+
     billing, telemetry = _split_exports(args.paths, args.telemetry)
     since = _since(args.since)
     if not 0 < args.threshold < 10:
@@ -299,6 +300,8 @@ def write_chargeback_table(result: Chargeback, out: TextIO) -> None:
 
 def _chargeback(args: argparse.Namespace) -> int:
     """Print the chargeback: direct cost per team plus its share of the shared pool."""
+    from budget.exports import billing_rollup
+
     billing, _ = _split_exports(args.paths, [])
     weights = None
     weights_source = "weights"
@@ -327,6 +330,8 @@ def _chargeback(args: argparse.Namespace) -> int:
 
 def _calibrate(args: argparse.Namespace) -> int:
     """Write a scenario calibrated from the exports; refuse to overwrite without --force."""
+    from budget.exports import billing_rollup, telemetry_rollup
+
     out = Path(args.out)
     billing, telemetry = _split_exports(args.paths, args.telemetry)
     check_target(out, "--out")
@@ -351,6 +356,9 @@ def _calibrate(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     """Write the executive summary PDF."""
+    from budget.exports import billing_rollup
+    from budget.report import summary_pdf
+
     out = Path(args.out)
     check_target(out, "--out")  # before the PDF is built
     scenario = override_drivers(load_scenario(args.scenario), args.overrides)

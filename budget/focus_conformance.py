@@ -19,14 +19,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import duckdb
+from typing import TYPE_CHECKING, Any
 
 from budget.deliveries import find_files
 from budget.errors import BudgetInputError
 from budget.export_columns import export_format
 from budget.export_scan import glob_literal
+
+if TYPE_CHECKING:
+    import duckdb
 
 VERSIONS = ("1.0", "1.1", "1.2")
 DATA = Path(__file__).parent / "data"
@@ -241,6 +242,8 @@ def check_focus(path: str | Path, version: str = "1.2") -> list[Problem]:
     schemas = {_label(f, root): _file_schema(f, fmt) for f in files}
     problems = _column_problems(schemas, columns, version) + _type_problems(schemas, columns,
                                                                             version)
+    import duckdb  # only when a check runs: the CLI's other commands start without it
+
     con = duckdb.connect()
     con.sql("SET enable_progress_bar = false")
     params: dict[str, object] = {"files": [glob_literal(str(f)) for f in files]}

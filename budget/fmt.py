@@ -13,6 +13,12 @@ def usd(amount: float | None, decimals: int = 0) -> str:
     return f"{sign}${abs(amount):,.{decimals}f}"
 
 
+def signed_usd(change: float, decimals: int = 0, short: bool = False) -> str:
+    """Return a change as '+$1,234' or '-$1,234' (zero reads '+$0'); short gives '+$1.23M'."""
+    magnitude = usd_compact(abs(change)) if short else usd(abs(change), decimals)
+    return ("-" if change < 0 else "+") + magnitude
+
+
 def compact(number: float, decimals: int = 1) -> str:
     """Return 4.1M, 620K, 950 style counts."""
     for threshold, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):

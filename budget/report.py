@@ -16,10 +16,10 @@ import pandas as pd
 from budget.bridge import Bridge
 from budget.charts import monthly_by_category, tornado_chart
 from budget.fmt import usd, usd_compact
-from budget.forecast import CATEGORY_LABELS, forecast
+from budget.forecast import CATEGORY_LABELS, Forecast, forecast
 from budget.narrative import ActualsSummary, Narrative, build_narrative
 from budget.scenario import Scenario
-from budget.sensitivity import cases_by_category, monte_carlo, tornado
+from budget.sensitivity import MonteCarlo, TornadoBar, cases_by_category, monte_carlo, tornado
 
 FONT = "DejaVu Sans"
 PDF_WIDTH_PX = 640
@@ -51,8 +51,30 @@ def chart_svg(chart: alt.TopLevelMixin) -> str:
 
 
 @dataclass(frozen=True)
+class ReportResults:
+    """The engine's results the summary shows: computed once, by the page's caches or here."""
+
+    scenario: Scenario
+    forecast: Forecast
+    monte_carlo: MonteCarlo
+    tornado_base_usd: float
+    tornado: list[TornadoBar]
+    narrative: Narrative
+
+
+def report_results(scenario: Scenario, previous: Bridge | None = None,
+                   actuals: ActualsSummary | None = None) -> ReportResults:
+    """Compute the forecast, Monte Carlo, tornado and narrative of a scenario for its summary."""
+    result = forecast(scenario)
+    mc = monte_carlo(scenario)
+    base, bars = tornado(scenario)
+    return ReportResults(scenario, result, mc, base, bars,
+                         build_narrative(result, mc, bars, previous, actuals))
+
+
+@dataclass(frozen=True)
 class ReportInputs:
-    """Everything the PDF shows, computed once by the engine."""
+    """Everything the PDF shows, taken from the engine's results."""
 
     scenario: Scenario
     narrative: Narrative
@@ -67,16 +89,10 @@ def _table(title: str, caption: str, frame: pd.DataFrame, widths: list[float],
             "widths": widths, "numeric": numeric}
 
 
-def report_inputs(scenario: Scenario, previous: Bridge | None = None,
-                  actuals: ActualsSummary | None = None,
-                  today: date | None = None) -> ReportInputs:
-    """Compute the numbers, the narrative, the tables and the chart SVGs of the summary."""
-    result = forecast(scenario)
-    mc = monte_carlo(scenario)
-    base, bars = tornado(scenario)
-    narrative = build_narrative(result, mc, bars, previous, actuals)
+def _kpis(results: ReportResults) -> list[dict[str, str]]:
+    result, mc = results.forecast, results.monte_carlo
     units = result.unit_costs
-    kpis = [
+    return [
         {"label": "Horizon total", "value": usd(result.total_cost_usd)},
         {"label": "Range P10 – P90", "value": f"{usd_compact(mc.p10)} – {usd_compact(mc.p90)}"},
         {"label": f"Run-rate {result.months[0]}", "value": usd(result.run_rate_usd(0))},
@@ -84,24 +100,28 @@ def report_inputs(scenario: Scenario, previous: Bridge | None = None,
         {"label": "Per 1K requests", "value": usd(units.usd_per_1k_requests, 4)},
         {"label": "Per 1M tokens", "value": usd(units.usd_per_1m_tokens, 4)},
     ]
+
+
+def _tables(results: ReportResults) -> list[dict[str, Any]]:
+    scenario = results.scenario
     cases = pd.DataFrame([
         {"Line": "Total" if r["line"] == "total" else CATEGORY_LABELS[str(r["line"])],
          "Low (P10)": usd(float(r["low_usd"])), "Expected": usd(float(r["expected_usd"])),
          "High (P90)": usd(float(r["high_usd"]))}
-        for r in cases_by_category(scenario, mc)])
+        for r in cases_by_category(scenario, results.monte_carlo)])
     prices = pd.DataFrame([
         {"Cloud": p.cloud, "GPU": p.gpu, "On-demand": usd(p.on_demand, 2),
          "Spot": usd(p.spot, 2), "Reserved": usd(p.reserved, 2), "Source": p.source,
          "As of": p.as_of} for p in scenario.gpu_prices])
-    workloads = result.workload_table()
     assumptions = pd.DataFrame([
         {"Workload": r["workload"], "Owner": r["team"],
          "Category": CATEGORY_LABELS[str(r["category"])], "Horizon": usd(float(r["cost_usd"])),
-         "Share": f"{float(r['share_of_total']):.1%}"} for r in workloads.to_dict("records")])
+         "Share": f"{float(r['share_of_total']):.1%}"}
+        for r in results.forecast.workload_table().to_dict("records")])
     levers = pd.DataFrame([
         {"Lever": r["lever"], "Applies to": r["base"], "Base": usd(float(r["base_usd"])),
          "%": f"{float(r['percent']):.0%}", "Saving": usd(float(r["saving_usd"]))}
-        for r in narrative.levers.to_dict("records")])
+        for r in results.narrative.levers.to_dict("records")])
     tables = [
         _table("Low / expected / high", "Low and high are Monte Carlo percentiles of each line "
                "on its own; expected is the forecast.", cases, [2, 1.3, 1.3, 1.3],
@@ -117,13 +137,20 @@ def report_inputs(scenario: Scenario, previous: Bridge | None = None,
                              "Every price with its source and date.", prices,
                              [0.7, 0.6, 0.9, 0.7, 0.8, 4, 0.7],
                              [False, False, True, True, True, False, False]))
+    return tables
+
+
+def report_inputs(results: ReportResults, today: date | None = None) -> ReportInputs:
+    """Lay out the results' numbers, narrative, tables and chart SVGs for the summary."""
+    scenario = results.scenario
+    tables = _tables(results)
     day = today or date.today()
     data = {
         "title": scenario.name,
         "subtitle": f"Executive summary · {day:%Y-%m-%d} · version {version_of(scenario)} · "
                     f"{scenario.months} months from {scenario.start} · {scenario.currency}",
         "footer": f"{scenario.name} · {version_of(scenario)}",
-        "kpis": kpis,
+        "kpis": _kpis(results),
         "charts": [
             {"key": "forecast_svg", "title": "Monthly forecast by category",
              "caption": "Stacked USD per month; inference grows with requests, training is "
@@ -135,11 +162,11 @@ def report_inputs(scenario: Scenario, previous: Bridge | None = None,
         "tables_before": tables[:1],
         "tables_after": tables[1:],
         "sections": [{"heading": s.heading, "paragraphs": list(s.paragraphs)}
-                     for s in narrative.sections],
+                     for s in results.narrative.sections],
     }
-    svgs = {"forecast_svg": chart_svg(monthly_by_category(result, height=260)),
-            "tornado_svg": chart_svg(tornado_chart(base, bars))}
-    return ReportInputs(scenario, narrative, data, svgs)
+    svgs = {"forecast_svg": chart_svg(monthly_by_category(results.forecast, height=260)),
+            "tornado_svg": chart_svg(tornado_chart(results.tornado_base_usd, results.tornado))}
+    return ReportInputs(scenario, results.narrative, data, svgs)
 
 
 def render_pdf(inputs: ReportInputs) -> bytes:
@@ -153,7 +180,12 @@ def render_pdf(inputs: ReportInputs) -> bytes:
     return pdf
 
 
+def results_pdf(results: ReportResults, today: date | None = None) -> bytes:
+    """Return the executive summary of results already computed as PDF bytes."""
+    return render_pdf(report_inputs(results, today))
+
+
 def summary_pdf(scenario: Scenario, previous: Bridge | None = None,
                 actuals: ActualsSummary | None = None, today: date | None = None) -> bytes:
-    """Return the executive summary of a scenario as PDF bytes."""
-    return render_pdf(report_inputs(scenario, previous, actuals, today))
+    """Return the executive summary of a scenario as PDF bytes, computing its results."""
+    return results_pdf(report_results(scenario, previous, actuals), today)

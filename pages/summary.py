@@ -14,7 +14,7 @@ from budget.actuals import actuals_summary  # noqa: E402
 from budget.bridge import bridge  # noqa: E402
 from budget.errors import BudgetInputError  # noqa: E402
 from budget.narrative import build_narrative, narrative_markdown  # noqa: E402
-from budget.report import summary_pdf  # noqa: E402
+from budget.report import ReportResults, results_pdf  # noqa: E402
 from ui.cache import (  # noqa: E402
     cached_forecast,
     cached_monte_carlo,
@@ -54,9 +54,10 @@ if base is not None:
             actuals = actuals_summary(load_rollups(exports_dir())[0])
         except BudgetInputError as exc:
             st.warning(md_escape(f"Actuals left out: {exc}"))
-    result = cached_forecast(scenario)
-    story = build_narrative(result, cached_monte_carlo(scenario), cached_tornado(scenario)[1],
-                            previous, actuals)
+    result, mc = cached_forecast(scenario), cached_monte_carlo(scenario)
+    tornado_base_usd, bars = cached_tornado(scenario)
+    story = build_narrative(result, mc, bars, previous, actuals)
+    results = ReportResults(scenario, result, mc, tornado_base_usd, bars, story)
     moved = scenario.drivers != base.drivers
     st.caption(f"From {md_escape(Path(base.source).name)}"
                + (" with the drivers set on the planner" if moved else "")
@@ -64,7 +65,7 @@ if base is not None:
     stem = Path(base.source).stem
     pdf_col, md_col = st.columns(2)
     pdf_col.download_button(
-        "Download the PDF summary", data=lambda: summary_pdf(scenario, previous, actuals),
+        "Download the PDF summary", data=lambda: results_pdf(results),
         file_name=f"{stem}-summary.pdf", mime="application/pdf", icon=":material/picture_as_pdf:",
         key="sum_pdf", type="primary",
         help="KPIs, forecast and tornado charts, low/expected/high, this narrative and the "

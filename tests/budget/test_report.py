@@ -1,0 +1,62 @@
+"""Tests for budget.report: the PDF lays out results it is given and recomputes nothing."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+from pypdf import PdfReader
+
+import budget.report
+from budget.fmt import usd, usd_compact
+from budget.report import report_inputs, report_results, results_pdf
+from budget.scenario import load_scenario
+
+PLAN = Path(__file__).resolve().parents[2] / "data" / "scenarios" / "fy27-plan.toml"
+
+
+@pytest.fixture(scope="module")
+def results() -> budget.report.ReportResults:
+    return report_results(load_scenario(PLAN))
+
+
+def _no_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("forecast", "monte_carlo", "tornado", "build_narrative"):
+        monkeypatch.setattr(budget.report, name,
+                            lambda *a, _n=name, **k: pytest.fail(f"{_n} recomputed"))
+
+
+def test_results_are_the_engines(results: budget.report.ReportResults) -> None:
+    plan = load_scenario(PLAN)
+    assert results.forecast.total_cost_usd == budget.report.forecast(plan).total_cost_usd
+    assert results.monte_carlo.p90 == budget.report.monte_carlo(plan).p90
+    base, bars = budget.report.tornado(plan)
+    assert results.tornado_base_usd == base
+    assert [b.input for b in results.tornado] == [b.input for b in bars]
+
+
+def test_report_shows_the_given_results(results: budget.report.ReportResults,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Monte Carlo with other draws shows in the KPI as given: nothing is recomputed."""
+    _no_engine(monkeypatch)
+    mc = results.monte_carlo
+    # every draw shifted by $1M: P10 and P90 move by exactly $1M
+    shifted = dataclasses.replace(mc, totals_usd=np.asarray(mc.totals_usd) + 1e6)
+    inputs = report_inputs(dataclasses.replace(results, monte_carlo=shifted), date(2026, 12, 1))
+    kpis = {k["label"]: k["value"] for k in inputs.data["kpis"]}
+    assert kpis["Range P10 – P90"] == f"{usd_compact(mc.p10 + 1e6)} – {usd_compact(mc.p90 + 1e6)}"
+    assert kpis["Horizon total"] == usd(results.forecast.total_cost_usd)
+    assert "2026-12-01" in inputs.data["subtitle"]
+
+
+def test_results_pdf_builds_without_the_engine(results: budget.report.ReportResults,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    _no_engine(monkeypatch)
+    pdf = results_pdf(results, date(2026, 12, 1))
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert usd(results.forecast.total_cost_usd) in text
+    assert results.narrative.sections[0].heading in text

@@ -175,79 +175,118 @@ def _tags(**values: str) -> str:
 Row = dict[str, object]
 
 
+@dataclass
+class _Committed:
+    """What the H100 commitment covered on one day, as billed on its Used rows."""
+
+    gpu_hours: float = 0.0
+    usd: float = 0.0
+
+
 def _daily_rows(day: date, rng: np.random.Generator,
                 purchase_days: int = 0) -> Iterator[tuple[Row, Row | None]]:
-    """Yield (billing row, telemetry row or None) for one day.
+    """Yield (billing row, telemetry row or None) for one day, drawing in a fixed order.
 
     purchase_days > 0 on the month's first day in the export: the commitment's Recurring
     purchase is billed then, for that many days of the month.
     """
     t = (day - START).days
     weekday = 0.82 if day.weekday() >= 5 else 1.0
-    committed_hours = committed_usd = 0.0  # what the commitment covered today, as billed
+    committed = _Committed()
     for e in ENDPOINTS:
         for env, share in ENV_SHARE.items():
-            noise = float(rng.normal(1.0, 0.03))
-            requests = e.requests_per_day * (1 + e.growth_per_day) ** t * share * weekday * noise
-            output_tokens = e.output_tokens
-            deployment = _deployment(e.name, day)
-            inc = INCIDENTS["release_cost_per_request"]
-            if e.name == inc["endpoint"] and day >= inc["start"] and env == "production":
-                output_tokens *= float(inc["output_tokens_factor"])
-            retry = INCIDENTS["retry_loop"]
-            if (e.name == retry["endpoint"] and retry["start"] <= day <= retry["end"]
-                    and env == "production"):
-                requests *= float(retry["requests_factor"])
-            input_tok = requests * e.input_tokens
-            output_tok = requests * output_tokens
-            gpu_hours = 0.0
-            tags = _tags(team=e.team, model=e.model, endpoint=e.name, environment=env,
-                         workload_class=e.workload_class, deployment_id=deployment)
-            if e.serving == "api":
-                cost = (input_tok * e.usd_per_1m_input + output_tok * e.usd_per_1m_output) / 1e6
-                millions = (input_tok + output_tok) / 1e6  # priced per 1M tokens, blended
-                billing = _row(day, e.cloud, _api_service(e.cloud), cost, cost, "Standard", tags,
-                               quantity=millions, unit="1000000 Tokens", price=cost / millions,
-                               consumed=(input_tok + output_tok, "Tokens"),
-                               resource=f"{e.name}-{env}", sku=e.model, meter="Tokens")
-            else:
-                gpu_hours = output_tok / (e.output_tokens_per_gpu_second * 3600 * e.utilization)
-                cost = gpu_hours * e.usd_per_gpu_hour
-                committed = e.pricing == "Committed"
-                billing = _row(day, e.cloud, "Amazon Elastic Compute Cloud",
-                               0.0 if committed else cost,  # paid by the purchase, amortised
-                               cost, e.pricing, tags, quantity=gpu_hours, unit="GPU-Hours",
-                               price=ON_DEMAND_H100_USD if committed else e.usd_per_gpu_hour,
-                               gpu=e.gpu, resource=f"{e.name}-{env}", sku=e.gpu,
-                               meter="GPU Hours", status="Used" if committed else None)
-                if committed:
-                    committed_hours += gpu_hours
-                    committed_usd += round(cost, 6)  # the Used row's EffectiveCost
-            queue = float(rng.gamma(2.0, 0.15)) * (3.0 if gpu_hours and e.utilization > 0.7
-                                                   else 1.0)
-            telemetry = {
-                "date": day, "model": e.model, "endpoint": e.name, "team": e.team,
-                "environment": env, "requests": round(requests),
-                "input_tokens": round(input_tok), "output_tokens": round(output_tok),
-                "gpu_hours": round(gpu_hours, 4), "queue_seconds_p95": round(queue, 3),
-                "errors": int(rng.poisson(requests * 0.0008)), "deployment_id": deployment,
-            }
-            yield billing, telemetry
+            yield _endpoint_rows(day, e, env, (share, weekday), t, rng, committed)
+    yield _idle_commitment_row(day, committed), None
+    for billing in (*_training_rows(day, t, rng), *_experiment_rows(day, weekday, rng),
+                    *_platform_rows(day, t, rng), *_other_rows(day, rng, purchase_days)):
+        yield billing, None
 
-    # committed H100s: the part of the day's commitment search-answers did not use is idle, and
-    # costs what the purchase paid for the day less what the Used rows amortised (to the cent)
+
+def _endpoint_rows(day: date, e: Endpoint, env: str, shares: tuple[float, float], t: int,
+                   rng: np.random.Generator, committed: _Committed) -> tuple[Row, Row]:
+    """Return the billing and telemetry rows of one endpoint in one environment for a day.
+
+    `shares` is (the environment's share of traffic, the weekday factor).
+    """
+    share, weekday = shares
+    noise = float(rng.normal(1.0, 0.03))
+    requests = e.requests_per_day * (1 + e.growth_per_day) ** t * share * weekday * noise
+    output_tokens = e.output_tokens
+    deployment = _deployment(e.name, day)
+    inc = INCIDENTS["release_cost_per_request"]
+    if e.name == inc["endpoint"] and day >= inc["start"] and env == "production":
+        output_tokens *= float(inc["output_tokens_factor"])
+    retry = INCIDENTS["retry_loop"]
+    if (e.name == retry["endpoint"] and retry["start"] <= day <= retry["end"]
+            and env == "production"):
+        requests *= float(retry["requests_factor"])
+    input_tok = requests * e.input_tokens
+    output_tok = requests * output_tokens
+    tags = _tags(team=e.team, model=e.model, endpoint=e.name, environment=env,
+                 workload_class=e.workload_class, deployment_id=deployment)
+    gpu_hours = 0.0
+    if e.serving == "api":
+        billing = _api_row(day, e, env, tags, input_tok, output_tok)
+    else:
+        gpu_hours = output_tok / (e.output_tokens_per_gpu_second * 3600 * e.utilization)
+        billing = _gpu_serving_row(day, e, env, tags, gpu_hours, committed)
+    queue = float(rng.gamma(2.0, 0.15)) * (3.0 if gpu_hours and e.utilization > 0.7 else 1.0)
+    telemetry = {
+        "date": day, "model": e.model, "endpoint": e.name, "team": e.team,
+        "environment": env, "requests": round(requests),
+        "input_tokens": round(input_tok), "output_tokens": round(output_tok),
+        "gpu_hours": round(gpu_hours, 4), "queue_seconds_p95": round(queue, 3),
+        "errors": int(rng.poisson(requests * 0.0008)), "deployment_id": deployment,
+    }
+    return billing, telemetry
+
+
+def _api_row(day: date, e: Endpoint, env: str, tags: str, input_tok: float,
+             output_tok: float) -> Row:
+    """Return an API endpoint's day: tokens priced per 1M, blended over input and output."""
+    cost = (input_tok * e.usd_per_1m_input + output_tok * e.usd_per_1m_output) / 1e6
+    millions = (input_tok + output_tok) / 1e6
+    return _row(day, e.cloud, _api_service(e.cloud), cost, cost, "Standard", tags,
+                quantity=millions, unit="1000000 Tokens", price=cost / millions,
+                consumed=(input_tok + output_tok, "Tokens"),
+                resource=f"{e.name}-{env}", sku=e.model, meter="Tokens")
+
+
+def _gpu_serving_row(day: date, e: Endpoint, env: str, tags: str, gpu_hours: float,
+                     committed: _Committed) -> Row:
+    """Return a self-hosted endpoint's day of GPU-hours; committed ones are paid by the purchase."""
+    cost = gpu_hours * e.usd_per_gpu_hour
+    is_committed = e.pricing == "Committed"
+    if is_committed:
+        committed.gpu_hours += gpu_hours
+        committed.usd += round(cost, 6)  # the Used row's EffectiveCost
+    return _row(day, e.cloud, "Amazon Elastic Compute Cloud",
+                0.0 if is_committed else cost,  # paid by the purchase, amortised
+                cost, e.pricing, tags, quantity=gpu_hours, unit="GPU-Hours",
+                price=ON_DEMAND_H100_USD if is_committed else e.usd_per_gpu_hour,
+                gpu=e.gpu, resource=f"{e.name}-{env}", sku=e.gpu,
+                meter="GPU Hours", status="Used" if is_committed else None)
+
+
+def _idle_commitment_row(day: date, committed: _Committed) -> Row:
+    """Return the day's unused committed H100 hours.
+
+    They cost what the purchase paid for the day less what the Used rows amortised (to the cent).
+    """
     capacity = RESERVED_H100_GPUS * 24.0
-    if committed_hours > capacity:
-        raise ValueError(f"{day}: search-answers used {committed_hours:,.1f} committed H100 "
+    if committed.gpu_hours > capacity:
+        raise ValueError(f"{day}: search-answers used {committed.gpu_hours:,.1f} committed H100 "
                          f"GPU-hours, more than the {capacity:,.0f} reserved; the sample's "
                          "story ends before its traffic outgrows the commitment")
-    idle = capacity - committed_hours
-    yield _row(day, "aws", "Amazon Elastic Compute Cloud", 0.0,
-               capacity * RESERVED_USD_PER_GPU_HOUR - committed_usd, "Committed",
-               _tags(team="search"), quantity=idle, unit="GPU-Hours", price=ON_DEMAND_H100_USD,
-               gpu="H100", resource="h100-commitment", sku="H100",
-               meter="GPU Hours", status="Unused"), None
+    return _row(day, "aws", "Amazon Elastic Compute Cloud", 0.0,
+                capacity * RESERVED_USD_PER_GPU_HOUR - committed.usd, "Committed",
+                _tags(team="search"), quantity=capacity - committed.gpu_hours,
+                unit="GPU-Hours", price=ON_DEMAND_H100_USD, gpu="H100",
+                resource="h100-commitment", sku="H100", meter="GPU Hours", status="Unused")
 
+
+def _training_rows(day: date, t: int, rng: np.random.Generator) -> Iterator[Row]:
+    """Yield the day's rows of each training run in progress (the planted overrun included)."""
     overrun = INCIDENTS["training_overrun"]
     for name, team, model, cloud, gpu, pricing, price, hours, span, every in TRAINING:
         run = t // every
@@ -261,8 +300,11 @@ def _daily_rows(day: date, rng: np.random.Generator,
                        _tags(team=team, model=model, environment="production",
                              workload_class="training", experiment=f"{name}-run-{run}"),
                        quantity=gpu_hours, unit="GPU-Hours", price=price, gpu=gpu,
-                       resource=name, sku=gpu, meter="GPU Hours"), None
+                       resource=name, sku=gpu, meter="GPU Hours")
 
+
+def _experiment_rows(day: date, weekday: float, rng: np.random.Generator) -> Iterator[Row]:
+    """Yield each team's sandbox GPU-hours for the day (the planted runaway included)."""
     for team, cloud, gpu, pricing, price, per_day, experiment in EXPERIMENTS:
         gpu_hours = per_day * weekday * float(rng.normal(1.0, 0.08))
         runaway = INCIDENTS["runaway_experiment"]
@@ -274,32 +316,37 @@ def _daily_rows(day: date, rng: np.random.Generator,
                    _tags(team=team, environment="dev", workload_class="experimentation",
                          experiment=experiment),
                    quantity=gpu_hours, unit="GPU-Hours", price=price, gpu=gpu,
-                   resource=f"{team}-sandbox", sku=gpu, meter="GPU Hours"), None
+                   resource=f"{team}-sandbox", sku=gpu, meter="GPU Hours")
 
+
+def _platform_rows(day: date, t: int, rng: np.random.Generator) -> Iterator[Row]:
+    """Yield the day's platform lines (storage, observability, networking), growing daily."""
     for name, team, service, cloud, usd, growth, unit, per_unit, meter in PLATFORM:
         cost = usd * (1 + growth) ** t * float(rng.normal(1.0, 0.02))
         yield _row(day, cloud, service, cost, cost, "Standard",
                    _tags(team=team, environment="production", workload_class="platform"),
                    quantity=cost / per_unit, unit=unit, price=per_unit, resource=name,
-                   sku=meter.replace(" ", ""), meter=meter), None
+                   sku=meter.replace(" ", ""), meter=meter)
 
+
+def _other_rows(day: date, rng: np.random.Generator, purchase_days: int) -> Iterator[Row]:
+    """Yield the untagged NAT cost, the commitment's purchase and the monthly credit."""
     cost = UNTAGGED_USD_PER_DAY * float(rng.normal(1.0, 0.05))
     yield _row(day, "aws", "Amazon VPC", cost, cost, "Standard", None,
                quantity=cost / NAT_USD_PER_GB, unit="GB", price=NAT_USD_PER_GB,
                resource="nat-gateway-shared", resource_type="NAT gateway",
-               sku="NatGatewayDataProcessed", meter="NAT Gateway Data Processed"), None
-
+               sku="NatGatewayDataProcessed", meter="NAT Gateway Data Processed")
     if purchase_days:  # the commitment's fee for the month's days: billed now, amortised daily
         hours = RESERVED_H100_GPUS * 24.0 * purchase_days
         yield _row(day, "aws", "Amazon Elastic Compute Cloud",
                    hours * RESERVED_USD_PER_GPU_HOUR, 0.0, "Standard", _tags(team="search"),
                    quantity=hours, unit="GPU-Hours", price=RESERVED_USD_PER_GPU_HOUR,
                    resource="h100-commitment", sku="H100", meter="GPU Hours",
-                   charge="Purchase", days=purchase_days), None
+                   charge="Purchase", days=purchase_days)
     if day.day == 1:  # a monthly promotional credit, negative
         yield _row(day, "aws", "Amazon Bedrock", -500.0, -500.0, None, None, quantity=None,
                    unit=None, price=None, resource=None, sku=None, meter=None,
-                   charge="Credit"), None
+                   charge="Credit")
 
 
 def _api_service(cloud: str) -> str:
@@ -324,27 +371,50 @@ def _row(day: date, cloud: str, service: str, billed: float, effective: float,
     nothing on Unused commitment rows, purchases and credits. Rows with a `status` or `charge`
     Purchase belong to the H100 commitment.
     """
-    start = datetime(day.year, day.month, day.day)
-    period = datetime(day.year, day.month, 1)
-    category, subcategory, kind, sku_prefix = SERVICES[service]
-    account, account_type, sub_account, sub_account_type = ACCOUNTS[cloud]
-    commitment = status is not None or charge == "Purchase"
     if charge != "Usage" or status == "Unused":
         consumed = None
     elif consumed is None and quantity is not None and unit is not None:
         consumed = (quantity, unit)
     list_cost = billed if price is None or quantity is None else price * quantity
-    sku_id = f"{sku_prefix}-{sku}" if sku else None
-    price_kind = ("ReservedPurchase-1yrNoUpfront" if charge == "Purchase"
-                  else PRICE_KINDS.get(pricing or "", ""))
+    commitment = status is not None or charge == "Purchase"
+    row: Row = {
+        **_account_columns(day, cloud),
+        **_charge_columns(day, service, resource, charge, days),
+        **_commitment_columns(commitment, quantity, status),
+        **_cost_columns(billed, effective, list_cost, price, pricing, quantity, unit, consumed),
+        **_resource_columns(cloud, service, resource, resource_type),
+        **_sku_columns(service, sku, meter, pricing, charge),
+        "Tags": tags,
+        "x_GpuType": gpu,
+    }
+    return dict(sorted(row.items()))  # FOCUS columns in name order, x_ columns last
+
+
+def _account_columns(day: date, cloud: str) -> Row:
+    account, account_type, sub_account, sub_account_type = ACCOUNTS[cloud]
     return {
-        "BilledCost": round(billed, 6),
         "BillingAccountId": f"{cloud}-billing-001",
         "BillingAccountName": account,
         "BillingAccountType": account_type,
         "BillingCurrency": "USD",
         "BillingPeriodEnd": datetime(day.year + day.month // 12, day.month % 12 + 1, 1),
-        "BillingPeriodStart": period,
+        "BillingPeriodStart": datetime(day.year, day.month, 1),
+        "InvoiceId": f"{cloud}-invoice-{day:%Y-%m}",
+        "InvoiceIssuerName": PROVIDERS[cloud],
+        "ProviderName": PROVIDERS[cloud],
+        "PublisherName": PROVIDERS[cloud],
+        "RegionId": REGIONS[cloud][0],
+        "RegionName": REGIONS[cloud][1],
+        "SubAccountId": f"{cloud}-ml-prod",
+        "SubAccountName": sub_account,
+        "SubAccountType": sub_account_type,
+    }
+
+
+def _charge_columns(day: date, service: str, resource: str | None, charge: str,
+                    days: int) -> Row:
+    start = datetime(day.year, day.month, day.day)
+    return {
         "CapacityReservationId": None,
         "CapacityReservationStatus": None,
         "ChargeCategory": charge,
@@ -354,6 +424,11 @@ def _row(day: date, cloud: str, service: str, billed: float, effective: float,
                                                                               "Usage-Based"),
         "ChargePeriodEnd": start + timedelta(days=days),
         "ChargePeriodStart": start,
+    }
+
+
+def _commitment_columns(commitment: bool, quantity: float | None, status: str | None) -> Row:
+    return {
         "CommitmentDiscountCategory": COMMITMENT["category"] if commitment else None,
         "CommitmentDiscountId": COMMITMENT["id"] if commitment else None,
         "CommitmentDiscountName": COMMITMENT["name"] if commitment else None,
@@ -362,22 +437,31 @@ def _row(day: date, cloud: str, service: str, billed: float, effective: float,
         "CommitmentDiscountStatus": status,
         "CommitmentDiscountType": COMMITMENT["type"] if commitment else None,
         "CommitmentDiscountUnit": COMMITMENT["unit"] if commitment else None,
+    }
+
+
+def _cost_columns(billed: float, effective: float, list_cost: float, price: float | None,
+                  pricing: str | None, quantity: float | None, unit: str | None,
+                  consumed: tuple[float, str] | None) -> Row:
+    return {
+        "BilledCost": round(billed, 6),
         "ConsumedQuantity": None if consumed is None else round(consumed[0], 6),
         "ConsumedUnit": None if consumed is None else consumed[1],
         "ContractedCost": round(list_cost, 6),
         "ContractedUnitPrice": price,
         "EffectiveCost": round(effective, 6),
-        "InvoiceId": f"{cloud}-invoice-{day:%Y-%m}",
-        "InvoiceIssuerName": PROVIDERS[cloud],
         "ListCost": round(list_cost, 6),
         "ListUnitPrice": price,
         "PricingCategory": pricing,
         "PricingQuantity": None if quantity is None else round(quantity, 6),
         "PricingUnit": unit,
-        "ProviderName": PROVIDERS[cloud],
-        "PublisherName": PROVIDERS[cloud],
-        "RegionId": REGIONS[cloud][0],
-        "RegionName": REGIONS[cloud][1],
+    }
+
+
+def _resource_columns(cloud: str, service: str, resource: str | None,
+                      resource_type: str | None) -> Row:
+    category, subcategory, kind, _ = SERVICES[service]
+    return {
         "ResourceId": None if resource is None else f"{cloud}:{resource}",
         "ResourceName": resource,
         "ResourceType": None if resource is None else resource_type or (
@@ -385,15 +469,19 @@ def _row(day: date, cloud: str, service: str, billed: float, effective: float,
         "ServiceCategory": category,
         "ServiceName": service,
         "ServiceSubcategory": subcategory,
+    }
+
+
+def _sku_columns(service: str, sku: str | None, meter: str | None, pricing: str | None,
+                 charge: str) -> Row:
+    sku_id = f"{SERVICES[service][3]}-{sku}" if sku else None
+    price_kind = ("ReservedPurchase-1yrNoUpfront" if charge == "Purchase"
+                  else PRICE_KINDS.get(pricing or "", ""))
+    return {
         "SkuId": sku_id,
         "SkuMeter": meter if sku_id else None,
         "SkuPriceDetails": None,
         "SkuPriceId": f"{sku_id}-{price_kind}" if sku_id else None,
-        "SubAccountId": f"{cloud}-ml-prod",
-        "SubAccountName": sub_account,
-        "SubAccountType": sub_account_type,
-        "Tags": tags,
-        "x_GpuType": gpu,
     }
 
 

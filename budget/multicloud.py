@@ -104,29 +104,42 @@ def placements(scenario: Scenario) -> list[Placement]:
     lines = result.lines[result.lines["gpu_hours"] > 0]
     if lines.empty:
         return []
-    movers = {w.workload: w for w in portability(scenario)}
+    movers = {w.workload: w.move_usd for w in portability(scenario)}
     hours = lines.groupby("cloud")["gpu_hours"].sum()
     primary = str(hours.idxmax())
     secondary = str(hours.drop(primary).idxmax()) if len(hours) > 1 else None
-    written = Placement("as planned", float(lines["cost_usd"].sum()),
-                        float(hours.max() / hours.sum()), 0.0,
-                        dict(zip(lines["workload"], lines["cloud"], strict=False)))
-    out = [written]
     gpu_price = scenario.drivers.gpu_price
+    clouds = sorted({str(r["cloud"]) for r in catalog().get("gpu_prices", [])} | set(hours.index))
+    out = [Placement("as planned", float(lines["cost_usd"].sum()),
+                     float(hours.max() / hours.sum()), 0.0,
+                     dict(zip(lines["workload"], lines["cloud"], strict=False))),
+           _all_on(lines, primary, movers, gpu_price),
+           _by_workload_type(lines, clouds, movers, gpu_price)]
+    if secondary is not None:
+        out.append(_even_split(lines, primary, secondary, movers, gpu_price))
+    return out
+
+
+def _all_on(lines: pd.DataFrame, primary: str, move_usd: dict[str, float],
+            gpu_price: float) -> Placement:
+    """Return every GPU workload moved to the primary cloud (unpriced GPUs keep their cost)."""
     one_cost = switching = 0.0
     for workload, group in lines.groupby("workload"):
-        cloud = str(group["cloud"].iloc[0])
-        if cloud == primary:
+        if str(group["cloud"].iloc[0]) == primary:
             one_cost += float(group["cost_usd"].sum())
             continue
         cost, priced = _cost_on(group, primary)
         one_cost += cost * gpu_price if priced else float(group["cost_usd"].sum())
-        switching += movers[str(workload)].move_usd
-    out.append(Placement(f"all on {primary}", one_cost, 1.0, switching,
-                         {str(w): primary for w in lines["workload"].unique()}))
+        switching += move_usd[str(workload)]
+    return Placement(f"all on {primary}", one_cost, 1.0, switching,
+                     {str(w): primary for w in lines["workload"].unique()})
+
+
+def _by_workload_type(lines: pd.DataFrame, clouds: list[str], move_usd: dict[str, float],
+                      gpu_price: float) -> Placement:
+    """Return inference where it is, training and experiments on their cheapest cloud."""
     typed_cost = typed_switch = 0.0
     typed: dict[str, str] = {}
-    clouds = sorted({str(r["cloud"]) for r in catalog().get("gpu_prices", [])} | set(hours.index))
     for workload, group in lines.groupby("workload"):
         cloud = str(group["cloud"].iloc[0])
         best_cost, best_cloud = float(group["cost_usd"].sum()), cloud
@@ -140,21 +153,22 @@ def placements(scenario: Scenario) -> list[Placement]:
         typed_cost += best_cost
         typed[str(workload)] = best_cloud
         if best_cloud != cloud:
-            typed_switch += movers[str(workload)].move_usd
+            typed_switch += move_usd[str(workload)]
     typed_hours = lines.assign(to=lines["workload"].map(typed)).groupby("to")["gpu_hours"].sum()
-    out.append(Placement("by workload type: inference stays, training where GPUs are cheapest",
-                         typed_cost, float(typed_hours.max() / typed_hours.sum()),
-                         typed_switch, typed))
-    if secondary is not None:
-        split_cost = split_switch = 0.0
-        for workload, group in lines.groupby("workload"):
-            cloud = str(group["cloud"].iloc[0])
-            other = secondary if cloud == primary else primary
-            here = float(group["cost_usd"].sum()) / 2
-            there, priced = _cost_on(group, other, 0.5)
-            split_cost += here + (there * gpu_price if priced else here)
-            split_switch += movers[str(workload)].move_usd
-        out.append(Placement(f"even split {primary}/{secondary}", split_cost, 0.5, split_switch,
-                             {str(w): f"{primary}+{secondary}"
-                              for w in lines["workload"].unique()}))
-    return out
+    return Placement("by workload type: inference stays, training where GPUs are cheapest",
+                     typed_cost, float(typed_hours.max() / typed_hours.sum()), typed_switch,
+                     typed)
+
+
+def _even_split(lines: pd.DataFrame, primary: str, secondary: str, move_usd: dict[str, float],
+                gpu_price: float) -> Placement:
+    """Return every GPU workload half on the primary cloud, half on the secondary."""
+    split_cost = split_switch = 0.0
+    for workload, group in lines.groupby("workload"):
+        other = secondary if str(group["cloud"].iloc[0]) == primary else primary
+        here = float(group["cost_usd"].sum()) / 2
+        there, priced = _cost_on(group, other, 0.5)
+        split_cost += here + (there * gpu_price if priced else here)
+        split_switch += move_usd[str(workload)]
+    return Placement(f"even split {primary}/{secondary}", split_cost, 0.5, split_switch,
+                     {str(w): f"{primary}+{secondary}" for w in lines["workload"].unique()})

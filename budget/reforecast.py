@@ -176,16 +176,8 @@ def reforecast(billing: pd.DataFrame, *, measure: str = "effective_cost",
     _check_options(interval, paths, monthly_budget_usd)
     usd = _usd_rows(billing, measure)
     history = _history(usd, measure)
-    first_day, last_day = history["day"].iloc[0].date(), history["day"].iloc[-1].date()
-    if len(history) < MIN_HISTORY_DAYS:
-        raise BudgetInputError(
-            "actuals", f"only {len(history)} days of history ({first_day} to {last_day}); "
-            f"the reforecast needs at least {MIN_HISTORY_DAYS}",
-            fix=f"load billing exports covering at least {MIN_HISTORY_DAYS} days")
-    if horizon_end is not None and horizon_end <= last_day:
-        raise BudgetInputError("reforecast", f"horizon end {horizon_end} is not after the last "
-                               f"actual day {last_day}", field="horizon_end",
-                               fix="choose a later date, or leave it out for next quarter-end")
+    last_day = history["day"].iloc[-1].date()
+    _check_history(history, horizon_end)
     periods = _periods(last_day, horizon_end)
     steps = max((end - last_day).days for _, _, end in periods)
     days = pd.DatetimeIndex(history["day"])
@@ -206,20 +198,40 @@ def reforecast(billing: pd.DataFrame, *, measure: str = "effective_cost",
                           "low_usd": low_daily + training_usd,
                           "high_usd": high_daily + training_usd})
     cost = history.set_index("day")["cost_usd"]
-    out = []
-    for label, start, end in periods:
-        remaining = (end - last_day).days
-        actual_usd = float(cost.loc[pd.Timestamp(start):].sum())
-        training_ahead = training_usd * remaining
-        path_sums = simulated[:remaining].sum(axis=0)
-        low, high = np.quantile(path_sums, quantiles)
-        budget_usd = (float(monthly_budget_usd) * _months(start, end)
-                      if monthly_budget_usd is not None else None)
-        out.append(PeriodForecast(
-            label, end, actual_usd, actual_usd + float(point[:remaining].sum()) + training_ahead,
-            actual_usd + float(low) + training_ahead, actual_usd + float(high) + training_ahead,
-            budget_usd))
-    return Reforecast(history, daily, tuple(out), model, interval, training_usd)
+    out = tuple(_period_forecast(period, last_day, cost, point, simulated, quantiles,
+                                 training_usd, monthly_budget_usd) for period in periods)
+    return Reforecast(history, daily, out, model, interval, training_usd)
+
+
+def _check_history(history: pd.DataFrame, horizon_end: date | None) -> None:
+    """Refuse a history too short to fit, or a horizon end that is not in the future."""
+    first_day, last_day = history["day"].iloc[0].date(), history["day"].iloc[-1].date()
+    if len(history) < MIN_HISTORY_DAYS:
+        raise BudgetInputError(
+            "actuals", f"only {len(history)} days of history ({first_day} to {last_day}); "
+            f"the reforecast needs at least {MIN_HISTORY_DAYS}",
+            fix=f"load billing exports covering at least {MIN_HISTORY_DAYS} days")
+    if horizon_end is not None and horizon_end <= last_day:
+        raise BudgetInputError("reforecast", f"horizon end {horizon_end} is not after the last "
+                               f"actual day {last_day}", field="horizon_end",
+                               fix="choose a later date, or leave it out for next quarter-end")
+
+
+def _period_forecast(period: tuple[str, date, date], last_day: date, cost: pd.Series,
+                     point: np.ndarray, simulated: np.ndarray, quantiles: tuple[float, float],
+                     training_usd: float, monthly_budget_usd: float | None) -> PeriodForecast:
+    """Return one period's actual so far plus the point and simulated spend of its days left."""
+    label, start, end = period
+    remaining = (end - last_day).days
+    actual_usd = float(cost.loc[pd.Timestamp(start):].sum())
+    training_ahead = training_usd * remaining
+    low, high = np.quantile(simulated[:remaining].sum(axis=0), quantiles)
+    budget_usd = (float(monthly_budget_usd) * _months(start, end)
+                  if monthly_budget_usd is not None else None)
+    return PeriodForecast(
+        label, end, actual_usd, actual_usd + float(point[:remaining].sum()) + training_ahead,
+        actual_usd + float(low) + training_ahead, actual_usd + float(high) + training_ahead,
+        budget_usd)
 
 
 @dataclass(frozen=True)

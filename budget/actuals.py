@@ -10,12 +10,21 @@ import numpy as np
 import pandas as pd
 
 from budget.dimensions import NO_TAG
-from budget.narrative import ActualsSummary
+from budget.forecast import INFERENCE_CATEGORIES
 
 COST_MEASURES = ("effective_cost", "billed_cost")
 GROUPABLE = ("model", "endpoint", "team", "environment", "workload_class", "provider",
              "service_category", "procurement")
-INFERENCE_CLASSES = ("realtime_inference", "batch_inference")
+INFERENCE_CLASSES = INFERENCE_CATEGORIES  # old name, still imported by allocation.py and burn.py
+
+
+@dataclass(frozen=True)
+class ActualsSummary:
+    """What the actuals say, for the narrative's last section."""
+
+    last_month: str
+    last_month_usd: float
+    last_30_days_usd: float
 
 
 @dataclass(frozen=True)
@@ -60,7 +69,7 @@ def daily_trend(rows: pd.DataFrame, telemetry: pd.DataFrame, measure: str = "eff
                 ) -> pd.DataFrame:
     """Return per day: total cost, inference cost, requests and inference USD per 1K requests."""
     days = rows.groupby("day")[measure].sum().rename("cost")
-    inference = (rows[rows["workload_class"].isin(INFERENCE_CLASSES)]
+    inference = (rows[rows["workload_class"].isin(INFERENCE_CATEGORIES)]
                  .groupby("day")[measure].sum().rename("inference_cost"))
     requests = (telemetry.groupby("day")["requests"].sum().rename("requests")
                 if not telemetry.empty else pd.Series(dtype=float, name="requests"))

@@ -7,11 +7,21 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from budget.forecast import SECONDS_PER_HOUR
+from budget.months import HOURS_PER_AVERAGE_MONTH
 from budget.scenario import InferenceWorkload, Scenario
+from budget.unit_costs import (
+    InputValues,
+    api_usd_per_request,
+    gpu_hours_per_request,
+    input_values,
+    requests_first_month,
+    self_hosted_usd_per_request,
+    usd_per_gpu_hour,
+    usd_per_request,
+)
 
-HOURS_PER_MONTH = 365.25 * 24 / 12
 DEFAULT_ALTERNATIVE_UTILIZATION = 0.6
+ALTERNATIVE_PRICING = "on_demand"  # an API workload's self-hosting alternative
 
 
 @dataclass(frozen=True)
@@ -37,24 +47,6 @@ class BreakEven:
         })
 
 
-def _api_per_request(w: InferenceWorkload, scenario: Scenario, price_in: float,
-                     price_out: float) -> float:
-    d = scenario.drivers
-    return (w.input_tokens * price_in + w.output_tokens * d.output_tokens * price_out) \
-        * d.token_price / 1e6
-
-
-def _gpu_hours_per_request(scenario: Scenario, output_tokens: float, throughput: float,
-                           utilization: float, input_tokens: float = 0.0,
-                           prefill: float | None = None) -> float:
-    d = scenario.drivers
-    seconds = SECONDS_PER_HOUR * min(utilization * d.utilization, 1.0) * d.gpu_throughput
-    hours = output_tokens * d.output_tokens / (throughput * seconds)
-    if prefill:
-        hours += input_tokens / (prefill * seconds)
-    return hours
-
-
 def break_even(scenario: Scenario) -> list[BreakEven]:
     """Return the break-even of every inference workload whose alternative is described.
 
@@ -63,34 +55,46 @@ def break_even(scenario: Scenario) -> list[BreakEven]:
     (priced on demand, utilization self_host_utilization or 0.6). Self-hosting costs
     max(volume × GPU cost per request, min_gpus around the clock); the API costs volume ×
     price per request. They cross at fixed / API price per request, when the GPU cost per
-    request is below the API's.
+    request is below the API's. The planned side is priced as the forecast prices it
+    (budget.unit_costs: spot overhead included); a GPU all month is an average month's hours.
     """
-    d = scenario.drivers
+    v = input_values(scenario)
     out = []
     for w in scenario.inference:
-        planned = w.requests_per_month * d.inference_volume
-        if w.serving == "self_hosted":
-            if w.api_price_per_1m_input is None or w.api_price_per_1m_output is None:
-                continue
-            assert w.cloud and w.gpu and w.output_tokens_per_gpu_second and w.utilization
-            hourly = (scenario.price(w.cloud, w.gpu).usd_per_gpu_hour(w.pricing) or 0.0) \
-                * d.gpu_price
-            per_request = hourly * _gpu_hours_per_request(
-                scenario, w.output_tokens, w.output_tokens_per_gpu_second, w.utilization,
-                w.input_tokens, w.input_tokens_per_gpu_second)
-            api = _api_per_request(w, scenario, w.api_price_per_1m_input,
-                                   w.api_price_per_1m_output)
-        else:
-            if not (w.self_host_cloud and w.self_host_gpu
-                    and w.self_host_output_tokens_per_gpu_second):
-                continue
-            hourly = scenario.price(w.self_host_cloud, w.self_host_gpu).on_demand * d.gpu_price
-            per_request = hourly * _gpu_hours_per_request(
-                scenario, w.output_tokens, w.self_host_output_tokens_per_gpu_second,
-                w.self_host_utilization or DEFAULT_ALTERNATIVE_UTILIZATION)
-            api = _api_per_request(w, scenario, w.price_per_1m_input or 0.0,
-                                   w.price_per_1m_output or 0.0)
-        fixed = (w.min_gpus or 1) * HOURS_PER_MONTH * hourly
+        sides = _self_hosted_sides(scenario, w, v) if w.serving == "self_hosted" else \
+            _api_sides(scenario, w, v)
+        if sides is None:
+            continue
+        hourly, per_request, api = sides
+        fixed = (w.min_gpus or 1) * HOURS_PER_AVERAGE_MONTH * hourly
         crossing = fixed / api if api > per_request and api > 0 else None
-        out.append(BreakEven(w.name, w.serving, api, per_request, fixed, planned, crossing))
+        out.append(BreakEven(w.name, w.serving, api, per_request, fixed,
+                             float(requests_first_month(w, v)), crossing))
     return out
+
+
+def _self_hosted_sides(scenario: Scenario, w: InferenceWorkload, v: InputValues,
+                       ) -> tuple[float, float, float] | None:
+    """Return (USD per GPU-hour, per self-hosted request, per API request) as planned."""
+    if w.api_price_per_1m_input is None or w.api_price_per_1m_output is None:
+        return None
+    assert w.cloud and w.gpu  # validation guarantees them
+    return (float(usd_per_gpu_hour(scenario, w.cloud, w.gpu, w.pricing, v)),
+            float(usd_per_request(scenario, w, v)),
+            float(api_usd_per_request(w.input_tokens, w.output_tokens,
+                                      w.api_price_per_1m_input, w.api_price_per_1m_output, v)))
+
+
+def _api_sides(scenario: Scenario, w: InferenceWorkload, v: InputValues,
+               ) -> tuple[float, float, float] | None:
+    """Return (USD per GPU-hour, per self-hosted request, per API request); GPUs on demand."""
+    if not (w.self_host_cloud and w.self_host_gpu and w.self_host_output_tokens_per_gpu_second):
+        return None
+    hours = gpu_hours_per_request(w.output_tokens, w.self_host_output_tokens_per_gpu_second,
+                                  w.self_host_utilization or DEFAULT_ALTERNATIVE_UTILIZATION,
+                                  ALTERNATIVE_PRICING, v)
+    return (float(usd_per_gpu_hour(scenario, w.self_host_cloud, w.self_host_gpu,
+                                   ALTERNATIVE_PRICING, v)),
+            float(self_hosted_usd_per_request(scenario, w.self_host_cloud, w.self_host_gpu,
+                                              ALTERNATIVE_PRICING, hours, v)),
+            float(usd_per_request(scenario, w, v)))

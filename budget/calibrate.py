@@ -12,9 +12,10 @@ import pandas as pd
 
 from budget.dimensions import NO_TAG
 from budget.errors import BudgetInputError
+from budget.forecast import INFERENCE_CATEGORIES
+from budget.months import DAYS_PER_AVERAGE_MONTH
 from budget.scenario import Scenario, parse_scenario
 
-DAYS_PER_MONTH = 365.25 / 12
 OUTPUT_TO_INPUT_PRICE = 4.0  # API output tokens cost about 4× input tokens (list prices, 2026)
 GROWTH_LIMITS = (-0.2, 0.3)  # a fitted monthly growth outside this is clipped
 CLOUD_IDS = {"aws": "aws", "amazon web services": "aws", "google cloud": "gcp", "gcp": "gcp",
@@ -38,7 +39,7 @@ def monthly_growth(days: pd.Series, values: pd.Series) -> float:
         return 0.0
     x = (weekly.index - weekly.index[0]).days.to_numpy(dtype=float)
     slope = float(np.polyfit(x, np.log(weekly.to_numpy()), 1)[0])
-    growth = math.exp(slope * DAYS_PER_MONTH) - 1
+    growth = math.exp(slope * DAYS_PER_AVERAGE_MONTH) - 1
     return round(min(max(growth, GROWTH_LIMITS[0]), GROWTH_LIMITS[1]), 4)
 
 
@@ -67,7 +68,8 @@ def calibrate(billing: pd.DataFrame, telemetry: pd.DataFrame, weeks: int = 8,
                                fix="pass the telemetry export too (docs/exports.md)")
     start = (pd.Timestamp(last_day) + pd.offsets.MonthBegin(1)).date()
     # months from the middle of the last four weeks to the middle of the first forecast month
-    ahead = ((start - last_day).days + 14 + DAYS_PER_MONTH / 2) / DAYS_PER_MONTH
+    month = DAYS_PER_AVERAGE_MONTH
+    ahead = ((start - last_day).days + 14 + month / 2) / month
     as_of = f"{last_day:%Y-%m}"
     source = f"calibrated from FOCUS billing {first_day} to {last_day}: effective cost / GPU-hours"
 
@@ -133,11 +135,11 @@ def _inference(usage: pd.DataFrame, tele: pd.DataFrame,
             continue
         recent = t[t["day"] > last - pd.Timedelta(days=28)]
         growth = monthly_growth(t["day"], t["requests"])
-        rate_now = recent["requests"].sum() * DAYS_PER_MONTH / 28
+        rate_now = recent["requests"].sum() * DAYS_PER_AVERAGE_MONTH / 28
         requests = t["requests"].sum()
         input_tokens = t["input_tokens"].sum() / requests
         output_tokens = t["output_tokens"].sum() / requests
-        classes = bill[bill["workload_class"].isin(["realtime_inference", "batch_inference"])]
+        classes = bill[bill["workload_class"].isin(INFERENCE_CATEGORIES)]
         kind = ("batch" if not classes.empty and _dominant(classes, ["workload_class"])[0]
                 == "batch_inference" else "realtime")
         row: dict[str, Any] = {
@@ -225,7 +227,7 @@ def _platform(rest: pd.DataFrame, span_days: int) -> list[dict[str, Any]]:
             cost, negative = max(cost + negative, 0.0), 0.0
         out.append({"name": f"actual-{key.replace('_', '-')}",
                     "category": "other" if key == "idle_reserved" else key,
-                    "monthly_cost": round(cost / span_days * DAYS_PER_MONTH, 2),
+                    "monthly_cost": round(cost / span_days * DAYS_PER_AVERAGE_MONTH, 2),
                     "monthly_growth": 0.0})
     return out
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import math
 from dataclasses import dataclass
 
@@ -10,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from budget.forecast import forecast, simulate_terms
+from budget.months import hours_in_month  # calendar hours: GPUs run around the clock in a month
 from budget.scenario import Scenario
 from budget.sensitivity import DEFAULT_SEED, common_uniforms, values_from_uniforms
 
@@ -18,12 +18,6 @@ DEFAULT_PEAK_FACTOR = {"realtime_inference": 1.8, "batch_inference": 1.0, "train
                        "experimentation": 1.5}
 CHECKPOINTABLE = ("training", "experimentation")
 PROCUREMENT_DRAWS = 2_000
-
-
-def hours_in_month(label: str) -> float:
-    """Return the hours in a 'YYYY-MM' month."""
-    year, month = (int(p) for p in label.split("-"))
-    return 24.0 * calendar.monthrange(year, month)[1]
 
 
 def _peak_factors(scenario: Scenario) -> dict[str, float]:

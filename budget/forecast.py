@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -11,8 +10,32 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from budget.months import month_labels
-from budget.scenario import ExperimentationWorkload, Scenario, TrainingWorkload
+from budget.months import WEEKS_PER_MONTH, month_labels
+from budget.scenario import (
+    ExperimentationWorkload,
+    InferenceWorkload,
+    Scenario,
+    TrainingWorkload,
+)
+from budget.unit_costs import (
+    MONTHS_PER_QUARTER,
+    InputValues,
+    experimentation_gpu_hours_per_month,
+    gpu_hours_per_run,
+    gpu_seconds_per_hour,
+    inference_gpu_hours_per_request,
+    list_usd_per_gpu_hour,
+    output_tokens_per_request,
+    requests_first_month,
+    runs_per_quarter,
+    spot_factor,
+    usd_per_gpu_hour,
+    usd_per_request,
+    usd_per_run,
+)
+from budget.unit_costs import (
+    input_values as input_values,  # re-exported: sensitivity and tests import it from here
+)
 
 CATEGORIES: tuple[str, ...] = (
     "training",
@@ -28,10 +51,7 @@ CATEGORY_LABELS: dict[str, str] = {
     "experimentation": "Experimentation",
     "platform": "Platform",
 }
-INFERENCE_CATEGORIES = ("batch_inference", "realtime_inference")
-SECONDS_PER_HOUR = 3600.0
-WEEKS_PER_MONTH = 52.0 / 12.0
-MONTHS_PER_QUARTER = 3.0
+INFERENCE_CATEGORIES = ("batch_inference", "realtime_inference")  # the one list of them
 
 LINE_COLUMNS = (
     "month", "month_index", "workload", "category", "team", "model", "environment",
@@ -159,9 +179,8 @@ class Forecast:
         values = input_values(s)
         rows = []
         for job in s.training:
-            price = float(_gpu_price(s, job.cloud, job.gpu, job.pricing, values))
-            runs = job.refreshes_per_quarter * s.drivers.refresh_frequency
-            per_run = job.gpu_hours_per_run * price * float(_spot_factor(job.pricing, values))
+            runs = float(runs_per_quarter(job, values))
+            per_run = float(usd_per_run(s, job, values))
             rows.append({
                 "workload": job.name, "team": job.team, "model": job.model,
                 "cloud": job.cloud, "gpu": job.gpu, "pricing": job.pricing,
@@ -170,15 +189,6 @@ class Forecast:
                 "usd_horizon": per_run * runs / MONTHS_PER_QUARTER * s.months,
             })
         return pd.DataFrame(rows)
-
-
-def _gpu_price(scenario: Scenario, cloud: str, gpu: str, pricing: str,
-               values: InputValues) -> float | np.ndarray:
-    """Return USD per GPU-hour with the gpu_price input applied."""
-    return _hourly(scenario, cloud, gpu, pricing) * values["gpu_price"]
-
-
-InputValues = Mapping[str, "float | np.ndarray"]
 
 
 @dataclass(frozen=True)
@@ -195,80 +205,53 @@ class Series:
     gpu_hours: np.ndarray | float = 0.0
 
 
-def _spot_factor(pricing: str, values: InputValues) -> float | np.ndarray:
-    """Return 1 + spot_overhead for spot-priced work, else 1."""
-    return 1.0 + values["spot_overhead"] if pricing == "spot" else 1.0
-
-
 def workload_series(scenario: Scenario, values: InputValues) -> list[Series]:
     """Compute every workload's monthly arrays for input values (floats, or (draws, 1) arrays).
 
     The per-workload formulas: the forecast and the tornado call it. Simulations (Monte Carlo,
     Sobol, procurement draws) use cost_terms, the same formulas as terms summed across
     workloads; tests hold the two to 1e-12. Drivers not in `values` are an error (pass every
-    input).
+    input). Unit costs (per request, run, GPU-hour) are budget.unit_costs'.
     """
-    v = values
-    out: list[Series] = []
-
-    def profile(growth: float | np.ndarray) -> np.ndarray:
-        """Return each month's multiple of month one, growth**month."""
-        return monthly_growth(growth, scenario.months)
-
-    flat = profile(1.0)
-    for w in scenario.inference:
-        growth_profile = profile(np.maximum(1.0 + w.monthly_growth + v["inference_growth"], 0.0))
-        requests_first_month = w.requests_per_month * v["inference_volume"]
-        requests = requests_first_month * growth_profile
-        output_per_request = w.output_tokens * v["output_tokens"]
-        input_tokens = requests * w.input_tokens
-        output_tokens = requests * output_per_request
-        labels = {"team": w.team, "model": w.model, "environment": w.environment,
-                  "serving": w.serving, "cloud": "", "gpu": "", "pricing": ""}
-        gpu_hours: np.ndarray | float = 0.0
-        if w.serving == "api":
-            price_in = (w.price_per_1m_input or 0.0) * v["token_price"]
-            price_out = (w.price_per_1m_output or 0.0) * v["token_price"]
-            usd_per_request = (w.input_tokens * price_in
-                               + output_per_request * price_out) / 1_000_000.0
-        else:
-            assert w.cloud and w.gpu and w.output_tokens_per_gpu_second and w.utilization
-            utilization = np.minimum(w.utilization * v["utilization"], 1.0)
-            seconds = SECONDS_PER_HOUR * utilization * v["gpu_throughput"]
-            hours_per_request = output_per_request / (w.output_tokens_per_gpu_second * seconds)
-            if w.input_tokens_per_gpu_second:
-                hours_per_request = hours_per_request + w.input_tokens / (
-                    w.input_tokens_per_gpu_second * seconds)
-            hours_per_request = hours_per_request * _spot_factor(w.pricing, v)
-            gpu_hours = requests * hours_per_request
-            usd_per_request = hours_per_request * _gpu_price(scenario, w.cloud, w.gpu,
-                                                             w.pricing, v)
-            labels.update(cloud=w.cloud, gpu=w.gpu, pricing=w.pricing)
-        cost = (requests_first_month * usd_per_request) * growth_profile
-        out.append(Series(w.name, f"{w.kind}_inference", labels, cost, requests, input_tokens,
-                          output_tokens, gpu_hours))
-
+    flat = monthly_growth(1.0, scenario.months)
+    out = [_inference_series(scenario, w, values) for w in scenario.inference]
     for t in scenario.training:
-        runs_per_month = t.refreshes_per_quarter * v["refresh_frequency"] / MONTHS_PER_QUARTER
-        hours_per_month = runs_per_month * t.gpu_hours_per_run * _spot_factor(t.pricing, v)
-        usd_per_month = hours_per_month * _gpu_price(scenario, t.cloud, t.gpu, t.pricing, v)
+        runs_per_month = runs_per_quarter(t, values) / MONTHS_PER_QUARTER
         out.append(Series(t.name, "training", _gpu_labels(t.team, t.model, t),
-                          usd_per_month * flat,
-                          gpu_hours=hours_per_month * flat))
-
+                          runs_per_month * usd_per_run(scenario, t, values) * flat,
+                          gpu_hours=runs_per_month * gpu_hours_per_run(t, values) * flat))
     for e in scenario.experimentation:
-        hours_per_month = e.gpu_hours_per_week * WEEKS_PER_MONTH * _spot_factor(e.pricing, v)
-        usd_per_month = hours_per_month * _gpu_price(scenario, e.cloud, e.gpu, e.pricing, v)
+        hours_per_month = experimentation_gpu_hours_per_month(e, values)
+        usd_per_month = hours_per_month * usd_per_gpu_hour(scenario, e.cloud, e.gpu, e.pricing,
+                                                           values)
         out.append(Series(e.name, "experimentation", _gpu_labels(e.team, "", e),
-                          usd_per_month * flat,
-                          gpu_hours=hours_per_month * flat))
-
+                          usd_per_month * flat, gpu_hours=hours_per_month * flat))
     for p in scenario.platform:
         labels = {"team": p.team, "model": p.category, "environment": "", "serving": "",
                   "cloud": "", "gpu": "", "pricing": ""}
         out.append(Series(p.name, "platform", labels,
-                          p.monthly_cost * profile(1.0 + p.monthly_growth)))
+                          p.monthly_cost * monthly_growth(1.0 + p.monthly_growth,
+                                                          scenario.months)))
     return out
+
+
+def _inference_series(scenario: Scenario, w: InferenceWorkload, v: InputValues) -> Series:
+    """Return one inference workload's monthly requests, tokens, GPU-hours and USD."""
+    growth_profile = monthly_growth(np.maximum(1.0 + w.monthly_growth + v["inference_growth"],
+                                               0.0), scenario.months)
+    first_month = requests_first_month(w, v)
+    requests = first_month * growth_profile
+    labels = {"team": w.team, "model": w.model, "environment": w.environment,
+              "serving": w.serving, "cloud": "", "gpu": "", "pricing": ""}
+    gpu_hours: np.ndarray | float = 0.0
+    if w.serving != "api":
+        assert w.cloud and w.gpu  # validation guarantees them
+        labels.update(cloud=w.cloud, gpu=w.gpu, pricing=w.pricing)
+        gpu_hours = requests * inference_gpu_hours_per_request(w, v)
+    cost = (first_month * usd_per_request(scenario, w, v)) * growth_profile
+    return Series(w.name, f"{w.kind}_inference", labels, cost, requests,
+                  requests * w.input_tokens, requests * output_tokens_per_request(w, v),
+                  gpu_hours)
 
 
 # A simulated cost is a sum of terms: a workload constant (its weight) times a coefficient of the
@@ -282,14 +265,6 @@ ProfileKey = tuple[str, float]
 CoefficientKey = tuple[str, float, bool]
 # Terms are summed per (category, pool, profile); the pool ('cloud/gpu') only for GPU-hours.
 TermGroup = tuple[str, str, ProfileKey]
-
-
-def _hourly(scenario: Scenario, cloud: str, gpu: str, pricing: str) -> float:
-    """Return the scenario's USD per GPU-hour, before the gpu_price input."""
-    hourly = scenario.price(cloud, gpu).usd_per_gpu_hour(pricing)
-    if hourly is None:  # validation guarantees a price; keep mypy and readers honest
-        raise KeyError((cloud, gpu, pricing))
-    return hourly
 
 
 def cost_terms(scenario: Scenario, gpu_hours: bool = False,
@@ -311,7 +286,7 @@ def cost_terms(scenario: Scenario, gpu_hours: bool = False,
         out.setdefault((category, pool, profile), {}).setdefault(coefficient, []).append(weight)
 
     def hourly(cloud: str, gpu: str, pricing: str) -> float:
-        return 1.0 if gpu_hours else _hourly(scenario, cloud, gpu, pricing)
+        return 1.0 if gpu_hours else list_usd_per_gpu_hour(scenario, cloud, gpu, pricing)
 
     for w in scenario.inference:
         category, growth = f"{w.kind}_inference", ("inference", w.monthly_growth)
@@ -356,14 +331,13 @@ def _coefficient(key: CoefficientKey, v: InputValues, gpu_hours: bool = False,
         return v["inference_volume"] * v["token_price"]
     if name == "api_output":
         return v["inference_volume"] * v["output_tokens"] * v["token_price"]
-    spot_factor = 1.0 + v["spot_overhead"] if spot else 1.0
-    factor = spot_factor if gpu_hours else v["gpu_price"] * spot_factor
+    interruption = spot_factor(spot, v)
+    factor = interruption if gpu_hours else v["gpu_price"] * interruption
     if name == "training":
         return factor * v["refresh_frequency"]
     if name == "gpu":
         return factor
-    seconds = SECONDS_PER_HOUR * np.minimum(utilization * v["utilization"], 1.0) * v[
-        "gpu_throughput"]
+    seconds = gpu_seconds_per_hour(utilization, v)
     per_second = v["inference_volume"] * factor / seconds
     return per_second * v["output_tokens"] if name == "gpu_output" else per_second
 
@@ -458,11 +432,6 @@ def _gpu_labels(team: str, model: str, row: TrainingWorkload | ExperimentationWo
                 ) -> dict[str, str]:
     return {"team": team, "model": model, "environment": "", "serving": "", "cloud": row.cloud,
             "gpu": row.gpu, "pricing": row.pricing}
-
-
-def input_values(scenario: Scenario) -> dict[str, float]:
-    """Return the scenario's input values (its drivers) by name."""
-    return dataclasses.asdict(scenario.drivers)
 
 
 def horizon_total_usd(scenario: Scenario) -> float:

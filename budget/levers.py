@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from budget.forecast import Forecast
+from budget.unit_costs import TOKENS_PER_PRICE_UNIT, api_usd_per_1m_tokens, input_values
 
 
 @dataclass(frozen=True)
@@ -23,10 +24,11 @@ class Lever:
 
 def _api_input_usd(result: Forecast) -> float:
     """Return horizon USD of API input tokens (input tokens × input price × token_price)."""
-    prices = {w.name: w.price_per_1m_input or 0.0 for w in result.scenario.inference
-              if w.serving == "api"}
+    values = input_values(result.scenario)
+    prices = {w.name: float(api_usd_per_1m_tokens(w.price_per_1m_input or 0.0, values))
+              for w in result.scenario.inference if w.serving == "api"}
     lines = result.lines[result.lines["workload"].isin(list(prices))]
-    per_token = lines["workload"].map(prices) * result.scenario.drivers.token_price / 1e6
+    per_token = lines["workload"].map(prices) / TOKENS_PER_PRICE_UNIT
     return float((lines["input_tokens"] * per_token).sum())
 
 

@@ -1,8 +1,18 @@
-"""Calendar months as 'YYYY-MM' strings."""
+"""Calendar months as 'YYYY-MM' strings, and the one place that says how long a month is.
+
+Two meanings of "a month", each named: an *average* month (a twelfth of a 365.25-day year, or of
+a 52-week year for weekly figures) turns rates into monthly amounts; a *calendar* month
+(`hours_in_month`) is the hours a given month really has, for GPUs running around the clock in it.
+"""
 
 from __future__ import annotations
 
+import calendar
 import re
+
+DAYS_PER_AVERAGE_MONTH = 365.25 / 12  # 30.4375 days: calibration's rates from daily actuals
+HOURS_PER_AVERAGE_MONTH = 24 * DAYS_PER_AVERAGE_MONTH  # 730.5 h: break-even's GPU all month
+WEEKS_PER_MONTH = 52.0 / 12.0  # 4.333 weeks (a 52-week year): the forecast's weekly GPU-hours
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -26,3 +36,9 @@ def month_labels(start: str, count: int) -> list[str]:
         index = year * 12 + (month - 1) + offset
         labels.append(f"{index // 12:04d}-{index % 12 + 1:02d}")
     return labels
+
+
+def hours_in_month(label: str) -> float:
+    """Return the calendar hours in a 'YYYY-MM' month (672 to 744), not an average month."""
+    year, month = parse_month(label)
+    return 24.0 * calendar.monthrange(year, month)[1]

@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+# ActualsSummary lives in budget.actuals; re-exported here until report.py imports it from there
+from budget.actuals import ActualsSummary as ActualsSummary
 from budget.bridge import Bridge
-from budget.fmt import compact, usd
-from budget.forecast import CATEGORIES, CATEGORY_LABELS, Forecast
+from budget.fmt import compact, signed_usd, usd
+from budget.forecast import CATEGORIES, CATEGORY_LABELS, INFERENCE_CATEGORIES, Forecast
 from budget.inputs import INPUTS_BY_NAME
 from budget.levers import lever_table
 from budget.sensitivity import MonteCarlo, TornadoBar
@@ -21,15 +23,6 @@ class Section:
 
     heading: str
     paragraphs: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ActualsSummary:
-    """What the actuals say, for the narrative's last section."""
-
-    last_month: str
-    last_month_usd: float
-    last_30_days_usd: float
 
 
 @dataclass(frozen=True)
@@ -53,23 +46,41 @@ def build_narrative(result: Forecast, mc: MonteCarlo, bars: list[TornadoBar],
                     previous: Bridge | None = None,
                     actuals: ActualsSummary | None = None) -> Narrative:
     """Return the narrative for one scenario (optionally against a previous version/actuals)."""
-    s = result.scenario
-    total = result.total_cost_usd
+    levers = lever_table(result)
+    sections = [
+        Section(SECTION_HEADINGS[0], _budget(result, mc)),
+        Section(SECTION_HEADINGS[1], _buys(result)),
+        Section(SECTION_HEADINGS[2], _moves(bars) or ("No input has a range.",)),
+        Section(SECTION_HEADINGS[3], _hedges(result) or ("No GPU workloads.",)),
+        Section(SECTION_HEADINGS[4], _levers(levers) or ("No lever applies.",)),
+    ]
+    if previous is not None and previous.steps:
+        sections.append(Section(SECTION_HEADINGS[5], _changes(previous)))
+    if actuals is not None:
+        sections.append(Section(SECTION_HEADINGS[6], _against_actuals(result, actuals)))
+    return Narrative(result.scenario.name, tuple(sections), levers)
+
+
+def _budget(result: Forecast, mc: MonteCarlo) -> tuple[str, ...]:
+    """Return the total, its first and last months, and the P10–P90 range."""
     months = result.months
-    sections = [Section(SECTION_HEADINGS[0], (
-        f"{s.name} budgets {usd(total)} over {len(months)} months ({months[0]} to "
-        f"{months[-1]}): {usd(result.run_rate_usd(0))} in the first month, rising to "
-        f"{usd(result.run_rate_usd(-1))} in the last.",
+    return (
+        f"{result.scenario.name} budgets {usd(result.total_cost_usd)} over {len(months)} months "
+        f"({months[0]} to {months[-1]}): {usd(result.run_rate_usd(0))} in the first month, "
+        f"rising to {usd(result.run_rate_usd(-1))} in the last.",
         f"As a range, the horizon total is {usd(mc.p10)} to {usd(mc.p90)} (P10 to P90 of "
         f"{mc.draws:,} simulated budgets; median {usd(mc.p50)}). Inference is planned as a "
         "run-rate that scales with requests and tokens; training as projects priced per run.",
-    ))]
+    )
 
+
+def _buys(result: Forecast) -> tuple[str, ...]:
+    """Return spend by category, inference unit costs, the business unit and training runs."""
+    s, total = result.scenario, result.total_cost_usd
     by_category = result.by_category.sum(axis=0)
     parts = [f"{CATEGORY_LABELS[c].lower()} {usd(by_category[c])} ({_pct(by_category[c], total)})"
              for c in sorted(CATEGORIES, key=lambda c: -by_category[c]) if by_category[c] > 0]
-    inference = result.lines[result.lines["category"].isin(["realtime_inference",
-                                                            "batch_inference"])]
+    inference = result.lines[result.lines["category"].isin(INFERENCE_CATEGORIES)]
     units = result.unit_costs
     buys = [f"By category: {'; '.join(parts)}."]
     if not inference.empty:
@@ -93,8 +104,11 @@ def build_narrative(result: Forecast, mc: MonteCarlo, bars: list[TornadoBar],
                     f"{usd(float(training['usd_horizon'].sum()))}; the largest run, "
                     f"{biggest['workload']}, costs {usd(float(biggest['usd_per_run']))} and "
                     f"runs {biggest['runs_per_quarter']:.2g} times a quarter.")
-    sections.append(Section(SECTION_HEADINGS[1], tuple(buys)))
+    return tuple(buys)
 
+
+def _moves(bars: list[TornadoBar]) -> tuple[str, ...]:
+    """Return the three inputs that swing the total most (none when no input has a range)."""
     top = [b for b in bars if b.swing > 0][:3]
     moves = []
     for b in top:
@@ -105,32 +119,37 @@ def build_narrative(result: Forecast, mc: MonteCarlo, bars: list[TornadoBar],
     if top:
         moves.insert(0, "The assumptions that move the budget most, each swung alone across "
                         "its P10–P90 range with the rest held at expected:")
-    sections.append(Section(SECTION_HEADINGS[2], tuple(moves) or ("No input has a range.",)))
+    return tuple(moves)
 
+
+def _hedges(result: Forecast) -> tuple[str, ...]:
+    """Return GPU spend, its reserved and spot shares and its spread over clouds."""
     gpu = result.lines[result.lines["gpu_hours"] > 0]
-    hedges = []
-    if not gpu.empty:
-        gpu_cost = float(gpu["cost_usd"].sum())
-        hours = float(gpu["gpu_hours"].sum())
-        by_cloud = gpu.groupby("cloud")["cost_usd"].sum().sort_values(ascending=False)
-        primary = str(by_cloud.index[0])
-        reserved = float(gpu.loc[gpu["pricing"] == "reserved", "gpu_hours"].sum())
-        spot = float(gpu.loc[gpu["pricing"] == "spot", "gpu_hours"].sum())
-        hedges.append(f"GPU spend is {usd(gpu_cost)} for {compact(hours)} GPU-hours. "
-                      f"{_pct(reserved, hours)} of GPU-hours are reserved: bought price "
-                      "stability for the steady baseline.")
-        hedges.append(f"{_pct(spot, hours)} run on spot capacity: a discount bought with "
-                      "interruption-tolerant work (checkpointed training, experiments).")
-        if len(by_cloud) > 1:
-            hedges.append(f"{_pct(gpu_cost - float(by_cloud.iloc[0]), gpu_cost)} of GPU spend "
-                          f"sits outside the primary cloud ({primary}): capacity resilience "
-                          "and pricing leverage, at the cost of running a second stack.")
-        else:
-            hedges.append(f"All GPU spend is on {primary}: simple to run, but with no second "
-                          "source of capacity if it runs short.")
-    sections.append(Section(SECTION_HEADINGS[3], tuple(hedges) or ("No GPU workloads.",)))
+    if gpu.empty:
+        return ()
+    gpu_cost = float(gpu["cost_usd"].sum())
+    hours = float(gpu["gpu_hours"].sum())
+    by_cloud = gpu.groupby("cloud")["cost_usd"].sum().sort_values(ascending=False)
+    primary = str(by_cloud.index[0])
+    reserved = float(gpu.loc[gpu["pricing"] == "reserved", "gpu_hours"].sum())
+    spot = float(gpu.loc[gpu["pricing"] == "spot", "gpu_hours"].sum())
+    hedges = [f"GPU spend is {usd(gpu_cost)} for {compact(hours)} GPU-hours. "
+              f"{_pct(reserved, hours)} of GPU-hours are reserved: bought price "
+              "stability for the steady baseline.",
+              f"{_pct(spot, hours)} run on spot capacity: a discount bought with "
+              "interruption-tolerant work (checkpointed training, experiments)."]
+    if len(by_cloud) > 1:
+        hedges.append(f"{_pct(gpu_cost - float(by_cloud.iloc[0]), gpu_cost)} of GPU spend "
+                      f"sits outside the primary cloud ({primary}): capacity resilience "
+                      "and pricing leverage, at the cost of running a second stack.")
+    else:
+        hedges.append(f"All GPU spend is on {primary}: simple to run, but with no second "
+                      "source of capacity if it runs short.")
+    return tuple(hedges)
 
-    levers = lever_table(result)
+
+def _levers(levers: pd.DataFrame) -> tuple[str, ...]:
+    """Return the four largest lever savings and the caveat that they overlap."""
     useful = levers[levers["saving_usd"] > 0].head(4)
     lever_text = [f"{r['lever']}: about {usd(float(r['saving_usd']))} ({r['percent']:.0%} of "
                   f"{r['base']}, {usd(float(r['base_usd']))}) — {r['assumption']}."
@@ -138,25 +157,27 @@ def build_narrative(result: Forecast, mc: MonteCarlo, bars: list[TornadoBar],
     if lever_text:
         lever_text.append("The savings overlap (caching and shorter context act on the same "
                           "tokens), so they do not simply add up.")
-    sections.append(Section(SECTION_HEADINGS[4], tuple(lever_text) or ("No lever applies.",)))
+    return tuple(lever_text)
 
-    if previous is not None and previous.steps:
-        change = previous.new_total - previous.old_total
-        text = [f"Against the previous version the total moves by {'+' if change >= 0 else '-'}"
-                f"{usd(abs(change))}, from {usd(previous.old_total)} to "
-                f"{usd(previous.new_total)}."]
-        text += [f"{step.change}: {'+' if step.delta >= 0 else '-'}{usd(abs(step.delta))}."
-                 for step in previous.steps[:3]]
-        sections.append(Section(SECTION_HEADINGS[5], tuple(text)))
-    if actuals is not None:
-        first = result.run_rate_usd(0)
-        sections.append(Section(SECTION_HEADINGS[6], (
-            f"Actual spend in {actuals.last_month}, the last full month, was "
-            f"{usd(actuals.last_month_usd)}; the plan's first month is {usd(first)} "
-            f"({(first / actuals.last_month_usd - 1):+.0%}).",
-            f"The last 30 days of actuals cost {usd(actuals.last_30_days_usd)}.",
-        )))
-    return Narrative(s.name, tuple(sections), levers)
+
+def _changes(previous: Bridge) -> tuple[str, ...]:
+    """Return the total's move against the previous version and its three largest steps."""
+    change = previous.new_total - previous.old_total
+    text = [f"Against the previous version the total moves by {signed_usd(change)}, from "
+            f"{usd(previous.old_total)} to {usd(previous.new_total)}."]
+    text += [f"{step.change}: {signed_usd(step.delta)}." for step in previous.steps[:3]]
+    return tuple(text)
+
+
+def _against_actuals(result: Forecast, actuals: ActualsSummary) -> tuple[str, ...]:
+    """Return the last full month of actuals against the plan's first month."""
+    first = result.run_rate_usd(0)
+    return (
+        f"Actual spend in {actuals.last_month}, the last full month, was "
+        f"{usd(actuals.last_month_usd)}; the plan's first month is {usd(first)} "
+        f"({(first / actuals.last_month_usd - 1):+.0%}).",
+        f"The last 30 days of actuals cost {usd(actuals.last_30_days_usd)}.",
+    )
 
 
 def narrative_markdown(narrative: Narrative) -> str:

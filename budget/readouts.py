@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from budget import unit_costs
 from budget.fmt import compact, usd
 from budget.scenario import Scenario
+from budget.unit_costs import (
+    api_usd_per_request,
+    input_values,
+    output_tokens_per_request,
+    runs_per_quarter,
+    usd_per_gpu_hour,
+)
 
 
 def requests_first_month(scenario: Scenario) -> float:
     """Return inference requests in the first month, drivers applied."""
-    return sum(w.requests_per_month for w in scenario.inference) * scenario.drivers.inference_volume
+    values = input_values(scenario)
+    return sum(float(unit_costs.requests_first_month(w, values)) for w in scenario.inference)
 
 
 def mean_output_tokens(scenario: Scenario) -> float:
@@ -16,14 +25,15 @@ def mean_output_tokens(scenario: Scenario) -> float:
     weight = sum(w.requests_per_month for w in scenario.inference)
     if weight == 0:
         return 0.0
-    mean = sum(w.requests_per_month * w.output_tokens for w in scenario.inference) / weight
-    return mean * scenario.drivers.output_tokens
+    values = input_values(scenario)
+    return sum(w.requests_per_month * float(output_tokens_per_request(w, values))
+               for w in scenario.inference) / weight
 
 
 def training_runs_per_quarter(scenario: Scenario) -> float:
     """Return training runs per quarter across all training workloads, drivers applied."""
-    runs = sum(t.refreshes_per_quarter for t in scenario.training)
-    return runs * scenario.drivers.refresh_frequency
+    values = input_values(scenario)
+    return sum(float(runs_per_quarter(t, values)) for t in scenario.training)
 
 
 def busiest_gpu_pool(scenario: Scenario) -> tuple[str, str, str] | None:
@@ -39,21 +49,28 @@ def busiest_gpu_pool(scenario: Scenario) -> tuple[str, str, str] | None:
     return max(set(pools), key=lambda p: (pools.count(p), -pools.index(p)))
 
 
+def gpu_hour_usd(scenario: Scenario, pool: tuple[str, str, str]) -> float:
+    """Return USD per GPU-hour of a (cloud, gpu, pricing) pool, gpu_price applied."""
+    cloud, gpu, pricing = pool
+    return float(usd_per_gpu_hour(scenario, cloud, gpu, pricing, input_values(scenario)))
+
+
 def blended_api_usd_per_1m_tokens(scenario: Scenario) -> float | None:
     """Return first-month token-weighted API price per 1M tokens, drivers applied."""
+    values = input_values(scenario)
     tokens = 0.0
     cost = 0.0
     for w in scenario.inference:
         if w.serving != "api":
             continue
-        out = w.output_tokens * scenario.drivers.output_tokens
-        tokens += w.requests_per_month * (w.input_tokens + out)
-        cost += w.requests_per_month * (
-            w.input_tokens * (w.price_per_1m_input or 0.0) + out * (w.price_per_1m_output or 0.0)
-        )
+        tokens += w.requests_per_month * (w.input_tokens
+                                          + float(output_tokens_per_request(w, values)))
+        cost += w.requests_per_month * float(api_usd_per_request(
+            w.input_tokens, w.output_tokens, w.price_per_1m_input or 0.0,
+            w.price_per_1m_output or 0.0, values))
     if tokens == 0:
         return None
-    return cost / tokens * scenario.drivers.token_price
+    return cost / tokens * unit_costs.TOKENS_PER_PRICE_UNIT
 
 
 def driver_readouts(scenario: Scenario) -> dict[str, str]:
@@ -72,9 +89,8 @@ def driver_readouts(scenario: Scenario) -> dict[str, str]:
     pool = busiest_gpu_pool(scenario)
     if pool is not None:
         cloud, gpu, pricing = pool
-        hourly = scenario.price(cloud, gpu).usd_per_gpu_hour(pricing) or 0.0
         text["gpu_price"] = (
-            f"≈ {usd(hourly * scenario.drivers.gpu_price, 2)}/GPU-hour for {gpu} on {cloud} "
+            f"≈ {usd(gpu_hour_usd(scenario, pool), 2)}/GPU-hour for {gpu} on {cloud} "
             f"({pricing.replace('_', '-')})"
         )
     blended = blended_api_usd_per_1m_tokens(scenario)

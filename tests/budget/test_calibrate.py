@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from budget.calibrate import (
-    DAYS_PER_MONTH,
     calibrate,
     calibrated_scenario,
     cloud_id,
@@ -20,6 +19,7 @@ from budget.cli import main
 from budget.errors import BudgetInputError
 from budget.exports import billing_rollup, open_exports, telemetry_rollup
 from budget.forecast import forecast
+from budget.months import DAYS_PER_AVERAGE_MONTH
 from budget.scenario import load_scenario
 from tests.conftest import ROOT
 
@@ -70,7 +70,7 @@ def test_toml_round_trip(rollups, tmp_path):
 def test_monthly_growth_recovers_a_known_rate():
     days = pd.date_range("2026-01-01", periods=84, freq="D")
     rate = 0.05  # 5% a month, compounded daily
-    values = pd.Series(1000 * (1.05 ** (np.arange(84) / DAYS_PER_MONTH)))
+    values = pd.Series(1000 * (1.05 ** (np.arange(84) / DAYS_PER_AVERAGE_MONTH)))
     assert monthly_growth(pd.Series(days), values) == pytest.approx(rate, abs=0.002)
     assert monthly_growth(pd.Series(days[:10]), values[:10]) == 0.0  # too short to fit
     assert math.isclose(monthly_growth(pd.Series(days), values * 0 + 7), 0.0, abs_tol=1e-9)

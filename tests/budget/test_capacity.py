@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from budget.breakeven import HOURS_PER_MONTH, break_even
+from budget.breakeven import break_even
 from budget.capacity import (
     capacity_plan,
     erlang_c,
@@ -23,6 +23,7 @@ from budget.capacity import (
     strategy_cost,
 )
 from budget.cli import capacity_json
+from budget.months import HOURS_PER_AVERAGE_MONTH
 from budget.scenario import load_scenario, parse_scenario
 from tests.budget.test_properties import scenarios
 from tests.conftest import SMALL
@@ -89,7 +90,7 @@ def test_break_even_where_the_curves_cross(small_data):
     # API: (2000 × $1 + 1000 × $2) / 1M = $0.004 a request; one spot GPU all month $2 × 730.5 h
     assert point.api_usd_per_request == pytest.approx(0.004)
     assert point.self_host_usd_per_request == pytest.approx(2.0 / 1800)
-    assert point.requests_per_month == pytest.approx(2.0 * HOURS_PER_MONTH / 0.004)
+    assert point.requests_per_month == pytest.approx(2.0 * HOURS_PER_AVERAGE_MONTH / 0.004)
     at = point.costs(np.array([point.requests_per_month * 0.5, point.requests_per_month,
                                point.requests_per_month * 2]))
     assert at["api_usd"].iloc[1] == pytest.approx(at["self_host_usd"].iloc[1])

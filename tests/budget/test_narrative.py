@@ -10,11 +10,12 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
+from budget.actuals import ActualsSummary
 from budget.bridge import bridge
 from budget.fmt import usd
 from budget.forecast import forecast
 from budget.levers import lever_table
-from budget.narrative import SECTION_HEADINGS, ActualsSummary, build_narrative
+from budget.narrative import SECTION_HEADINGS, build_narrative
 from budget.report import summary_pdf
 from budget.scenario import load_scenario
 from budget.sensitivity import monte_carlo, tornado

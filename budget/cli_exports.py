@@ -1,0 +1,215 @@
+"""The CLI commands over billing and telemetry exports: ingest, focus-check, digest, alerts,
+chargeback, calibrate."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from budget.allocation import (
+    DEFAULT_WEIGHTS,
+    WEIGHTED_METHODS,
+    chargeback,
+    chargeback_json,
+    exports_total,
+    load_weights,
+)
+from budget.calibrate import calibrate, calibrated_scenario, to_toml
+from budget.cli_json import print_json
+from budget.cli_render import (
+    money,
+    write_alerts_table,
+    write_chargeback_table,
+    write_ingest_table,
+)
+from budget.digest import digest_markdown, week_bounds
+from budget.errors import BudgetInputError
+from budget.files import check_target, write_atomically
+from budget.focus_conformance import check_focus
+from budget.forecast import forecast
+from budget.monitoring import AlertSettings, all_alerts
+from budget.scenario import load_scenario
+
+if TYPE_CHECKING:  # DuckDB, Ibis and Altair load only for the commands that use them
+    from budget.exports import Exports
+
+
+def open_exports(billing: list[str], telemetry: list[str] | None = None,
+                 tag_map: list[str] | None = None) -> Exports:
+    """Open the exports and print what the read should tell the user (notes) on stderr."""
+    from budget.exports import TagMap, open_exports, reading_notes
+
+    exports = open_exports(billing, telemetry or [], TagMap().with_overrides(tag_map or []))
+    for note in reading_notes(exports):
+        print(f"note: {note}", file=sys.stderr)
+    return exports
+
+
+def split_exports(paths: list[str], telemetry: list[str]) -> tuple[list[str], list[str]]:
+    """Return (billing, telemetry) paths: a folder holding billing/ (and telemetry/) counts
+    for both."""
+    billing: list[str] = []
+    telemetry = list(telemetry)
+    for spec in paths:
+        folder = Path(spec)
+        if folder.is_dir() and (folder / "billing").is_dir():
+            billing.append(str(folder / "billing"))
+            if (folder / "telemetry").is_dir():
+                telemetry.append(str(folder / "telemetry"))
+        else:
+            billing.append(spec)
+    return billing, telemetry
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    """Read and validate billing exports; print the totals as JSON or a table."""
+    from budget.exports import ingest_summary
+
+    billing, _ = split_exports(args.paths, [])
+    summary = ingest_summary(open_exports(billing, tag_map=args.tag_map))
+    if args.format == "json":
+        print_json(summary)
+    else:
+        write_ingest_table(summary, sys.stdout)
+    return 0
+
+
+def _focus_check(args: argparse.Namespace) -> int:
+    """Print each way the exports break FOCUS; exit 1 when there is any, 0 when none."""
+    version = args.focus_version
+    billing, _ = split_exports(args.paths, [])
+    problems = [(path, p) for path in billing for p in check_focus(path, version)]
+    if args.format == "json":
+        print_json({"version": version, "problems": [
+            {"export": path, "column": p.column, "rows": p.rows, "message": p.message}
+            for path, p in problems]})
+    else:
+        for path, p in problems:
+            sys.stdout.write(f"{path}: {p.message}\n")
+        sys.stdout.write(f"{len(problems)} problem{'' if len(problems) == 1 else 's'} "
+                         f"against FOCUS {version}\n")
+    return 1 if problems else 0
+
+
+def _digest(args: argparse.Namespace) -> int:
+    """Print the weekly digest as Markdown."""
+    from budget.exports import billing_rollup, telemetry_rollup
+
+    billing, telemetry = split_exports(args.paths, args.telemetry)
+    week_bounds(args.week)
+    scenario = load_scenario(args.scenario) if args.scenario else None
+    exports = open_exports(billing, telemetry)
+    text = digest_markdown(billing_rollup(exports), telemetry_rollup(exports), args.week,
+                           scenario)
+    sys.stdout.write(text)
+    return 0
+
+
+def _since(text: str | None) -> date | None:
+    """Parse --since YYYY-MM-DD."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BudgetInputError("--since", f'"{text}" is not a date',
+                               fix="write it like 2026-08-01") from None
+
+
+def _alert_settings(args: argparse.Namespace) -> AlertSettings:
+    """Return the alert settings of --threshold and --floor-usd, refusing values out of range."""
+    if not 0 < args.threshold < 10:
+        raise BudgetInputError("--threshold", f"must be above 0 and below 10, got "
+                               f"{args.threshold}", fix="write 0.18 for 18%")
+    if args.floor_usd < 0:
+        raise BudgetInputError("--floor-usd", f"must be 0 or more, got {args.floor_usd}",
+                               fix="write the weekly impact in USD, e.g. 200")
+    return AlertSettings(unit_cost_threshold=args.threshold, unit_cost_floor_usd=args.floor_usd)
+
+
+def _alerts(args: argparse.Namespace) -> int:
+    """Print the trend-break alerts as JSON or a table."""
+    from budget.exports import billing_rollup, telemetry_rollup
+
+    billing, telemetry = split_exports(args.paths, args.telemetry)
+    since = _since(args.since)
+    settings = _alert_settings(args)
+    planned = ({t.name: t.gpu_hours_per_run for t in load_scenario(args.scenario).training}
+               if args.scenario else None)
+    exports = open_exports(billing, telemetry)
+    found = all_alerts(billing_rollup(exports), telemetry_rollup(exports), settings, planned)
+    found = [a for a in found if since is None or a.start >= since]
+    if args.format == "json":
+        print_json([a.to_json() for a in found])
+    else:
+        write_alerts_table(found, sys.stdout)
+    return 0
+
+
+def _weights(args: argparse.Namespace) -> tuple[dict[str, float] | None, str]:
+    """Return (weights, where they came from) for --method; refuse --weights it does not take."""
+    if args.method in WEIGHTED_METHODS:
+        path = Path(args.weights) if args.weights else DEFAULT_WEIGHTS
+        return load_weights(path, args.method), str(path)
+    if args.weights:
+        raise BudgetInputError("--weights", f'the "{args.method}" method takes no weights',
+                               fix="leave --weights out, or use --method headcount or "
+                               "revenue")
+    return None, "weights"
+
+
+def _chargeback(args: argparse.Namespace) -> int:
+    """Print the chargeback: direct cost per team plus its share of the shared pool."""
+    from budget.exports import billing_rollup
+
+    billing, _ = split_exports(args.paths, [])
+    weights, weights_source = _weights(args)
+    exports = open_exports(billing)
+    result = chargeback(billing_rollup(exports), args.method, weights, args.basis,
+                        tuple(args.shared_team or ("platform",)),
+                        total=exports_total(exports, args.basis),
+                        source=exports.billing_sources.label, weights_source=weights_source)
+    if result.teams_without_weight:
+        print(f"warning: no {args.method} weight for " + ", ".join(result.teams_without_weight)
+              + f" in {weights_source}: they pay no shared cost", file=sys.stderr)
+    if args.format == "json":
+        print_json(chargeback_json(result))
+    else:
+        write_chargeback_table(result, sys.stdout)
+    return 0
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    """Write a scenario calibrated from the exports; refuse to overwrite without --force."""
+    from budget.exports import billing_rollup, telemetry_rollup
+
+    out = Path(args.out)
+    billing, telemetry = split_exports(args.paths, args.telemetry)
+    check_target(out, "--out")
+    if out.exists() and not args.force:
+        raise BudgetInputError(str(out), "already exists",
+                               fix="choose another --out, or add --force to replace it")
+    if not 2 <= args.weeks <= 52:
+        raise BudgetInputError("--weeks", f"must be 2 to 52, got {args.weeks}",
+                               fix="use the default of 8")
+    exports = open_exports(billing, telemetry, args.tag_map)
+    data = calibrate(billing_rollup(exports), telemetry_rollup(exports), args.weeks,
+                     args.name)
+    scenario = calibrated_scenario(data, str(out))
+    write_atomically(out, to_toml(data))
+    result = forecast(scenario)
+    print(f"wrote {out}: {len(scenario.inference)} inference, {len(scenario.training)} training, "
+          f"{len(scenario.experimentation)} experimentation and {len(scenario.platform)} platform "
+          f"lines; first month {result.months[0]} forecast {money(result.run_rate_usd(0))}",
+          file=sys.stderr)
+    return 0
+
+
+RUNNERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "ingest": _ingest, "calibrate": _calibrate, "digest": _digest, "alerts": _alerts,
+    "chargeback": _chargeback, "focus-check": _focus_check,
+}

@@ -1,0 +1,75 @@
+"""The CLI's JSON contracts: forecast, sensitivity and capacity as dicts, and how they print."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from budget.breakeven import break_even
+from budget.capacity import capacity_plan, strategies
+from budget.forecast import CATEGORIES, Forecast
+from budget.scenario import Scenario
+from budget.sensitivity import monte_carlo, scenario_sobol, tornado
+
+
+def print_json(data: Any) -> None:
+    """Write data to stdout as JSON indented by 2, with a final newline."""
+    json.dump(data, sys.stdout, indent=2)
+    sys.stdout.write("\n")
+
+
+def forecast_json(result: Forecast) -> dict[str, Any]:
+    """Return the forecast in the CLI's JSON contract (one number per month in each list)."""
+    by_category = result.by_category
+    by_workload = result.by_workload
+    units = result.unit_costs
+    return {
+        "scenario": result.scenario.name,
+        "currency": result.scenario.currency,
+        "months": list(result.months),
+        "by_category": {c: [float(v) for v in by_category[c]] for c in CATEGORIES},
+        "by_workload": {w: [float(v) for v in by_workload[w]] for w in by_workload.columns},
+        "total": [float(v) for v in result.total_usd],
+        "total_cost": result.total_cost_usd,
+        "unit_costs": {
+            "per_1k_requests": units.usd_per_1k_requests,
+            "per_1m_tokens": units.usd_per_1m_tokens,
+        },
+    }
+
+
+def sensitivity_json(scenario: Scenario, draws: int, seed: int,
+                     with_sobol: bool) -> dict[str, Any]:
+    """Return tornado, Monte Carlo and (optionally) Sobol results in the CLI's JSON contract."""
+    base, bars = tornado(scenario)
+    mc = monte_carlo(scenario, draws, seed)
+    out: dict[str, Any] = {
+        "base_total": base,
+        "tornado": [
+            {"input": b.input, "low_value": b.low_value, "high_value": b.high_value,
+             "low_total": b.low_total, "high_total": b.high_total, "swing": b.swing,
+             "nonlinear": b.nonlinear}
+            for b in bars
+        ],
+        "monte_carlo": {"draws": draws, "seed": seed, "p10": mc.p10, "p50": mc.p50,
+                        "p90": mc.p90},
+    }
+    if with_sobol:
+        out["sobol"] = {name: {"S1": i.s1, "ST": i.st}
+                        for name, i in scenario_sobol(scenario, seed=seed).items()}
+    return out
+
+
+def capacity_json(scenario: Scenario) -> dict[str, Any]:
+    """Return the capacity CLI's JSON contract."""
+    plan = capacity_plan(scenario)
+    return {
+        "bands": {band: plan.peak_month(band)
+                  for band in ("baseline", "expected_peak", "stress_peak")},
+        "strategies": [{"name": s.name, "cost": s.cost} if s.name == "all_on_demand" else
+                       {"name": s.name, "cost": s.cost, "reserved_gpus": s.reserved_gpus}
+                       for s in strategies(scenario)],
+        "break_even": [{"workload": b.workload, "requests_per_month": b.requests_per_month}
+                       for b in break_even(scenario)],
+    }

@@ -1,0 +1,122 @@
+"""The CLI commands over scenario files: forecast, sensitivity, capacity, diff, report, and the
+sample exports."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from budget.actuals import actuals_summary
+from budget.bridge import bridge, bridge_json
+from budget.cli_exports import open_exports
+from budget.cli_json import capacity_json, forecast_json, print_json, sensitivity_json
+from budget.cli_render import (
+    write_capacity_table,
+    write_csv,
+    write_diff_table,
+    write_sensitivity_table,
+    write_table,
+)
+from budget.errors import BudgetInputError
+from budget.files import check_target, write_atomically
+from budget.forecast import forecast
+from budget.plan_scale import check_capacity_scale
+from budget.sample_data import generate
+from budget.scenario import Scenario, load_scenario, override_drivers
+
+MAX_COPIES = 1_000  # sample-data --copies: 1,000 copies are ~1 GB of Parquet
+
+
+def _scenario(args: argparse.Namespace) -> Scenario:
+    """Return the scenario file of the command with its --set overrides applied."""
+    return override_drivers(load_scenario(args.scenario), args.overrides)
+
+
+def _forecast(args: argparse.Namespace) -> int:
+    """Print the monthly forecast as a table, JSON or CSV lines."""
+    result = forecast(_scenario(args))
+    if args.format == "json":
+        print_json(forecast_json(result))
+    elif args.format == "csv":
+        write_csv(result, sys.stdout)
+    else:
+        write_table(result, sys.stdout)
+    return 0
+
+
+def _sensitivity(args: argparse.Namespace) -> int:
+    """Print the tornado, Monte Carlo percentiles and (unless --no-sobol) Sobol indices."""
+    scenario = _scenario(args)
+    if args.draws < 100 or args.draws > 1_000_000:
+        raise BudgetInputError("--draws", f"must be 100 to 1,000,000, got {args.draws}",
+                               fix="use the default of 10,000 or a value in that range")
+    if not 0 <= args.seed < 2**32:
+        raise BudgetInputError("--seed", f"must be 0 to {2**32 - 1:,}, got {args.seed}",
+                               fix="use a whole number such as 0")
+    data = sensitivity_json(scenario, args.draws, args.seed, not args.no_sobol)
+    if args.format == "json":
+        print_json(data)
+    else:
+        write_sensitivity_table(data, sys.stdout)
+    return 0
+
+
+def _capacity(args: argparse.Namespace) -> int:
+    """Print GPU bands, procurement strategies and break-even volumes."""
+    scenario = _scenario(args)
+    check_capacity_scale(scenario)
+    data = capacity_json(scenario)
+    if args.format == "json":
+        print_json(data)
+    else:
+        write_capacity_table(data, scenario, sys.stdout)
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    """Print what changed between two scenario files and the bridge of the horizon total."""
+    result = bridge(load_scenario(args.old), load_scenario(args.new))
+    if args.format == "json":
+        print_json(bridge_json(result))
+    else:
+        write_diff_table(result, sys.stdout)
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    """Write the executive summary PDF."""
+    from budget.exports import billing_rollup
+    from budget.report import summary_pdf
+
+    out = Path(args.out)
+    check_target(out, "--out")  # before the PDF is built
+    scenario = _scenario(args)
+    previous = bridge(load_scenario(args.previous), scenario) if args.previous else None
+    actuals = None
+    if args.actuals:
+        folder = Path(args.actuals)
+        billing = folder / "billing" if (folder / "billing").is_dir() else folder
+        actuals = actuals_summary(billing_rollup(open_exports([str(billing)])))
+    pdf = summary_pdf(scenario, previous, actuals)
+    write_atomically(out, pdf)
+    print(f"wrote {out} ({len(pdf) / 1024:,.0f} KB)", file=sys.stderr)
+    return 0
+
+
+def _sample_data(args: argparse.Namespace) -> int:
+    """Write the seeded sample exports under --out, --copies times the billing rows."""
+    if not 1 <= args.copies <= MAX_COPIES:
+        raise BudgetInputError("--copies", f"must be 1 to {MAX_COPIES:,}, got {args.copies}",
+                               fix="use 1 for the sample as shipped")
+    counts = generate(Path(args.out), copies=args.copies)
+    print(f"wrote {counts['billing']:,} billing and {counts['telemetry']:,} telemetry rows "
+          f"under {args.out}", file=sys.stderr)
+    return 0
+
+
+RUNNERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "forecast": _forecast, "sensitivity": _sensitivity, "capacity": _capacity, "diff": _diff,
+    "report": _report, "sample-data": _sample_data,
+}

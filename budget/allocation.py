@@ -22,6 +22,7 @@ from budget.actuals import INFERENCE_CLASSES
 from budget.dimensions import UNALLOCATED
 from budget.errors import BudgetInputError
 from budget.files import decode_toml, read_bounded
+from budget.periods import in_period
 from budget.schema import name_key, same_name_note, show_value, text_problem
 
 if TYPE_CHECKING:
@@ -55,6 +56,16 @@ class Chargeback:
     unallocated_usd: float
     total_usd: float  # = table["total_usd"] + unallocated_usd, to the cent
     teams_without_weight: tuple[str, ...] = ()  # teams with direct cost but no weight (got 0)
+
+    @property
+    def direct_usd(self) -> float:
+        """Return the receiving teams' own (controllable) cost, summed."""
+        return float(self.table["direct_usd"].sum())
+
+    @property
+    def teams_usd(self) -> float:
+        """Return the team totals summed and rounded to the cent (total_usd less unallocated)."""
+        return round(float(self.table["total_usd"].sum()) * 100) / 100
 
 
 def exact_amount(value: float | Decimal) -> Decimal:
@@ -383,3 +394,35 @@ def _check_teams(table: Mapping[str, Any], label: str, place: str) -> None:
             raise BudgetInputError(label, f"a second line for one team: "
                                    f"{same_name_note(first, team)}", place=place, field=team,
                                    fix="keep one line per team, spelt as in the exports' tags")
+
+
+def period_rows(billing: pd.DataFrame, currency: str, period: str) -> pd.DataFrame:
+    """Return the billing rows in one currency and one period (a YYYY-MM month or ALL_DATES)."""
+    return in_period(billing[billing["currency"] == currency], period)
+
+
+def tagged_teams(rows: pd.DataFrame) -> list[str]:
+    """Return the teams of the rows, sorted, without the unallocated line."""
+    return sorted(str(t) for t in rows["team"].unique() if t != UNALLOCATED)
+
+
+def editable_weights(method: str, teams: Sequence[str],
+                     path: Path | str = DEFAULT_WEIGHTS) -> pd.DataFrame:
+    """Return team and weight rows to edit: the weights file's values, 0 for teams it lacks.
+
+    An unreadable or invalid file gives every team 0.
+    """
+    try:
+        weights = load_weights(path, method)
+    except BudgetInputError:
+        weights = {}
+    names = sorted(set(teams) | set(weights))
+    return pd.DataFrame({"team": names, "weight": [float(weights.get(t, 0.0)) for t in names]})
+
+
+def edited_weights(records: Iterable[Mapping[str, Any]],
+                   shared_teams: Sequence[str]) -> dict[str, float]:
+    """Return team = weight from edited rows, without blank teams, empty weights or shared teams."""
+    return {str(r["team"]): float(r["weight"]) for r in records
+            if str(r.get("team") or "").strip() and r.get("weight") is not None
+            and str(r["team"]) not in shared_teams}

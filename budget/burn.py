@@ -45,6 +45,13 @@ class Burn:
         return self.plan_month_usd * self.days_elapsed / self.days_in_month
 
     @property
+    def plan_usd_per_day(self) -> float | None:
+        """Return the plan's month spread evenly over its days (USD per day)."""
+        if self.plan_month_usd is None:
+            return None
+        return self.plan_month_usd / self.days_in_month
+
+    @property
     def budget_mtd_usd(self) -> float | None:
         """Return the budget for the elapsed days (pro rata)."""
         if self.budget_month_usd is None:

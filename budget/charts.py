@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from budget.fmt import input_value, usd_compact
+from budget.fmt import input_value, signed_usd, usd_compact
 from budget.forecast import CATEGORIES, CATEGORY_LABELS, Forecast
 from budget.inputs import INPUTS_BY_NAME
 from budget.sensitivity import SobolIndex, TornadoBar
+
+if TYPE_CHECKING:
+    from budget.breakeven import BreakEven
+    from budget.monitoring import Alert
 
 # Colour-blind-safe (Okabe–Ito), one fixed colour per category on every chart.
 CATEGORY_COLORS: dict[str, str] = {
@@ -287,7 +292,7 @@ def bridge_chart(old_total_usd: float, new_total_usd: float,
     rows.append({"label": "New total", "start": 0.0, "end": new_total_usd, "kind": "total",
                  "delta": new_total_usd, "order": len(rows)})
     data = pd.DataFrame(rows)
-    data["text"] = data["delta"].map(lambda d: ("+" if d >= 0 else "-") + usd_compact(abs(d)))
+    data["text"] = data["delta"].map(lambda d: signed_usd(d, short=True))
     data.loc[data["kind"] == "total", "text"] = data.loc[data["kind"] == "total",
                                                          "delta"].map(usd_compact)
     y = alt.Y("label:N", sort=alt.EncodingSortField("order"), title=None,
@@ -345,6 +350,23 @@ def break_even_chart(curves: pd.DataFrame, planned: float,
     text = alt.Chart(marks).mark_text(align="left", dx=4, dy=-140, fontSize=12).encode(
         x="x:Q", text="label:N")
     return alt.layer(lines, rules, text, height=300)
+
+
+def break_even_volumes(point: BreakEven, points: int = 60) -> np.ndarray:
+    """Return request volumes a month from 0 to twice the larger of the plan and the crossing."""
+    top = max(point.planned_requests_per_month, point.requests_per_month or 0) * 2
+    return np.linspace(0, top, points)
+
+
+def break_even_point_chart(point: BreakEven) -> alt.LayerChart | alt.FacetChart:
+    """Return one workload's break-even chart over break_even_volumes."""
+    return break_even_chart(point.costs(break_even_volumes(point)),
+                            point.planned_requests_per_month, point.requests_per_month)
+
+
+def alert_marks(alerts: Sequence[Alert]) -> list[tuple[str, str]]:
+    """Return the (ISO day, 'kind: subject') pairs burn_chart draws as alert rules."""
+    return [(a.start.isoformat(), f"{a.kind.replace('_', ' ')}: {a.subject}") for a in alerts]
 
 
 def burn_chart(daily: pd.DataFrame, alerts: Sequence[tuple[str, str]] = (),
@@ -452,4 +474,41 @@ def allocation_chart(table: pd.DataFrame) -> alt.Chart:
         tooltip=[alt.Tooltip("team:N", title="Team"), alt.Tooltip("part:N", title="Part"),
                  alt.Tooltip("usd:Q", title="USD", format="$,.2f")],
     ).properties(height=alt.Step(36))
+    return chart
+
+
+def monthly_versions_data(versions: Sequence[tuple[str, Forecast]]) -> pd.DataFrame:
+    """Return month, usd (total per month) and version rows, one block per named forecast."""
+    return pd.concat([pd.DataFrame({"month": list(result.months),
+                                    "usd": result.total_usd.to_numpy(), "version": name})
+                      for name, result in versions])
+
+
+def monthly_versions_chart(versions: Sequence[tuple[str, Forecast]],
+                           height: int = 300) -> alt.Chart:
+    """Return one line of monthly totals (USD) per named forecast, for comparing versions."""
+    chart: alt.Chart = alt.Chart(monthly_versions_data(versions)).mark_line(
+        point=True, strokeWidth=3).encode(
+        x=alt.X("month:O", title=None), y=alt.Y("usd:Q", title="USD per month",
+                                                axis=alt.Axis(format="$,.0f")),
+        color=alt.Color("version:N", title=None, legend=alt.Legend(orient="top")),
+        tooltip=["version:N", "month:O", alt.Tooltip("usd:Q", format="$,.0f")]).properties(
+        height=height)
+    return chart
+
+
+def placements_chart(table: pd.DataFrame, height: int = 320) -> alt.Chart:
+    """Return GPU cost (USD) against shortage exposure, one circle per placement.
+
+    `table` is budget.tables.placement_rows.
+    """
+    chart: alt.Chart = alt.Chart(table).mark_circle(size=420, opacity=0.8).encode(
+        x=alt.X("largest_cloud_share:Q", title="Share of GPU-hours in the largest cloud "
+                "(shortage exposure)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0.4, 1])),
+        y=alt.Y("gpu_cost_usd:Q", title="GPU cost over the horizon", axis=alt.Axis(
+            format="$,.0f"), scale=alt.Scale(zero=False)),
+        color=alt.Color("placement:N", title=None, legend=alt.Legend(orient="top")),
+        tooltip=["placement:N", alt.Tooltip("gpu_cost_usd:Q", format="$,.0f"),
+                 alt.Tooltip("largest_cloud_share:Q", format=".0%"),
+                 alt.Tooltip("switching_usd:Q", format="$,.0f")]).properties(height=height)
     return chart

@@ -10,7 +10,7 @@ import pandas as pd
 
 from budget.burn import plan_month
 from budget.errors import BudgetInputError
-from budget.fmt import usd
+from budget.fmt import signed_usd, usd
 from budget.forecast import forecast
 from budget.monitoring import Alert, all_alerts
 from budget.scenario import Scenario
@@ -76,7 +76,7 @@ def digest_markdown(billing: pd.DataFrame, telemetry: pd.DataFrame, week: str,
     if scenario is not None:
         lines += ["## Budget variances (by team, against the plan's weekly run-rate)", ""]
         lines += [f"- {md_escape(team)}: {usd(actual)} actual vs {usd(plan)} planned "
-                  f"({'+' if actual >= plan else '-'}{usd(abs(actual - plan))})"
+                  f"({signed_usd(actual - plan)})"
                   for team, actual, plan in team_variances(this, scenario, start)[:TOP]]
         lines.append("")
     lines += ["## New alerts", ""]
@@ -109,3 +109,8 @@ def team_variances(week_rows: pd.DataFrame, scenario: Scenario,
     teams = sorted(set(plan) | set(actual))
     rows = [(str(t), float(actual.get(t, 0.0)), float(plan.get(t, 0.0))) for t in teams]
     return sorted(rows, key=lambda r: -abs(r[1] - r[2]))
+
+
+def on_page(text: str) -> str:
+    """Return the digest with its # and ## headings as #### and #####: smaller, on a page."""
+    return re.sub(r"(?m)^(#{1,2}) ", r"###\1 ", text)

@@ -103,10 +103,19 @@ def _status(guard: Guardrail | None, spent: float, projected: float,
     return "ok", ""
 
 
+def approval_gates(scenario: Scenario) -> dict[str, Guardrail]:
+    """Return the approval-gate guardrails by environment, in file order."""
+    return {g.environment: g for g in scenario.guardrails if g.control == "approval_gate"}
+
+
+def approval_limit_usd(guard: Guardrail) -> float:
+    """Return the monthly increase (USD) a change may add without approval: threshold × budget."""
+    return guard.approval_threshold * guard.monthly_budget
+
+
 def needs_approval(increase_usd: float, guard: Guardrail) -> bool:
     """Return True when a change adding `increase_usd` a month must pass the approval gate."""
-    return guard.control == "approval_gate" and (
-        increase_usd > guard.approval_threshold * guard.monthly_budget)
+    return guard.control == "approval_gate" and increase_usd > approval_limit_usd(guard)
 
 
 def checklist(projects: Sequence[Project]) -> pd.DataFrame:
@@ -119,6 +128,11 @@ def checklist(projects: Sequence[Project]) -> pd.DataFrame:
                      "missing": ", ".join(gaps)})
     return pd.DataFrame(rows, columns=["project", *(label for _, label in CHECKLIST), "gaps",
                                        "missing"])
+
+
+def complete_projects(table: pd.DataFrame) -> int:
+    """Return how many projects of a checklist table have no gap."""
+    return int((table["gaps"] == 0).sum())
 
 
 def workloads_without_checklist(scenario: Scenario) -> list[str]:

@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from budget.forecast import CATEGORY_LABELS, Forecast
 from budget.inputs import INPUTS_BY_NAME
+from budget.procurement import saving_vs_on_demand_usd
 from budget.scenario import Scenario
 from budget.sensitivity import MonteCarlo, SobolIndex, TornadoBar, input_ranges
+
+if TYPE_CHECKING:
+    from budget.bridge import Step
+    from budget.capacity import Strategy
+    from budget.governance import Incident
+    from budget.monitoring import Alert
+    from budget.multicloud import Placement, WorkloadPortability
+    from budget.reforecast import PeriodForecast
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -98,3 +109,76 @@ def sobol_rows(indices: dict[str, SobolIndex]) -> pd.DataFrame:
     table = pd.DataFrame([{"input": n, "s1": i.s1, "st": i.st, "interaction": i.st - i.s1}
                           for n, i in indices.items()])
     return table.sort_values("st", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def strategy_rows(options: Sequence[Strategy]) -> pd.DataFrame:
+    """Return each procurement strategy's cost and its saving against all on demand (USD)."""
+    return pd.DataFrame([{
+        "strategy": s.name.replace("_", " "), "cost_usd": s.cost,
+        "saving_vs_on_demand_usd": saving_vs_on_demand_usd(options, s),
+        "reserved_gpus": ", ".join(f"{p} × {n}" for p, n in s.reserved_gpus.items() if n)
+        or "none", "idle_reserved_usd": s.idle_reserved_usd,
+        "expected_cost_over_draws_usd": s.expected_cost_over_draws} for s in options])
+
+
+def placement_rows(options: Sequence[Placement]) -> pd.DataFrame:
+    """Return each placement's GPU cost (USD, horizon), shortage exposure and switching cost."""
+    return pd.DataFrame([{"placement": o.name, "gpu_cost_usd": o.cost_usd,
+                          "largest_cloud_share": o.largest_cloud_share,
+                          "switching_usd": o.switching_usd} for o in options])
+
+
+def cost_changes(options: Sequence[Placement]) -> list[float | None]:
+    """Return each placement's cost minus the first's (the plan's, which gets None), USD."""
+    return [None if i == 0 else o.cost_usd - options[0].cost_usd for i, o in enumerate(options)]
+
+
+def portability_rows(scores: Sequence[WorkloadPortability]) -> pd.DataFrame:
+    """Return each GPU workload's portability score (0–100), egress and cost of moving (USD)."""
+    return pd.DataFrame([{"workload": p.workload, "cloud": p.cloud,
+                          "secondary_cloud": p.secondary_cloud or "", "score": p.score,
+                          "monthly_egress_usd": p.monthly_egress_usd, "move_usd": p.move_usd}
+                         for p in scores])
+
+
+def bridge_rows(steps: Sequence[Step]) -> pd.DataFrame:
+    """Return the bridge's steps: each change and what it is worth (USD over the horizon)."""
+    return pd.DataFrame([{"change": s.change, "delta_usd": s.delta} for s in steps])
+
+
+def alert_rows(alerts: Sequence[Alert]) -> pd.DataFrame:
+    """Return the alerts newest first; change is None where nothing was expected."""
+    return pd.DataFrame([{
+        "start": a.start, "kind": a.kind.replace("_", " "), "scope": a.subject,
+        "expected": a.expected, "actual": a.actual, "unit": a.unit,
+        "change": a.change if a.expected else None, "impact_usd": a.impact_usd,
+        "deployments / experiments": a.context} for a in reversed(alerts)])
+
+
+def reforecast_rows(periods: Sequence[PeriodForecast]) -> pd.DataFrame:
+    """Return each period's actual so far, low, forecast, high and budget (USD)."""
+    return pd.DataFrame([{"period": p.label, "end": p.end, "actual_usd": p.actual_usd,
+                          "low_usd": p.low_usd, "forecast_usd": p.forecast_usd,
+                          "high_usd": p.high_usd, "budget_usd": p.budget_usd}
+                         for p in periods])
+
+
+def incident_rows(incidents: Sequence[Incident]) -> pd.DataFrame:
+    """Return the incident records with their detection gap in days (the source alert left out)."""
+    return pd.DataFrame([{**dataclasses.asdict(i), "detection_gap_days": i.detection_gap_days}
+                         for i in incidents]).drop(columns="alert")
+
+
+def _cell_text(value: object) -> str:
+    """Return a checklist cell as text: '' for a gap, 'yes'/'no' for booleans."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return "yes" if value is True else "no" if value is False else str(value)
+
+
+def checklist_cells(table: pd.DataFrame, labels: Sequence[str]) -> pd.DataFrame:
+    """Return the checklist with every item column as text; a gap is the empty string."""
+    shown = table.copy()
+    for label in labels:
+        shown[label] = shown[label].map(_cell_text)
+    return shown

@@ -6,8 +6,6 @@ from ui.boot import require_navigation
 
 require_navigation()
 
-from datetime import timedelta  # noqa: E402
-
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
@@ -26,6 +24,7 @@ from budget.dimensions import NO_TAG  # noqa: E402
 from budget.errors import BudgetInputError  # noqa: E402
 from budget.fmt import money, usd  # noqa: E402
 from budget.forecast import forecast  # noqa: E402
+from budget.periods import between, date_span, window_start  # noqa: E402
 from budget.storage import save_new  # noqa: E402
 from ui.cache import scenario_dir  # noqa: E402
 from ui.source import choose_source, read_actuals, source_caption  # noqa: E402
@@ -41,12 +40,12 @@ TABS = {"model": "Model", "endpoint": "Endpoint", "team": "Team", "environment":
 def filters(rollup: pd.DataFrame) -> tuple[ActualsFilter, str]:
     """Show currency, date range, measure and dimension filters; return the filter and measure."""
     currencies = sorted(rollup["currency"].unique())
-    first, last = rollup["day"].min().date(), rollup["day"].max().date()
+    first, last = date_span(rollup["day"])
     cols = st.columns([1, 2, 2])
     currency = cols[0].selectbox(
         "Currency", currencies, key="act_currency",
         help="Amounts are never added across currencies; pick one to look at.")
-    default_start = max(first, last - timedelta(days=89))
+    default_start = window_start(first, last, 90)
     picked = cols[1].date_input(
         "Dates", (default_start, last), min_value=first, max_value=last, key="act_dates",
         help="Charge days to include (inclusive). The default is the last 90 days.")
@@ -75,8 +74,7 @@ billing, telemetry = read_actuals(folder, tag_map)
 st.caption(source_caption(folder, billing))
 chosen, measure = filters(billing)
 rows = chosen.apply(billing)
-tele = telemetry[(telemetry["day"].dt.date >= chosen.start)
-                 & (telemetry["day"].dt.date <= chosen.end)] if not telemetry.empty else telemetry
+tele = between(telemetry, chosen.start, chosen.end)
 if rows.empty:
     st.warning("Nothing matches these filters. Widen the dates or clear a filter.")
     st.stop()

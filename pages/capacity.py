@@ -8,16 +8,17 @@ require_navigation()
 
 from pathlib import Path  # noqa: E402
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from budget.breakeven import break_even  # noqa: E402
 from budget.capacity import capacity_plan, headroom, queue_curve, strategies  # noqa: E402
-from budget.charts import break_even_chart, capacity_chart  # noqa: E402
+from budget.charts import break_even_point_chart, capacity_chart  # noqa: E402
 from budget.errors import BudgetInputError  # noqa: E402
 from budget.fmt import compact, usd  # noqa: E402
 from budget.plan_scale import check_capacity_scale  # noqa: E402
+from budget.pools import queue_gpus, total_peak_gpus  # noqa: E402
+from budget.procurement import ON_DEMAND, saving_vs_on_demand_usd, strategy_named  # noqa: E402
+from budget.tables import strategy_rows  # noqa: E402
 from ui.drivers import scenario_from_url  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
@@ -49,15 +50,16 @@ if base is not None:
                          "experiments) on spot, with the scenario's interruption overhead.")
     with st.spinner("Costing the strategies…"):
         options = strategies(scenario, coverage / 100, spot / 100)
-    by_name = {s.name: s for s in options}
-    recommended, on_demand = by_name["recommended"], by_name["all_on_demand"]
+    recommended = strategy_named(options, "recommended")
+    on_demand = strategy_named(options, ON_DEMAND)
     k1, k2, k3, k4 = st.columns(4)
-    k1.metric("GPUs at expected peak", f"{sum(plan.peak_month('expected_peak').values()):,.1f}",
+    k1.metric("GPUs at expected peak", f"{total_peak_gpus(plan):,.1f}",
               border=True, help="Concurrent GPUs at each pool's busiest month, all pools.")
     k2.metric("All on demand", usd(on_demand.cost), border=True,
               help="The GPU demand of the horizon bought hour by hour at list price.")
     k3.metric("Recommended", usd(recommended.cost),
-              f"-{usd(on_demand.cost - recommended.cost)}", delta_color="inverse", border=True,
+              f"-{usd(saving_vs_on_demand_usd(options, recommended))}", delta_color="inverse",
+              border=True,
               help="Reserved GPUs that minimise the expected cost over the Monte Carlo draws, "
               "spot for checkpointable work when it pays, on demand for the rest.")
     k4.metric("Idle reserved (recommended)", usd(recommended.idle_reserved_usd), border=True,
@@ -73,7 +75,7 @@ if base is not None:
                         "cap_dl_bands", {"gpus": st.column_config.NumberColumn(format="%.1f"),
                                          "headroom": st.column_config.NumberColumn(
                                              format="percent")})
-    gpus = max(1, int(np.ceil(plan.peak_month("expected_peak")[pool])))
+    gpus = queue_gpus(plan, pool)
     st.caption(md_escape(f"Queueing if {pool} ran at higher utilisation with {gpus} GPUs (M/M/c): "
                          "the mean wait, in units of one request's service time, grows without "
                          "bound near 100% — the price of planning without headroom."))
@@ -85,12 +87,7 @@ if base is not None:
                              format="%.2f")})
 
     st.subheader("Procurement strategies")
-    rows = pd.DataFrame([{
-        "strategy": s.name.replace("_", " "), "cost_usd": s.cost,
-        "saving_vs_on_demand_usd": on_demand.cost - s.cost,
-        "reserved_gpus": ", ".join(f"{p} × {n}" for p, n in s.reserved_gpus.items() if n)
-        or "none", "idle_reserved_usd": s.idle_reserved_usd,
-        "expected_cost_over_draws_usd": s.expected_cost_over_draws} for s in options])
+    rows = strategy_rows(options)
     table_with_download(rows, "procurement strategies", f"{stem}-procurement.csv",
                         "cap_dl_strategies", {c: DOLLARS for c in rows.columns
                                               if c.endswith("_usd")})
@@ -101,12 +98,9 @@ if base is not None:
         st.info("No inference workload describes its alternative (api_price_per_1m_* on a "
                 "self-hosted workload, self_host_* on an API one).")
     for point in points:
-        top = max(point.planned_requests_per_month, point.requests_per_month or 0) * 2
         where = (f"break-even at {compact(point.requests_per_month)} requests a month; the "
                  f"plan has {compact(point.planned_requests_per_month)}"
                  if point.requests_per_month else "self-hosting never wins at this price")
         st.markdown(f"**{md_escape(point.workload)}** ({point.serving.replace('_', '-')} "
                     f"today): {where}.")
-        st.altair_chart(break_even_chart(point.costs(np.linspace(0, top, 60)),
-                                         point.planned_requests_per_month,
-                                         point.requests_per_month), width="stretch")
+        st.altair_chart(break_even_point_chart(point), width="stretch")

@@ -8,23 +8,24 @@ require_navigation()
 
 import json  # noqa: E402
 
-import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from budget.allocation import (  # noqa: E402
     COST_BASES,
-    DEFAULT_WEIGHTS,
     EXAMPLE_WEIGHTS,
     WEIGHTED_METHODS,
     chargeback,
     chargeback_json,
-    load_weights,
+    editable_weights,
+    edited_weights,
+    period_rows,
     showback,
+    tagged_teams,
 )
 from budget.charts import allocation_chart  # noqa: E402
-from budget.dimensions import UNALLOCATED  # noqa: E402
 from budget.errors import BudgetInputError  # noqa: E402
 from budget.fmt import usd  # noqa: E402
+from budget.periods import period_choices  # noqa: E402
 from ui.source import choose_source, read_actuals, source_caption  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
 from ui.text import md_escape  # noqa: E402
@@ -32,17 +33,6 @@ from ui.text import md_escape  # noqa: E402
 USD = st.column_config.NumberColumn(format="$%,.2f")
 METHOD_LABELS = {"headcount": "Headcount", "usage": "Usage (direct cost)",
                  "revenue": "Revenue share", "even": "Evenly"}
-ALL_DATES = "All dates"
-
-
-def default_weights(method: str, teams: list[str]) -> pd.DataFrame:
-    """Return the editable weights: the example file's values, 0 for teams it lacks."""
-    try:
-        weights = load_weights(DEFAULT_WEIGHTS, method)
-    except BudgetInputError:
-        weights = {}
-    names = sorted(set(teams) | set(weights))
-    return pd.DataFrame({"team": names, "weight": [float(weights.get(t, 0.0)) for t in names]})
 
 
 st.title("Showback & chargeback")
@@ -50,12 +40,9 @@ folder, tag_map = choose_source("chg")
 billing, _ = read_actuals(folder, tag_map)
 st.caption(source_caption(folder, billing))
 
-months = sorted(billing["day"].dt.to_period("M").astype(str).unique())
-last = billing["day"].max()
-full = [m for m in months if m != f"{last:%Y-%m}" or (last + pd.Timedelta(days=1)).day == 1]
+periods, default_period = period_choices(billing["day"])
 c1, c2, c3 = st.columns([1, 1, 1])
-period = c1.selectbox("Period", [*reversed(months), ALL_DATES],
-                      index=[*reversed(months), ALL_DATES].index(full[-1]) if full else 0,
+period = c1.selectbox("Period", periods, index=default_period,
                       key="chg_period", help="A calendar month (the default is the last full "
                       "month of the exports) or every date in them.")
 basis = c2.radio("Cost basis", list(COST_BASES), horizontal=True, key="chg_basis",
@@ -66,9 +53,7 @@ basis = c2.radio("Cost basis", list(COST_BASES), horizontal=True, key="chg_basis
 currencies = sorted(billing["currency"].unique())
 currency = c3.selectbox("Currency", currencies, key="chg_currency",
                         help="Amounts are never added across currencies.")
-rows = billing[billing["currency"] == currency]
-if period != ALL_DATES:
-    rows = rows[rows["day"].dt.to_period("M").astype(str) == period]
+rows = period_rows(billing, str(currency), str(period))
 measure = COST_BASES[str(basis)]
 
 # ---- Showback ---------------------------------------------------------------------------------
@@ -89,7 +74,7 @@ table_with_download(shown, "showback", f"showback-{period}.csv", "chg_dl_showbac
 
 # ---- Chargeback -------------------------------------------------------------------------------
 st.subheader("Chargeback: direct cost plus a share of the platform")
-teams = sorted(str(t) for t in rows["team"].unique() if t != UNALLOCATED)
+teams = tagged_teams(rows)
 c1, c2 = st.columns([1, 1])
 method = c1.radio("Share the platform pool by", list(METHOD_LABELS), horizontal=True,
                   key="chg_method", format_func=METHOD_LABELS.__getitem__,
@@ -103,15 +88,13 @@ weights = None
 if method in WEIGHTED_METHODS:
     receivers = [t for t in teams if t not in shared]
     edited = st.data_editor(
-        default_weights(str(method), receivers), key=f"chg_weights_{method}",
+        editable_weights(str(method), receivers), key=f"chg_weights_{method}",
         hide_index=True, num_rows="dynamic", width="stretch",
         column_config={"team": st.column_config.TextColumn("Team", required=True),
                        "weight": st.column_config.NumberColumn(
                            f"{METHOD_LABELS[str(method)]} weight", min_value=0.0,
                            required=True, help="Any unit: only the ratios matter.")})
-    weights = {str(r["team"]): float(r["weight"]) for r in edited.to_dict("records")
-               if str(r.get("team") or "").strip() and r.get("weight") is not None
-               and str(r["team"]) not in shared}
+    weights = edited_weights(edited.to_dict("records"), shared)
     st.caption(f"Starts from {EXAMPLE_WEIGHTS}; edits last for this session. Teams not listed "
                "pay no shared cost.")
 try:
@@ -124,7 +107,7 @@ if result.teams_without_weight:
     st.warning(md_escape("No weight for " + ", ".join(result.teams_without_weight) + ": they pay "
                          "no shared cost. Add them to the table above."), icon=":material/warning:")
 k1, k2, k3, k4 = st.columns(4)
-k1.metric("Direct (controllable)", usd(float(result.table["direct_usd"].sum()), 2),
+k1.metric("Direct (controllable)", usd(result.direct_usd, 2),
           border=True, help="Cost tagged to the teams themselves: theirs to control with "
           "smaller models, caching, batching, prompt compression, slower refresh.")
 k2.metric("Shared pool", usd(result.pool_usd, 2), border=True,
@@ -151,7 +134,6 @@ with table_col:
                        file_name=f"chargeback-{method}-{period}.json", mime="application/json",
                        icon=":material/data_object:", key="chg_dl_json",
                        help="The same JSON as `python -m budget chargeback … --format json`.")
-teams_cents = round(float(result.table["total_usd"].sum()) * 100)
-st.caption(f"Check: team totals {usd(teams_cents / 100, 2)} + unallocated "
+st.caption(f"Check: team totals {usd(result.teams_usd, 2)} + unallocated "
            f"{usd(result.unallocated_usd, 2)} = {usd(result.total_usd, 2)}; shared shares "
            f"sum to the pool exactly (largest-remainder rounding to the cent).")

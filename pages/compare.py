@@ -6,14 +6,14 @@ from ui.boot import require_navigation
 
 require_navigation()
 
-import altair as alt  # noqa: E402
-import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from budget.bridge import bridge  # noqa: E402
-from budget.charts import bridge_chart  # noqa: E402
+from budget.charts import bridge_chart, monthly_versions_chart  # noqa: E402
 from budget.errors import BudgetInputError  # noqa: E402
 from budget.fmt import usd  # noqa: E402
+from budget.tables import bridge_rows  # noqa: E402
+from budget.versions import headline_figures  # noqa: E402
 from ui.cache import cached_forecast, load, scenario_files  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
 from ui.text import md_escape  # noqa: E402
@@ -38,28 +38,13 @@ except BudgetInputError as exc:
     st.stop()
 a, b = cached_forecast(old), cached_forecast(new)
 cols = st.columns(4)
-for col, (label, va, vb, decimals) in zip(cols, [
-    ("Horizon total", a.total_cost_usd, b.total_cost_usd, 0),
-    ("First month", a.run_rate_usd(0), b.run_rate_usd(0), 0),
-    ("Last month", a.run_rate_usd(-1), b.run_rate_usd(-1), 0),
-    ("Per 1K requests", a.unit_costs.usd_per_1k_requests, b.unit_costs.usd_per_1k_requests, 4),
-], strict=True):
-    change = None if va is None or vb is None else vb - va
-    col.metric(label, usd(vb, decimals), None if change is None else
-               f"{'+' if change >= 0 else '-'}{usd(abs(change), decimals)}",
+for col, figure in zip(cols, headline_figures(a, b), strict=True):
+    col.metric(figure.label, usd(figure.new_usd, figure.decimals), figure.change_text,
                delta_color="inverse", border=True,
-               help=f"New version; the change is against the old ({usd(va, decimals)}).")
-monthly = pd.concat([
-    pd.DataFrame({"month": list(a.months), "usd": a.total_usd.to_numpy(), "version": old_name}),
-    pd.DataFrame({"month": list(b.months), "usd": b.total_usd.to_numpy(), "version": new_name}),
-])
+               help=f"New version; the change is against the old "
+               f"({usd(figure.old_usd, figure.decimals)}).")
 st.subheader("Monthly totals")
-st.altair_chart(alt.Chart(monthly).mark_line(point=True, strokeWidth=3).encode(
-    x=alt.X("month:O", title=None), y=alt.Y("usd:Q", title="USD per month",
-                                            axis=alt.Axis(format="$,.0f")),
-    color=alt.Color("version:N", title=None, legend=alt.Legend(orient="top")),
-    tooltip=["version:N", "month:O", alt.Tooltip("usd:Q", format="$,.0f")]).properties(
-    height=300), width="stretch")
+st.altair_chart(monthly_versions_chart([(old_name, a), (new_name, b)]), width="stretch")
 st.subheader("What changed, and what each change is worth")
 with st.spinner("Attributing the change…"):
     result = bridge(old, new)
@@ -73,7 +58,6 @@ else:
                   f"{result.grouping}." if result.grouping != "field" else ""))
     st.altair_chart(bridge_chart(result.old_total, result.new_total,
                                  [(s.change, s.delta) for s in result.steps]), width="stretch")
-    table_with_download(pd.DataFrame([{"change": s.change, "delta_usd": s.delta}
-                                      for s in result.steps]), "bridge",
+    table_with_download(bridge_rows(result.steps), "bridge",
                         f"bridge-{old_name}-to-{new_name}.csv", "cmp_dl_bridge",
                         {"delta_usd": st.column_config.NumberColumn("USD", format="dollar")})

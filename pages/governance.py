@@ -6,7 +6,6 @@ from ui.boot import require_navigation
 
 require_navigation()
 
-import dataclasses  # noqa: E402
 from datetime import date  # noqa: E402
 
 import pandas as pd  # noqa: E402
@@ -18,7 +17,10 @@ from budget.fmt import usd  # noqa: E402
 from budget.governance import (  # noqa: E402
     CHECKLIST,
     Incident,
+    approval_gates,
+    approval_limit_usd,
     checklist,
+    complete_projects,
     guardrail_status,
     incident_from_alert,
     load_incidents,
@@ -27,6 +29,7 @@ from budget.governance import (  # noqa: E402
     workloads_without_checklist,
 )
 from budget.monitoring import Alert, AlertSettings  # noqa: E402
+from budget.tables import checklist_cells, incident_rows  # noqa: E402
 from ui.cache import cached_alerts, fingerprint, scenario_dir  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
 from ui.source import choose_source, read_actuals, source_caption  # noqa: E402
@@ -105,7 +108,7 @@ table_with_download(status, "guardrail status", "guardrails.csv", "gov_dl_guardr
     "used": st.column_config.ProgressColumn("Used", format="percent", min_value=0.0,
                                             max_value=1.0)})
 
-gates = {g.environment: g for g in scenario.guardrails if g.control == "approval_gate"}
+gates = approval_gates(scenario)
 if gates:
     st.markdown("**Does a change need approval?**")
     c1, c2, c3 = st.columns([1, 1, 2])
@@ -116,7 +119,7 @@ if gates:
         help="What the change adds to the environment's monthly forecast (from the Planner or "
         "the Compare page).")
     gate = gates[str(env)]
-    limit = gate.approval_threshold * gate.monthly_budget
+    limit = approval_limit_usd(gate)
     if needs_approval(float(increase), gate):
         c3.warning(f"Needs approval: above {gate.approval_threshold:.0%} of the "
                    f"{usd(gate.monthly_budget)} budget ({usd(limit)}). Attach a cost estimate "
@@ -132,14 +135,10 @@ if table.empty:
     st.info("No [[projects]] in this scenario: add a checklist per project "
             "(docs/scenario-format.md).")
 else:
-    complete = int((table["gaps"] == 0).sum())
+    complete = complete_projects(table)
     st.caption(f"{complete} of {len(table)} projects complete. Empty cells are gaps.")
     labels = [label for _, label in CHECKLIST]
-    shown = table.copy()
-    for label in labels:
-        shown[label] = shown[label].map(
-            lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v))
-            else ("yes" if v is True else "no" if v is False else str(v)))
+    shown = checklist_cells(table, labels)
     styled = shown.style.map(lambda v: "background-color: #fde2e1" if v == "" else "",
                              subset=labels)
     st.dataframe(styled, hide_index=True, width="stretch")
@@ -159,8 +158,7 @@ saved, problems = load_incidents(scenario_dir() / "incidents")
 for problem in problems:
     st.error(md_escape(problem))
 if saved:
-    records = pd.DataFrame([{**dataclasses.asdict(i), "detection_gap_days": i.detection_gap_days}
-                            for i in saved]).drop(columns="alert")
+    records = incident_rows(saved)
     table_with_download(records, "incidents", "incidents.csv", "gov_dl_incidents",
                         {"impact_usd": USD})
 

@@ -6,19 +6,26 @@ from ui.boot import require_navigation
 
 require_navigation()
 
-import re  # noqa: E402
-from datetime import timedelta  # noqa: E402
-
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from budget.burn import VARIANCE_DIMENSIONS, burn_rate, month_to_date, variance_by  # noqa: E402
-from budget.charts import burn_chart, month_to_date_chart, reforecast_chart  # noqa: E402
-from budget.digest import digest_markdown  # noqa: E402
+from budget.charts import (  # noqa: E402
+    alert_marks,
+    burn_chart,
+    month_to_date_chart,
+    reforecast_chart,
+)
+from budget.deltas import percent_change  # noqa: E402
+from budget.digest import digest_markdown, on_page  # noqa: E402
 from budget.errors import BudgetInputError  # noqa: E402
 from budget.fmt import sentence, usd  # noqa: E402
+from budget.intervals import interval_label  # noqa: E402
 from budget.monitoring import AlertSettings  # noqa: E402
+from budget.periods import last_days  # noqa: E402
 from budget.reforecast import leading_indicators  # noqa: E402
+from budget.tables import alert_rows, reforecast_rows  # noqa: E402
+from budget.weeks import default_week, recent_weeks  # noqa: E402
 from ui.cache import cached_alerts, cached_reforecast, fingerprint  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
 from ui.source import choose_source, read_actuals, source_caption  # noqa: E402
@@ -29,13 +36,6 @@ USD = st.column_config.NumberColumn(format="$%,.0f")
 PCT = st.column_config.NumberColumn(format="percent")
 DIMENSION_LABELS = {"model": "Model", "endpoint": "Endpoint", "team": "Team",
                     "environment": "Environment"}
-
-
-def delta(value: float, reference: float | None) -> str | None:
-    """Return '+12% vs plan' style text for st.metric, or None without a reference."""
-    if reference is None or not reference:
-        return None
-    return f"{value / reference - 1:+.1%}"
 
 
 st.title("Monitoring")
@@ -59,19 +59,19 @@ if scenario is not None and not burn.plan_in_horizon:
                          f"are compared with its nearest month, {burn.plan_month}, as a run-rate "
                          "check."))
 k1, k2, k3, k4 = st.columns(4)
-k1.metric("Month to date", usd(burn.mtd_usd), delta(burn.mtd_usd, burn.plan_mtd_usd),
+k1.metric("Month to date", usd(burn.mtd_usd), percent_change(burn.mtd_usd, burn.plan_mtd_usd),
           delta_color="inverse", border=True,
           help="Spend from the 1st to the last day of the exports; the delta is against the "
           "plan's month, pro rata to the days elapsed.")
-plan_per_day = burn.plan_month_usd / burn.days_in_month if burn.plan_month_usd else None
 k2.metric("7-day run rate", f"{usd(burn.run_rate_usd_per_day)}/day",
-          delta(burn.run_rate_usd_per_day, plan_per_day), delta_color="inverse", border=True,
+          percent_change(burn.run_rate_usd_per_day, burn.plan_usd_per_day),
+          delta_color="inverse", border=True,
           help="Average daily spend over the last 7 days; the delta is against the plan's "
           "daily rate.")
 k3.metric("Projected month-end", usd(burn.projected_month_end_usd),
-          delta(burn.projected_month_end_usd, burn.budget_month_usd), delta_color="inverse",
-          border=True, help="Month to date plus the 7-day run rate for the days left; the delta "
-          "is against the monthly budget.")
+          percent_change(burn.projected_month_end_usd, burn.budget_month_usd),
+          delta_color="inverse", border=True, help="Month to date plus the 7-day run rate for "
+          "the days left; the delta is against the monthly budget.")
 k4.metric("Monthly budget", usd(burn.budget_month_usd) if burn.budget_month_usd else "not set",
           border=True, help="The scenario's [budget] monthly (docs/scenario-format.md). Plan "
           f"for the month: {usd(burn.plan_month_usd)}.")
@@ -91,9 +91,8 @@ alerts = cached_alerts(str(folder), tag_map, settings, planned, files)
 left, right = st.columns(2, gap="large")
 with left:
     st.markdown("**Daily spend, last 90 days**")
-    recent = burn.daily[burn.daily["day"] > pd.Timestamp(burn.as_of) - timedelta(days=90)]
-    st.altair_chart(burn_chart(recent, [(a.start.isoformat(), f"{a.kind.replace('_', ' ')}: "
-                                         f"{a.subject}") for a in alerts]), width="stretch")
+    st.altair_chart(burn_chart(last_days(burn.daily, burn.as_of, 90), alert_marks(alerts)),
+                    width="stretch")
 with right:
     st.markdown("**This month, cumulative**")
     st.altair_chart(month_to_date_chart(month_to_date(burn)), width="stretch")
@@ -129,11 +128,7 @@ st.caption("On rates, not totals: unit cost week over week per endpoint and envi
            "run-rate spend (robust z-score), training runs past their forecast, requests jumping "
            "without a release, runaway experiments.")
 if alerts:
-    table = pd.DataFrame([{
-        "start": a.start, "kind": a.kind.replace("_", " "), "scope": a.subject,
-        "expected": a.expected, "actual": a.actual, "unit": a.unit,
-        "change": a.change if a.expected else None, "impact_usd": a.impact_usd,
-        "deployments / experiments": a.context} for a in reversed(alerts)])
+    table = alert_rows(alerts)
     table_with_download(table, "alerts", "alerts.csv", "mon_dl_alerts", {
         "start": st.column_config.DateColumn("Began", format="YYYY-MM-DD"),
         "expected": st.column_config.NumberColumn(format="%,.2f"),
@@ -152,21 +147,17 @@ try:
 except BudgetInputError as exc:
     st.error(md_escape(str(exc)))
 else:
-    st.caption(md_escape(f"{refit.model}; P{(1 - refit.interval) / 2 * 100:.0f}–"
-                         f"P{(1 + refit.interval) / 2 * 100:.0f} interval from 1,000 simulated "
-                         "paths."))
+    st.caption(md_escape(f"{refit.model}; {interval_label(refit.interval)} interval from 1,000 "
+                         "simulated paths."))
     cols = st.columns(len(refit.periods))
     for col, period in zip(cols, refit.periods, strict=True):
         col.metric(sentence(period.label), usd(period.forecast_usd),
-                   delta(period.forecast_usd, period.budget_usd), delta_color="inverse",
+                   percent_change(period.forecast_usd, period.budget_usd), delta_color="inverse",
                    border=True, help=f"Actual so far {usd(period.actual_usd)} plus the forecast "
                    f"to {period.end}; range {usd(period.low_usd)} to {usd(period.high_usd)}; "
                    f"budget {usd(period.budget_usd)}.")
     st.altair_chart(reforecast_chart(refit.history, refit.daily), width="stretch")
-    periods = pd.DataFrame([{"period": p.label, "end": p.end, "actual_usd": p.actual_usd,
-                             "low_usd": p.low_usd, "forecast_usd": p.forecast_usd,
-                             "high_usd": p.high_usd, "budget_usd": p.budget_usd}
-                            for p in refit.periods])
+    periods = reforecast_rows(refit.periods)
     table_with_download(periods, "reforecast", "reforecast.csv", "mon_dl_reforecast", {
         "period": "Period", "end": st.column_config.DateColumn("Ends", format="YYYY-MM-DD"),
         **{column: st.column_config.NumberColumn(label, format="$%,.0f") for column, label in (
@@ -187,12 +178,10 @@ for col, indicator in zip(st.columns(len(indicators)), indicators, strict=True):
 
 # ---- Digest -------------------------------------------------------------------------------------
 st.subheader("Weekly digest")
-last_monday = pd.Timestamp(burn.as_of) - pd.Timedelta(days=pd.Timestamp(burn.as_of).weekday())
-mondays = list(pd.date_range(end=last_monday, periods=12, freq="7D"))[::-1]
-weeks = {f"{d.isocalendar().year}-W{d.isocalendar().week:02d}": d for d in mondays}
-complete = [w for w, monday in weeks.items() if monday + pd.Timedelta(days=6)
-            <= pd.Timestamp(burn.as_of)]
-week = st.selectbox("Week", list(weeks), index=list(weeks).index(complete[0]) if complete else 0,
+weeks = recent_weeks(burn.as_of, 12)
+labels = [w.label for w in weeks]
+complete = {w.label for w in weeks if w.complete}
+week = st.selectbox("Week", labels, index=default_week(weeks),
                     key="mon_week", format_func=lambda w: w if w in complete
                     else f"{w} (in progress)",
                     help="ISO week, Monday to Sunday. The default is the last complete week.")
@@ -202,7 +191,7 @@ except BudgetInputError as exc:  # the page's control, not the CLI's --week
     st.error(md_escape(exc.relabel("Week").message if exc.file == "--week" else str(exc)))
 else:
     with st.container(border=True):  # the chat's headings, two sizes smaller on the page
-        st.markdown(re.sub(r"(?m)^(#{1,2}) ", r"###\1 ", text))
+        st.markdown(on_page(text))
     st.download_button("Download digest (Markdown)", text, file_name=f"digest-{week}.md",
                        mime="text/markdown", icon=":material/download:", key="mon_dl_digest",
                        help="The digest as Markdown, ready to paste into the team's chat.")

@@ -8,12 +8,12 @@ require_navigation()
 
 from pathlib import Path  # noqa: E402
 
-import altair as alt  # noqa: E402
-import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from budget.fmt import usd  # noqa: E402
+from budget.charts import placements_chart  # noqa: E402
+from budget.fmt import signed_usd, usd  # noqa: E402
 from budget.multicloud import PORTABILITY_WEIGHTS, placements, portability  # noqa: E402
+from budget.tables import cost_changes, placement_rows, portability_rows  # noqa: E402
 from ui.drivers import scenario_from_url  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
@@ -34,27 +34,15 @@ if base is not None:
         st.info("This scenario has no GPU workloads to place.")
         st.stop()
     cols = st.columns(len(options))
-    planned = options[0]
-    for col, option in zip(cols, options, strict=True):
-        change = option.cost_usd - planned.cost_usd
+    changes = cost_changes(options)
+    for col, option, change in zip(cols, options, changes, strict=True):
         col.metric(md_escape(option.name), usd(option.cost_usd),
-                   None if option is planned else f"{'+' if change >= 0 else '-'}"
-                   f"{usd(abs(change))}", delta_color="inverse", border=True,
-                   help=f"GPU cost over the horizon. {option.largest_cloud_share:.0%} of GPU-hours "
-                   f"in the largest cloud; one-time switching cost {usd(option.switching_usd)}.")
-    table = pd.DataFrame([{"placement": o.name, "gpu_cost_usd": o.cost_usd,
-                           "largest_cloud_share": o.largest_cloud_share,
-                           "switching_usd": o.switching_usd} for o in options])
-    st.altair_chart(alt.Chart(table).mark_circle(size=420, opacity=0.8).encode(
-        x=alt.X("largest_cloud_share:Q", title="Share of GPU-hours in the largest cloud "
-                "(shortage exposure)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0.4, 1])),
-        y=alt.Y("gpu_cost_usd:Q", title="GPU cost over the horizon", axis=alt.Axis(
-            format="$,.0f"), scale=alt.Scale(zero=False)),
-        color=alt.Color("placement:N", title=None, legend=alt.Legend(orient="top")),
-        tooltip=["placement:N", alt.Tooltip("gpu_cost_usd:Q", format="$,.0f"),
-                 alt.Tooltip("largest_cloud_share:Q", format=".0%"),
-                 alt.Tooltip("switching_usd:Q", format="$,.0f")]).properties(height=320),
-        width="stretch")
+                   None if change is None else signed_usd(change), delta_color="inverse",
+                   border=True, help=f"GPU cost over the horizon. {option.largest_cloud_share:.0%} "
+                   f"of GPU-hours in the largest cloud; one-time switching cost "
+                   f"{usd(option.switching_usd)}.")
+    table = placement_rows(options)
+    st.altair_chart(placements_chart(table), width="stretch")
     table_with_download(table, "placements", f"{stem}-placements.csv", "mc_dl_placements",
                         {"gpu_cost_usd": DOLLARS, "switching_usd": DOLLARS,
                          "largest_cloud_share": st.column_config.NumberColumn(
@@ -65,10 +53,7 @@ if base is not None:
     st.caption(f"Score 0–100 from weighted factors ({weights}); a factor the scenario does not "
                "describe in [[portability]] counts as 0.5. Moving later costs the stored data's "
                "egress plus 1 to 12 engineer-weeks as the workload is more or less portable.")
-    rows = pd.DataFrame([{"workload": p.workload, "cloud": p.cloud,
-                          "secondary_cloud": p.secondary_cloud or "", "score": p.score,
-                          "monthly_egress_usd": p.monthly_egress_usd, "move_usd": p.move_usd}
-                         for p in portability(scenario)])
+    rows = portability_rows(portability(scenario))
     table_with_download(rows, "portability", f"{stem}-portability.csv", "mc_dl_portability",
                         {"monthly_egress_usd": DOLLARS, "move_usd": DOLLARS,
                          "score": st.column_config.ProgressColumn("Score", min_value=0,

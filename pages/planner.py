@@ -11,6 +11,7 @@ from pathlib import Path  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from budget.charts import monthly_category_data  # noqa: E402
+from budget.deltas import usd_change  # noqa: E402
 from budget.fmt import usd  # noqa: E402
 from budget.forecast import Forecast  # noqa: E402
 from budget.scenario import Scenario  # noqa: E402
@@ -21,14 +22,6 @@ from ui.drivers import driver_sliders, reset_for_new_scenario, scenario_from_url
 from ui.picker import pick_scenario  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
 from ui.text import md_escape  # noqa: E402
-
-
-def delta(new: float | None, old: float | None, decimals: int = 0) -> str | None:
-    """Return a signed USD change for st.metric, or None when nothing moved."""
-    if new is None or old is None or abs(new - old) < 0.5 * 10**-decimals:
-        return None
-    sign = "+" if new > old else "-"
-    return f"{sign}{usd(abs(new - old), decimals)}"
 
 
 def kpis(result: Forecast, baseline: Forecast) -> None:
@@ -49,7 +42,7 @@ def kpis(result: Forecast, baseline: Forecast) -> None:
          "Inference cost over the horizon divided by its input + output tokens, × 1,000,000."),
     ]
     for label, value, base, decimals, help_text in figures:
-        row.metric(label, usd(value, decimals), delta(value, base, decimals),
+        row.metric(label, usd(value, decimals), usd_change(value, base, decimals),
                     delta_color="inverse", border=True,
                     help=help_text + " The change is against the file's own drivers.")
 

@@ -396,7 +396,17 @@ def _ranges(written: dict[str, Any], drivers: Drivers, label: str) -> tuple[Inpu
 
 def _check_references(scenario: Scenario, label: str) -> None:
     """Check unique names and that every GPU workload has a price for its pricing mode."""
-    seen_prices: set[tuple[str, str]] = {(p.cloud, p.gpu) for p in scenario.gpu_prices}
+    _check_price_rows(scenario, label)
+    names, gpu_rows = _check_names(scenario, label)
+    _check_portability(scenario, label)
+    _check_governance(scenario, label, names)
+    _check_narrative(scenario, label)
+    _check_self_host(scenario, label)
+    _check_gpu_pricing(scenario, label, gpu_rows)
+
+
+def _check_price_rows(scenario: Scenario, label: str) -> None:
+    """Refuse a second [[gpu_prices]] row for a cloud and GPU (names compared folded)."""
     folded_prices: dict[tuple[str, str], int] = {}
     for i, price in enumerate(scenario.gpu_prices, start=1):
         pair = (name_key(price.cloud), name_key(price.gpu))
@@ -408,6 +418,11 @@ def _check_references(scenario: Scenario, label: str) -> None:
                 + _same_as((earlier.cloud, earlier.gpu), (price.cloud, price.gpu)),
                 place=f"[[gpu_prices]] row {i}", fix="keep one row per cloud and GPU type")
         folded_prices[pair] = i
+
+
+def _check_names(scenario: Scenario,
+                 label: str) -> tuple[set[str], list[tuple[str, int, Any]]]:
+    """Refuse a name used twice; return the names and (table, row number, row) of GPU rows."""
     seen_names: dict[str, tuple[str, str]] = {}  # name_key → (name, place)
     gpu_rows: list[tuple[str, int, Any]] = []
     for table in ("inference", "training", "experimentation", "platform"):
@@ -422,6 +437,11 @@ def _check_references(scenario: Scenario, label: str) -> None:
             seen_names[name_key(row.name)] = (row.name, place)
             if table != "platform" and getattr(row, "cloud", None) is not None:
                 gpu_rows.append((table, i, row))
+    return {name for name, _ in seen_names.values()}, gpu_rows
+
+
+def _check_portability(scenario: Scenario, label: str) -> None:
+    """Refuse a [[portability]] row that names no GPU workload of the file."""
     gpu_names = {w.name for w in scenario.inference if w.cloud} | {
         t.name for t in scenario.training} | {e.name for e in scenario.experimentation}
     for i, p in enumerate(scenario.portability, start=1):
@@ -430,7 +450,10 @@ def _check_references(scenario: Scenario, label: str) -> None:
                 label, f'"{p.workload}" is not a GPU workload of this file',
                 place=f"[[portability]] row {i}", field="workload",
                 fix="name a self-hosted inference, training or experimentation workload")
-    _check_governance(scenario, label, {name for name, _ in seen_names.values()})
+
+
+def _check_narrative(scenario: Scenario, label: str) -> None:
+    """Check that [narrative] unit_workload is an inference workload, set with unit_name."""
     inference_names = [w.name for w in scenario.inference]
     if scenario.unit_workload is not None and scenario.unit_workload not in inference_names:
         raise BudgetInputError(
@@ -441,7 +464,16 @@ def _check_references(scenario: Scenario, label: str) -> None:
         raise BudgetInputError(label, "unit_name and unit_workload go together",
                                place="[narrative]",
                                fix="set both, or leave the [narrative] table out")
-    available = ", ".join(f"{p.cloud}/{p.gpu}" for p in scenario.gpu_prices) or "none"
+
+
+def _available_prices(scenario: Scenario) -> str:
+    """Return the price rows as 'cloud/gpu, …' for a fix, or 'none'."""
+    return ", ".join(f"{p.cloud}/{p.gpu}" for p in scenario.gpu_prices) or "none"
+
+
+def _check_self_host(scenario: Scenario, label: str) -> None:
+    """Check that self_host_cloud and self_host_gpu name a [[gpu_prices]] row together."""
+    seen_prices: set[tuple[str, str]] = {(p.cloud, p.gpu) for p in scenario.gpu_prices}
     for i, w in enumerate(scenario.inference, start=1):
         if (w.self_host_cloud is None) != (w.self_host_gpu is None) or (
                 w.self_host_cloud is not None
@@ -450,7 +482,12 @@ def _check_references(scenario: Scenario, label: str) -> None:
                 label, "self_host_cloud and self_host_gpu must name a [[gpu_prices]] row "
                 f"together, got {w.self_host_cloud}/{w.self_host_gpu}",
                 place=f'[[inference]] row {i} ("{w.name}")', field="self_host_gpu",
-                fix=f"use one of {available}, or leave both out")
+                fix=f"use one of {_available_prices(scenario)}, or leave both out")
+
+
+def _check_gpu_pricing(scenario: Scenario, label: str,
+                       gpu_rows: list[tuple[str, int, Any]]) -> None:
+    """Check that every GPU workload has a price row with a price for its pricing mode."""
     for table, i, row in gpu_rows:
         place = f'[[{table}]] row {i} ("{row.name}")'
         try:
@@ -459,7 +496,8 @@ def _check_references(scenario: Scenario, label: str) -> None:
             raise BudgetInputError(
                 label, f'no [[gpu_prices]] row for cloud "{row.cloud}", gpu "{row.gpu}"',
                 place=place, field="gpu",
-                fix=f"add that price row, or use one that exists ({available})") from None
+                fix=f"add that price row, or use one that exists "
+                f"({_available_prices(scenario)})") from None
         if price.usd_per_gpu_hour(row.pricing) is None:
             raise BudgetInputError(
                 label, f'pricing "{row.pricing}" needs a {row.pricing} price, and the '

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Any
 
@@ -10,8 +11,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from budget.actuals import spend_by
-from budget.forecast import forecast, horizon_total_usd
-from budget.scenario import Scenario, parse_scenario
+from budget.breakeven import DEFAULT_ALTERNATIVE_UTILIZATION, break_even
+from budget.fmt import compact, usd
+from budget.forecast import INFERENCE_CATEGORIES, Forecast, forecast, horizon_total_usd
+from budget.readouts import (
+    blended_api_usd_per_1m_tokens,
+    busiest_gpu_pool,
+    driver_readouts,
+    gpu_hour_usd,
+    mean_output_tokens,
+    requests_first_month,
+    training_runs_per_quarter,
+)
+from budget.scenario import InferenceWorkload, Scenario, parse_scenario
 from budget.schema import TINY
 from budget.sensitivity import tornado
 
@@ -28,8 +40,12 @@ positive = number(0.01, 1000.0)
 
 
 @st.composite
-def scenarios(draw: st.DrawFn) -> Scenario:
-    """Draw a small valid scenario touching every workload kind and pricing mode."""
+def scenarios(draw: st.DrawFn, alternatives: bool = False) -> Scenario:
+    """Draw a small valid scenario touching every workload kind and pricing mode.
+
+    With `alternatives`, every inference workload also describes how it could be served the
+    other way (API prices for self-hosted ones, a GPU for API ones), for break-even.
+    """
     pricing = st.sampled_from(["on_demand", "spot", "reserved"])
     data: dict[str, Any] = {
         "scenario": {"name": "generated", "start": "2027-01",
@@ -47,10 +63,20 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         if draw(st.booleans()):
             row.update(serving="api", price_per_1m_input=draw(number(0, 20)),
                        price_per_1m_output=draw(number(0, 80)))
+            if alternatives:
+                row.update(self_host_cloud="c", self_host_gpu="g",
+                           self_host_output_tokens_per_gpu_second=draw(number(10, 5000)),
+                           self_host_utilization=draw(number(0.05, 1.0)))
         else:
             row.update(serving="self_hosted", cloud="c", gpu="g",
                        output_tokens_per_gpu_second=draw(number(10, 5000)),
                        utilization=draw(number(0.05, 1.0)), pricing=draw(pricing))
+            if alternatives:
+                row.update(api_price_per_1m_input=draw(number(0, 20)),
+                           api_price_per_1m_output=draw(number(0, 80)),
+                           min_gpus=draw(st.integers(1, 8)))
+                if draw(st.booleans()):
+                    row["input_tokens_per_gpu_second"] = draw(number(100, 50_000))
         data["inference"].append(row)
     for i in range(draw(st.integers(0, 2))):
         data["training"].append({"name": f"t{i}", "team": "t", "model": "m", "cloud": "c",
@@ -121,3 +147,112 @@ def test_allocations_sum_to_the_pool(rows, top):
     table = spend_by(frame, "team", top=top)
     assert math.isclose(table["cost"].sum(), frame["effective_cost"].sum(), rel_tol=1e-9,
                         abs_tol=1e-6)
+
+
+drivers = st.fixed_dictionaries({
+    "inference_volume": number(0.0, 3.0), "output_tokens": number(0.0, 3.0),
+    "refresh_frequency": number(0.0, 3.0), "gpu_price": number(0.0, 3.0),
+    "token_price": number(0.0, 3.0), "inference_growth": number(-0.2, 0.2),
+    "gpu_throughput": number(0.05, 3.0), "utilization": number(0.05, 2.0),
+    "spot_overhead": number(0.0, 1.0),
+})
+
+
+def close(a: float, b: float) -> bool:
+    """Return whether two computations of one figure agree to rounding."""
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def first_month(result: Forecast) -> pd.DataFrame:
+    """Return the forecast's first-month lines indexed by workload."""
+    return result.lines[result.lines["month_index"] == 0].set_index("workload")
+
+
+def served_the_other_way(scenario: Scenario, name: str) -> Scenario:
+    """Return the scenario with workload `name` served its described alternative way."""
+    def swap(w: InferenceWorkload) -> InferenceWorkload:
+        if w.name != name:
+            return w
+        if w.serving == "api":
+            return dataclasses.replace(
+                w, serving="self_hosted", cloud=w.self_host_cloud, gpu=w.self_host_gpu,
+                pricing="on_demand",
+                output_tokens_per_gpu_second=w.self_host_output_tokens_per_gpu_second,
+                input_tokens_per_gpu_second=None,
+                utilization=w.self_host_utilization or DEFAULT_ALTERNATIVE_UTILIZATION)
+        return dataclasses.replace(w, serving="api", price_per_1m_input=w.api_price_per_1m_input,
+                                   price_per_1m_output=w.api_price_per_1m_output)
+    return dataclasses.replace(scenario, inference=tuple(swap(w) for w in scenario.inference))
+
+
+@FAST
+@given(scenarios(alternatives=True),  # a spot overhead always, so spot requests cost more
+       drivers.map(lambda d: {**d, "spot_overhead": max(d["spot_overhead"], 0.05)}))
+def test_break_even_prices_a_request_as_the_forecast_does(scenario, values):
+    scenario = scenario.with_drivers(**values)
+    month = first_month(forecast(scenario))
+    for point in break_even(scenario):
+        row = month.loc[point.workload]
+        assert point.planned_requests_per_month == row["requests"]
+        if row["requests"] <= 0:
+            continue
+        planned, other = ((point.self_host_usd_per_request, point.api_usd_per_request)
+                          if point.serving == "self_hosted"
+                          else (point.api_usd_per_request, point.self_host_usd_per_request))
+        # the planned side (spot overhead included) is the forecast's cost per request ...
+        assert close(planned, row["cost_usd"] / row["requests"])
+        # ... and the alternative is what the forecast would charge served the other way
+        swapped = first_month(forecast(served_the_other_way(scenario, point.workload)))
+        assert close(other, swapped.loc[point.workload, "cost_usd"] / row["requests"])
+
+
+@FAST
+@given(scenarios(), drivers)
+def test_captions_are_the_forecasts_first_month(scenario, values):
+    scenario = scenario.with_drivers(**values)
+    month = first_month(forecast(scenario))
+    inference = month[month["category"].isin(INFERENCE_CATEGORIES)]
+    requests = float(inference["requests"].sum())
+    assert close(requests_first_month(scenario), requests)
+    if requests > 0:
+        assert close(mean_output_tokens(scenario), inference["output_tokens"].sum() / requests)
+    api = inference[inference["serving"] == "api"]
+    tokens = float(api["input_tokens"].sum() + api["output_tokens"].sum())
+    blended = blended_api_usd_per_1m_tokens(scenario)
+    if tokens > 0:
+        assert blended is not None
+        assert close(blended, api["cost_usd"].sum() / tokens * 1e6)
+    text = driver_readouts(scenario)
+    pool = busiest_gpu_pool(scenario)
+    if pool is not None:
+        hourly = gpu_hour_usd(scenario, pool)
+        assert text["gpu_price"].startswith(f"≈ {usd(hourly, 2)}/GPU-hour")
+        lines = month[(month["cloud"] == pool[0]) & (month["gpu"] == pool[1])
+                      & (month["pricing"] == pool[2]) & (month["gpu_hours"] > 0)]
+        for cost, hours in zip(lines["cost_usd"], lines["gpu_hours"], strict=True):
+            assert close(cost / hours, hourly)  # the forecast bills its GPU-hours at this price
+    training = month[month["category"] == "training"]
+    projects = forecast(scenario).training_projects()
+    runs = training_runs_per_quarter(scenario)
+    assert close(runs, float(projects["runs_per_quarter"].sum()) if len(projects) else 0.0)
+    assert text["refresh_frequency"] == f"≈ {runs:,.1f} training runs per quarter"
+    assert text["inference_volume"].startswith(
+        f"≈ {compact(requests_first_month(scenario))} requests/month")
+    if len(projects):  # a run's cost × runs a month is the forecast's training month
+        per_month = projects.set_index("workload")["usd_per_run"] * projects.set_index(
+            "workload")["runs_per_quarter"] / 3
+        for name, usd_month in per_month.items():
+            assert close(usd_month, float(training.loc[name, "cost_usd"]))
+
+
+@FAST
+@given(scenarios(), drivers)
+def test_cost_per_run_times_runs_is_the_training_cost(scenario, values):
+    scenario = scenario.with_drivers(**values)
+    result = forecast(scenario)
+    horizon = result.lines.groupby("workload")["cost_usd"].sum()
+    for row in result.training_projects().to_dict("records"):
+        assert close(row["usd_per_quarter"], row["usd_per_run"] * row["runs_per_quarter"])
+        # a quarter is three forecast months, every month the same
+        assert close(row["usd_per_quarter"] / 3 * scenario.months, float(horizon[row["workload"]]))
+        assert close(row["usd_horizon"], float(horizon[row["workload"]]))

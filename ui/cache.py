@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,18 +25,10 @@ from budget.sensitivity import (
     scenario_sobol,
     tornado,
 )
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def scenario_dir() -> Path:
-    """Return the folder of scenario files (BUDGET_SCENARIO_DIR overrides data/scenarios)."""
-    return Path(os.environ.get("BUDGET_SCENARIO_DIR", ROOT / "data" / "scenarios"))
-
-
-def scenario_files() -> dict[str, Path]:
-    """Return scenario files by stem, sorted by name."""
-    return {p.stem: p for p in sorted(scenario_dir().glob("*.toml"))}
+from ui.config import MAX_UPLOAD_ROWS
+from ui.config import exports_dir as exports_dir  # the folders are ui.config's; pages and
+from ui.config import scenario_dir as scenario_dir  # ui/drivers.py import them from here
+from ui.config import scenario_files as scenario_files  # until they follow (#16 §4)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -52,7 +44,7 @@ def load(path: Path) -> Scenario:
 
 # A Scenario is a frozen, hashable dataclass: Python's own hash keys the caches in microseconds,
 # where Streamlit's generic hasher takes milliseconds on every rerun.
-BY_SCENARIO = {Scenario: hash}
+BY_SCENARIO: dict[str | type[Any], Callable[[Any], Any]] = {Scenario: hash}
 
 
 @st.cache_resource(max_entries=256, show_spinner=False, hash_funcs=BY_SCENARIO)
@@ -90,17 +82,9 @@ def chart_template(kind: str, datasets: tuple[str, ...],
     return spec
 
 
-def exports_dir() -> Path:
-    """Return the folder of the exports the app opens on (BUDGET_EXPORTS_DIR overrides)."""
-    return Path(os.environ.get("BUDGET_EXPORTS_DIR", ROOT / "data" / "exports"))
-
-
 def _fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size)
                  for p in sorted(folder.rglob("*")) if p.is_file())
-
-
-MAX_UPLOAD_ROWS = int(os.environ.get("BUDGET_MAX_UPLOAD_ROWS", "50000000"))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from budget.errors import BudgetInputError
 from budget.files import file_stamp
 from budget.scenario import Scenario
-from ui.cache import load, scenario_dir, scenario_files
+from ui.cache import load
+from ui.config import scenario_dir, scenario_files
 from ui.text import md_escape
 
 SCENARIO_KEY = "scenario"
 DEFAULT_SCENARIO = "fy27-plan"  # the bundled sample opens first when present
 
 
-def pick_scenario(on_change: object = None) -> Scenario | None:
+def pick_scenario(on_change: Callable[[], None] | None = None) -> Scenario | None:
     """Show the sidebar picker; return the loaded scenario, or None after an st.error."""
     files = scenario_files()
     if not files:
@@ -29,7 +32,7 @@ def pick_scenario(on_change: object = None) -> Scenario | None:
             index=names.index(DEFAULT_SCENARIO) if DEFAULT_SCENARIO in names else 0,
             key=SCENARIO_KEY,
             bind="query-params",
-            on_change=on_change,  # type: ignore[arg-type]
+            on_change=on_change,
             help=f"A TOML file in {md_escape(scenario_dir().name)}/. Each file is one plan; "
             "edit it like code, and the app re-reads it when it changes.",
         )

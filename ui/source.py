@@ -16,12 +16,11 @@ from streamlit.typing import UploadedFile
 from budget.errors import BudgetInputError
 from budget.export_columns import export_format
 from budget.exports import check_upload_size
-from ui.cache import ROOT, exports_dir, load_notes, load_rollups
+from ui.cache import load_notes, load_rollups
+from ui.config import MAX_UPLOAD_MB, SAMPLE_EXPORTS, TTL_MINUTES, exports_dir
 from ui.text import md_escape
 from ui.uploads import Uploads, public_message, safe_name, saved_files
 
-MAX_UPLOAD_MB = int(os.environ.get("BUDGET_MAX_UPLOAD_MB", "200"))
-TTL_MINUTES = float(os.environ.get("BUDGET_UPLOAD_TTL_MINUTES", "120"))
 UPLOADED = "_uploaded_exports"  # session key: (folder, tag map) of this session's last upload
 UPLOAD_TYPES = ["csv", "gz", "parquet"]  # "gz": AWS Data Exports deliver gzip CSV (.csv.gz)
 
@@ -163,7 +162,7 @@ def source_notes(folder: Path, tag_map: tuple[str, ...]) -> list[str]:
 def source_name(folder: Path) -> str:
     """Return the export's name for people: never a path on the server."""
     if folder == exports_dir():
-        return "bundled sample" if folder == ROOT / "data" / "exports" else "the server's exports"
+        return "bundled sample" if folder == SAMPLE_EXPORTS else "the server's exports"
     count = len(saved_files(folder))
     return f"your upload: {count} file{'s' if count != 1 else ''}"
 

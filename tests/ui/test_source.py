@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
 from tests.pages.apptest import open_page
-from ui.cache import exports_dir
+from ui.config import exports_dir
 from ui.source import source_caption, source_name, source_notes, uploads
 from ui.text import md_escape
 

@@ -1,0 +1,33 @@
+"""The app's settings: folders and limits, read from the environment here and nowhere else in ui/.
+
+Folders are read on every call (a test or a deployment may point them elsewhere); the limits are
+read once, when the app starts.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_EXPORTS = ROOT / "data" / "exports"  # the bundled sample company's exports
+SAMPLE_SCENARIOS = ROOT / "data" / "scenarios"
+
+MAX_UPLOAD_MB = int(os.environ.get("BUDGET_MAX_UPLOAD_MB", "200"))  # all files of one upload
+MAX_UPLOAD_ROWS = int(os.environ.get("BUDGET_MAX_UPLOAD_ROWS", "50000000"))  # rows of one upload
+TTL_MINUTES = float(os.environ.get("BUDGET_UPLOAD_TTL_MINUTES", "120"))  # an unused upload lives
+
+
+def scenario_dir() -> Path:
+    """Return the folder of scenario files (BUDGET_SCENARIO_DIR overrides data/scenarios)."""
+    return Path(os.environ.get("BUDGET_SCENARIO_DIR", SAMPLE_SCENARIOS))
+
+
+def scenario_files() -> dict[str, Path]:
+    """Return scenario files by stem, sorted by name."""
+    return {p.stem: p for p in sorted(scenario_dir().glob("*.toml"))}
+
+
+def exports_dir() -> Path:
+    """Return the folder of the exports the app opens on (BUDGET_EXPORTS_DIR overrides)."""
+    return Path(os.environ.get("BUDGET_EXPORTS_DIR", SAMPLE_EXPORTS))

@@ -13,8 +13,9 @@ import pandas as pd
 from budget.dimensions import NO_TAG
 from budget.errors import BudgetInputError
 from budget.forecast import INFERENCE_CATEGORIES
-from budget.months import DAYS_PER_AVERAGE_MONTH
+from budget.months import DAYS_PER_AVERAGE_MONTH, DAYS_PER_AVERAGE_YEAR
 from budget.scenario import Scenario, parse_scenario
+from budget.unit_costs import SECONDS_PER_HOUR
 
 OUTPUT_TO_INPUT_PRICE = 4.0  # API output tokens cost about 4× input tokens (list prices, 2026)
 GROWTH_LIMITS = (-0.2, 0.3)  # a fitted monthly growth outside this is clipped
@@ -159,7 +160,7 @@ def _inference(usage: pd.DataFrame, tele: pd.DataFrame,
                        price_per_1m_output=round(price_in * OUTPUT_TO_INPUT_PRICE, 4))
         else:
             provider, gpu_type, mode = _dominant(gpu, ["provider", "gpu", "procurement"])
-            throughput = t["output_tokens"].sum() / (gpu["gpu_hours"].sum() * 3600)
+            throughput = t["output_tokens"].sum() / (gpu["gpu_hours"].sum() * SECONDS_PER_HOUR)
             row.update(serving="self_hosted", cloud=cloud_id(provider), gpu=gpu_type,
                        output_tokens_per_gpu_second=round(throughput, 2), utilization=1.0,
                        pricing=mode if mode in ("on_demand", "spot", "reserved")
@@ -184,7 +185,7 @@ def _training(rows: pd.DataFrame) -> list[dict[str, Any]]:
             "name": str(name), "team": str(group["team"].mode().iloc[0]),
             "model": str(group["model"].mode().iloc[0]), "cloud": cloud_id(provider),
             "gpu": gpu_type, "gpu_hours_per_run": round(group["gpu_hours"].sum() / runs, 1),
-            "refreshes_per_quarter": round(runs / span * 365.25 / 4, 3),
+            "refreshes_per_quarter": round(runs / span * DAYS_PER_AVERAGE_YEAR / 4, 3),
             "pricing": mode if mode in ("on_demand", "spot", "reserved") else "on_demand",
         })
     return out

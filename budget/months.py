@@ -10,7 +10,8 @@ from __future__ import annotations
 import calendar
 import re
 
-DAYS_PER_AVERAGE_MONTH = 365.25 / 12  # 30.4375 days: calibration's rates from daily actuals
+DAYS_PER_AVERAGE_YEAR = 365.25  # with leap years
+DAYS_PER_AVERAGE_MONTH = DAYS_PER_AVERAGE_YEAR / 12  # 30.4375 days: calibration's daily rates
 HOURS_PER_AVERAGE_MONTH = 24 * DAYS_PER_AVERAGE_MONTH  # 730.5 h: break-even's GPU all month
 WEEKS_PER_MONTH = 52.0 / 12.0  # 4.333 weeks (a 52-week year): the forecast's weekly GPU-hours
 

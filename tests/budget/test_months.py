@@ -6,6 +6,7 @@ import pytest
 
 from budget.months import (
     DAYS_PER_AVERAGE_MONTH,
+    DAYS_PER_AVERAGE_YEAR,
     HOURS_PER_AVERAGE_MONTH,
     WEEKS_PER_MONTH,
     hours_in_month,
@@ -14,6 +15,7 @@ from budget.months import (
 
 
 def test_average_month():
+    assert DAYS_PER_AVERAGE_YEAR == 365.25
     assert DAYS_PER_AVERAGE_MONTH == 30.4375  # 365.25 / 12
     assert HOURS_PER_AVERAGE_MONTH == 730.5  # 365.25 × 24 / 12
     assert round(WEEKS_PER_MONTH, 6) == 4.333333  # 52 / 12

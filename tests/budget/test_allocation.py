@@ -526,3 +526,58 @@ def test_weights_from_the_page_follow_the_file_rules(rollup, weights, words):
     assert message.startswith("the weights table: [headcount]")
     for word in words:
         assert word in message, message
+
+
+# ---- what the chargeback page reads ------------------------------------------------------------
+
+def test_period_rows_pick_one_currency_and_month(rollup):
+    from budget.allocation import period_rows
+    from budget.periods import ALL_DATES
+
+    rows = pd.concat([rollup, frame([("2026-02-01", "USD", "support", "training", "Compute",
+                                      7.0, 7.0, 1.0),
+                                     ("2026-01-03", "EUR", "support", "training", "Compute",
+                                      1e6, 1e6, 0.0)])])
+    assert period_rows(rows, "USD", "2026-01")["effective_cost"].sum() == pytest.approx(945.01)
+    assert period_rows(rows, "USD", "2026-02")["effective_cost"].sum() == 7.0
+    assert period_rows(rows, "USD", ALL_DATES)["effective_cost"].sum() == pytest.approx(952.01)
+    assert period_rows(rows, "EUR", ALL_DATES)["effective_cost"].sum() == 1e6
+
+
+def test_tagged_teams_leave_out_unallocated(rollup):
+    from budget.allocation import tagged_teams
+
+    assert tagged_teams(rollup) == ["platform", "research", "search", "support"]
+
+
+def test_editable_weights_from_the_file_and_zero_for_the_rest(tmp_path):
+    from budget.allocation import editable_weights
+
+    table = editable_weights("headcount", ["support", "newteam"], WEIGHTS)
+    # the file's five teams plus newteam, sorted; newteam 0
+    assert table.to_dict("records") == [
+        {"team": "devex", "weight": 18.0}, {"team": "knowledge", "weight": 25.0},
+        {"team": "newteam", "weight": 0.0}, {"team": "research", "weight": 30.0},
+        {"team": "search", "weight": 55.0}, {"team": "support", "weight": 40.0}]
+    bad = tmp_path / "weights.toml"
+    bad.write_text("[headcount]\nsupport = -1\n", encoding="utf-8")
+    assert editable_weights("headcount", ["b", "a"], bad).to_dict("records") == [
+        {"team": "a", "weight": 0.0}, {"team": "b", "weight": 0.0}]  # unreadable: all 0
+
+
+def test_edited_weights_drop_blank_empty_and_shared_rows():
+    from budget.allocation import edited_weights
+
+    records = [{"team": "support", "weight": 40}, {"team": "  ", "weight": 3.0},
+               {"team": None, "weight": 1.0}, {"team": "search", "weight": None},
+               {"team": "platform", "weight": 9.0}, {"team": "devex", "weight": 0}]
+    assert edited_weights(records, ["platform"]) == {"support": 40.0, "devex": 0.0}
+    assert edited_weights([], ["platform"]) == {}
+
+
+def test_direct_and_team_totals_of_a_chargeback(rollup):
+    result = chargeback(rollup, "usage")
+    # direct: support 400 + search 200 + research 200; the pool 120.01 shared by usage
+    assert result.direct_usd == pytest.approx(800.0)
+    assert result.teams_usd == pytest.approx(920.01)  # 945.01 less 25 unallocated
+    assert cents(result.teams_usd) + cents(result.unallocated_usd) == cents(result.total_usd)

@@ -97,3 +97,9 @@ def test_refusals(plan):
     euros["currency"] = "EUR"
     with pytest.raises(BudgetInputError, match="no USD rows"):
         burn_rate(euros, plan)
+
+
+def test_plan_per_day_spreads_the_month(plan):
+    burn = burn_rate(_actuals(), plan)
+    assert burn.plan_usd_per_day == pytest.approx(186.0)  # 5,580 / 30 days of November
+    assert burn_rate(_actuals()).plan_usd_per_day is None

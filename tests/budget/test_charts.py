@@ -99,3 +99,85 @@ def test_live_shape_with_its_data_is_the_whole_chart():
         assert live == _resolved(spec, spec["datasets"]), kind
         # and the template itself carries no data: only names the app fills in
         assert "datasets" not in template, kind
+
+
+def _rows(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the one dataset of a chart spec."""
+    (rows,) = spec["datasets"].values()
+    return list(rows)
+
+
+def test_bridge_labels_are_signed_short_amounts():
+    from budget.charts import bridge_chart
+
+    spec = bridge_chart(19_420.0, 18_000.0, [("gpu price", 1_230_000.0),
+                                             ("token price", -1_231_420.0),
+                                             ("nothing", 0.0)]).to_dict()
+    text = {r["label"]: r["text"] for r in _rows(spec)}
+    assert text == {"Old total": "$19.42K", "gpu price": "+$1.23M", "token price": "-$1.23M",
+                    "nothing": "+$0", "New total": "$18.00K"}
+
+
+def test_monthly_versions_chart_has_one_line_per_version():
+    import dataclasses
+
+    from budget.charts import monthly_versions_chart, monthly_versions_data
+
+    old = load_scenario(SMALL)
+    new = dataclasses.replace(old, drivers=dataclasses.replace(old.drivers, inference_volume=2.0))
+    data = monthly_versions_data([("small", forecast(old)), ("double", forecast(new))])
+    assert data.columns.tolist() == ["month", "usd", "version"]
+    assert data["version"].tolist() == ["small"] * 3 + ["double"] * 3
+    assert data["month"].tolist() == ["2027-11", "2027-12", "2028-01"] * 2
+    small = data[data["version"] == "small"]["usd"].tolist()
+    assert small == pytest.approx([5_580, 6_380, 7_460])
+    assert data[data["version"] == "double"]["usd"].sum() == pytest.approx(30_550)
+    spec = monthly_versions_chart([("small", forecast(old)), ("double", forecast(new))]).to_dict()
+    assert spec["mark"]["type"] == "line"
+    assert spec["encoding"]["color"]["field"] == "version"
+    assert sum(r["usd"] for r in _rows(spec)) == pytest.approx(19_420 + 30_550)
+
+
+def test_placements_chart_plots_cost_against_exposure():
+    import pandas as pd
+
+    from budget.charts import placements_chart
+
+    table = pd.DataFrame({"placement": ["as planned", "all aws"], "gpu_cost_usd": [10.0, 8.0],
+                          "largest_cloud_share": [0.6, 1.0], "switching_usd": [0.0, 500.0]})
+    spec = placements_chart(table).to_dict()
+    assert spec["mark"]["type"] == "circle"
+    assert (spec["encoding"]["x"]["field"], spec["encoding"]["y"]["field"]) == (
+        "largest_cloud_share", "gpu_cost_usd")
+    assert spec["encoding"]["x"]["scale"]["domain"] == [0.4, 1]
+    assert [r["gpu_cost_usd"] for r in _rows(spec)] == [10.0, 8.0]
+
+
+def test_alert_marks():
+    from datetime import date
+
+    from budget.charts import alert_marks
+    from budget.monitoring import Alert
+
+    alert = Alert("unit_cost", (("endpoint", "chat"), ("environment", "prod")), date(2026, 11, 3),
+                  1.0, 1.2, 240.0, "USD per 1K requests")
+    assert alert_marks([alert]) == [("2026-11-03", f"unit cost: {alert.subject}")]
+    assert alert_marks([]) == []
+
+
+@pytest.mark.parametrize(("planned", "crossing", "top"), [
+    (1_000_000.0, 3_000_000.0, 6_000_000.0),  # twice the crossing, the larger
+    (4_000_000.0, 3_000_000.0, 8_000_000.0),  # twice the plan
+    (1_000_000.0, None, 2_000_000.0),  # no crossing: twice the plan
+])
+def test_break_even_volumes(planned, crossing, top):
+    from budget.breakeven import BreakEven
+    from budget.charts import break_even_point_chart, break_even_volumes
+
+    point = BreakEven("chat", "api", 0.002, 0.001, 1_000.0, planned, crossing)
+    volumes = break_even_volumes(point)
+    assert len(volumes) == 60 and volumes[0] == 0 and volumes[-1] == pytest.approx(top)
+    spec = break_even_point_chart(point).to_dict()
+    rows = [r for data in spec["datasets"].values() for r in data]
+    api = [r for r in rows if r.get("option") == "API"]
+    assert api[-1]["usd"] == pytest.approx(top * 0.002)

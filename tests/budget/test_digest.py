@@ -62,3 +62,20 @@ def test_digest_cli(capsys):
     assert "runaway experiment, research, since 2026-10-05" in out
     assert main(["digest", str(SAMPLE), "--week", "2030-W01"]) == 2
     assert "no USD actuals in 2030-W01" in capsys.readouterr().err
+
+
+def test_variances_are_signed_and_headings_shrink_on_a_page(rollups):
+    from budget.digest import on_page
+
+    billing, telemetry = rollups
+    plan = load_scenario(ROOT / "data" / "scenarios" / "fy27-plan.toml")
+    text = digest_markdown(billing, telemetry, "2026-W33", plan)
+    # over the plan reads +, under it − (6,736 − 10,613 = −3,877; 611 − 0 = +611)
+    assert [line for line in text.splitlines() if " actual vs " in line] == [
+        "- search: $14,951 actual vs $7,326 planned (+$7,626)",  # 14,951.47 − 7,325.59 = 7,625.88
+        "- platform: $6,736 actual vs $10,613 planned (-$3,877)",
+        "- applied-ml: $0 actual vs $2,249 planned (-$2,249)",
+        "- (no team tag): $611 actual vs $0 planned (+$611)",
+        "- knowledge: $2,063 actual vs $1,581 planned (+$482)"]
+    assert on_page("# Title\n## Part\n### Kept\n- # not a heading\n") == (
+        "#### Title\n##### Part\n### Kept\n- # not a heading\n")

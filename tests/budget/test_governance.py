@@ -158,3 +158,18 @@ def test_a_bad_incident_is_skipped_with_one_message(tmp_path, started, impact, w
     assert [i.title for i in loaded] == ["Good"]
     assert len(problems) == 1 and problems[0].startswith(f"bad.toml: {words}")
     assert problems[0].endswith("The other incidents are listed.")
+
+
+def test_approval_gates_and_their_limit():
+    from budget.governance import approval_gates, approval_limit_usd
+
+    plan = dataclasses.replace(load_scenario(SMALL), guardrails=(
+        QUOTA, GATE, SOFT, Guardrail("research", 40_000.0, "approval_gate",
+                                     approval_threshold=0.25)))
+    gates = approval_gates(plan)
+    assert list(gates) == ["production", "research"]  # file order, gates only
+    assert approval_limit_usd(gates["production"]) == pytest.approx(100.0)  # 10% of 1,000
+    assert approval_limit_usd(gates["research"]) == pytest.approx(10_000.0)  # 25% of 40,000
+    assert needs_approval(10_000.01, gates["research"])
+    assert not needs_approval(10_000.0, gates["research"])  # the limit itself ships
+    assert approval_gates(load_scenario(SMALL)) == {}

@@ -103,3 +103,100 @@ def test_money(amount, currency, decimals, text):
     if currency == "USD" and amount is not None:  # one money format: the same as usd()
         assert text == usd(amount, decimals if decimals is not None else
                            (2 if abs(amount) < 1000 else 0))
+
+
+def test_strategy_rows_keep_the_procurement_csv_columns():
+    from budget.capacity import Strategy
+    from budget.tables import strategy_rows
+
+    options = [Strategy("all_on_demand", 10_000.0, {}, 0.0, 0.0, 10_400.0),
+               Strategy("recommended", 7_250.0, {"aws/H100": 2, "gcp/A100": 0, "aws/L4": 1},
+                        0.5, 300.0, 7_900.0),
+               Strategy("all_reserved", 10_900.0, {"aws/H100": 4}, 0.0, 2_100.0, 10_950.0)]
+    rows = strategy_rows(options)
+    assert rows.columns.tolist() == ["strategy", "cost_usd", "saving_vs_on_demand_usd",
+                                     "reserved_gpus", "idle_reserved_usd",
+                                     "expected_cost_over_draws_usd"]
+    assert rows["strategy"].tolist() == ["all on demand", "recommended", "all reserved"]
+    assert rows["saving_vs_on_demand_usd"].tolist() == [0.0, 2_750.0, -900.0]
+    assert rows["reserved_gpus"].tolist() == ["none", "aws/H100 × 2, aws/L4 × 1", "aws/H100 × 4"]
+    assert rows["expected_cost_over_draws_usd"].tolist() == [10_400.0, 7_900.0, 10_950.0]
+    assert csv_bytes(rows).decode().splitlines()[1] == "all on demand,10000.0,0.0,none,0.0,10400.0"
+
+
+def test_placement_and_portability_rows():
+    from budget.multicloud import Placement, WorkloadPortability
+    from budget.tables import cost_changes, placement_rows, portability_rows
+
+    options = [Placement("as planned", 10_000.0, 0.6, 0.0, {}),
+               Placement("all aws", 8_500.0, 1.0, 1_200.0, {}),
+               Placement("all gcp", 10_250.0, 1.0, 900.0, {})]
+    rows = placement_rows(options)
+    assert rows.columns.tolist() == ["placement", "gpu_cost_usd", "largest_cloud_share",
+                                     "switching_usd"]
+    assert rows["gpu_cost_usd"].tolist() == [10_000.0, 8_500.0, 10_250.0]
+    assert cost_changes(options) == [None, -1_500.0, 250.0]
+    scores = portability_rows([WorkloadPortability("chat", "aws", None, 62.5, 40.0, 9_000.0),
+                               WorkloadPortability("ft", "gcp", "aws", 80.0, 0.0, 3_000.0)])
+    assert scores.columns.tolist() == ["workload", "cloud", "secondary_cloud", "score",
+                                       "monthly_egress_usd", "move_usd"]
+    assert scores["secondary_cloud"].tolist() == ["", "aws"]
+    assert scores["move_usd"].sum() == 12_000.0
+
+
+def test_bridge_alert_and_reforecast_rows():
+    from datetime import date
+
+    from budget.bridge import Step
+    from budget.monitoring import Alert
+    from budget.reforecast import PeriodForecast
+    from budget.tables import alert_rows, bridge_rows, reforecast_rows
+
+    steps = bridge_rows([Step("gpu price", 2_370.0), Step("token price", -4_965.0)])
+    assert steps.to_dict("records") == [{"change": "gpu price", "delta_usd": 2_370.0},
+                                        {"change": "token price", "delta_usd": -4_965.0}]
+    first = Alert("unit_cost", (("endpoint", "chat"), ("environment", "prod")),
+                  date(2026, 11, 2), 10.0, 12.5, 300.0, "USD per 1K requests",
+                  deployment_ids=("chat-v2",), experiments=("exp-1",))
+    second = Alert("request_jump", (("endpoint", "search"),), date(2026, 11, 9), 0.0, 50.0,
+                   20.0, "requests per day")
+    alerts = alert_rows([first, second])
+    assert alerts.columns.tolist() == ["start", "kind", "scope", "expected", "actual", "unit",
+                                       "change", "impact_usd", "deployments / experiments"]
+    assert alerts["kind"].tolist() == ["request jump", "unit cost"]  # newest first
+    assert alerts["change"].tolist()[1] == pytest.approx(0.25)  # 12.5 / 10 − 1
+    assert pd.isna(alerts["change"].tolist()[0])  # nothing expected: no change
+    assert alerts["deployments / experiments"].tolist() == ["", "chat-v2, exp-1"]
+    periods = reforecast_rows([PeriodForecast(
+        "month-end 2026-11", date(2026, 11, 30), actual_usd=100.0, forecast_usd=160.0,
+        low_usd=150.0, high_usd=175.0, budget_usd=170.0)])
+    assert periods.to_dict("records") == [{
+        "period": "month-end 2026-11", "end": date(2026, 11, 30), "actual_usd": 100.0,
+        "low_usd": 150.0, "forecast_usd": 160.0, "high_usd": 175.0, "budget_usd": 170.0}]
+
+
+def test_incident_rows_and_checklist_cells():
+    from datetime import date
+
+    from budget.governance import CHECKLIST, Incident, checklist, complete_projects
+    from budget.scenario import Project
+    from budget.tables import checklist_cells, incident_rows
+
+    records = incident_rows([Incident("Spike", "a sweep", date(2026, 10, 5), date(2026, 10, 9),
+                                      1_935.0, alert='{"kind": "x"}')])
+    assert "alert" not in records.columns
+    assert records.loc[0, "detection_gap_days"] == 4  # 5 → 9 October
+    assert records.loc[0, "impact_usd"] == 1_935.0
+    table = checklist([Project("full", owner="a", workload_forecast="w",
+                               unit_cost_baseline=1.5, approval_threshold=0.1,
+                               rollback_plan="r", cost_dashboard="d", portable=False,
+                               spot_eligible=True, cost_model="showback"),
+                       Project("bare", spot_eligible=False)])
+    labels = [label for _, label in CHECKLIST]
+    shown = checklist_cells(table, labels).set_index("project")
+    assert shown.loc["full", "Unit-cost baseline"] == "1.5"
+    assert (shown.loc["full", "Portable across clouds?"],
+            shown.loc["full", "Spot-eligible?"]) == ("no", "yes")
+    assert shown.loc["bare", "Named owner"] == ""  # a gap
+    assert shown.loc["bare", "Spot-eligible?"] == "no"  # False is an answer
+    assert complete_projects(table) == 1

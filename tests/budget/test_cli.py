@@ -214,3 +214,21 @@ def test_forecast_starts_without_the_exports_and_chart_engines():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, cwd=ROOT)
     assert done.stdout.strip() == "[]"
+
+
+def test_diff_table_signs_each_change(tmp_path, capsys):
+    # ft: 300 → 600 GPU-hours a run, one run a quarter, $4 on demand: +100 h × $4 × 3 months =
+    # +1,200; obs: 1,000 → 500 a month growing 50%: -(500 + 750 + 1,125) = -2,375; net -1,175
+    new = tmp_path / "new.toml"
+    new.write_text(SMALL.read_text(encoding="utf-8")
+                   .replace("gpu_hours_per_run = 300", "gpu_hours_per_run = 600")
+                   .replace("monthly_cost = 1000", "monthly_cost = 500"), encoding="utf-8")
+    code, out, err = run(capsys, "diff", str(SMALL), str(new))
+    assert code == 0 and err == ""
+    assert out == ("old total 19,420.00  →  new total 18,245.00  (-1,175.00)\n"
+                   "  -      2,375.00  platform/obs/monthly_cost: 1000 -> 500\n"
+                   "  +      1,200.00  training/ft/gpu_hours_per_run: 300 -> 600\n")
+    code, out, _ = run(capsys, "diff", str(new), str(SMALL))
+    assert out.splitlines()[0] == "old total 18,245.00  →  new total 19,420.00  (+1,175.00)"
+    code, out, _ = run(capsys, "diff", str(SMALL), str(SMALL))
+    assert out == "old total 19,420.00  →  new total 19,420.00  (+0.00)\n  no assumption changed\n"

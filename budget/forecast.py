@@ -24,6 +24,7 @@ from budget.unit_costs import (
     gpu_hours_per_run,
     gpu_seconds_per_hour,
     inference_gpu_hours_per_request,
+    input_values,
     list_usd_per_gpu_hour,
     output_tokens_per_request,
     requests_first_month,
@@ -32,9 +33,6 @@ from budget.unit_costs import (
     usd_per_gpu_hour,
     usd_per_request,
     usd_per_run,
-)
-from budget.unit_costs import (
-    input_values as input_values,  # re-exported: sensitivity and tests import it from here
 )
 
 CATEGORIES: tuple[str, ...] = (

@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-# ActualsSummary lives in budget.actuals; re-exported here until report.py imports it from there
-from budget.actuals import ActualsSummary as ActualsSummary
+from budget.actuals import ActualsSummary
 from budget.bridge import Bridge
 from budget.fmt import compact, signed_usd, usd
 from budget.forecast import CATEGORIES, CATEGORY_LABELS, INFERENCE_CATEGORIES, Forecast

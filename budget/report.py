@@ -13,11 +13,12 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from budget.actuals import ActualsSummary
 from budget.bridge import Bridge
 from budget.charts import monthly_by_category, tornado_chart
 from budget.fmt import usd, usd_compact
 from budget.forecast import CATEGORY_LABELS, Forecast, forecast
-from budget.narrative import ActualsSummary, Narrative, build_narrative
+from budget.narrative import Narrative, build_narrative
 from budget.scenario import Scenario
 from budget.sensitivity import MonteCarlo, TornadoBar, cases_by_category, monte_carlo, tornado
 

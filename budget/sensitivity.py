@@ -12,13 +12,13 @@ import numpy as np
 from budget.forecast import (
     CATEGORIES,
     horizon_total_usd,
-    input_values,
     line_months_fsum,
     simulated_costs,
     workload_series,
 )
 from budget.inputs import INPUT_NAMES, INPUTS, INPUTS_BY_NAME
 from budget.scenario import Scenario
+from budget.unit_costs import input_values
 
 DEFAULT_DRAWS = 10_000
 DEFAULT_SEED = 0

@@ -22,12 +22,12 @@ from budget.forecast import (
     CATEGORIES,
     forecast,
     geometric_sum,
-    input_values,
     monthly_growth,
     simulate_terms,
     workload_series,
 )
 from budget.scenario import load_scenario, parse_scenario
+from budget.unit_costs import input_values
 from tests.conftest import SAMPLE, SMALL, SMALL_DRIVER_CASES, SMALL_TOTAL_USD
 
 BASE_TOTAL = SMALL_TOTAL_USD

@@ -15,7 +15,6 @@ from budget.forecast import INFERENCE_CATEGORIES
 COST_MEASURES = ("effective_cost", "billed_cost")
 GROUPABLE = ("model", "endpoint", "team", "environment", "workload_class", "provider",
              "service_category", "procurement")
-INFERENCE_CLASSES = INFERENCE_CATEGORIES  # old name, still imported by allocation.py and burn.py
 
 
 @dataclass(frozen=True)

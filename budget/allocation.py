@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from budget.actuals import INFERENCE_CLASSES
 from budget.dimensions import UNALLOCATED
 from budget.errors import BudgetInputError
 from budget.files import decode_toml, read_bounded
+from budget.forecast import INFERENCE_CATEGORIES
 from budget.periods import in_period
 from budget.schema import name_key, same_name_note, show_value, text_problem
 
@@ -219,7 +219,7 @@ def showback(rows: pd.DataFrame, measure: str = "effective_cost", *,
     team_cents = _team_cents(rows, measure, total, source, one_currency(rows, source))
     workload = rows["workload_class"].astype(str).to_numpy()
     storage = (rows["service_category"].astype(str) == "Storage").to_numpy()
-    part = np.select([np.isin(workload, INFERENCE_CLASSES), workload == "training",
+    part = np.select([np.isin(workload, INFERENCE_CATEGORIES), workload == "training",
                       workload == "experimentation", storage], list(SHOWBACK_PARTS[:4]),
                      default="platform_usd")
     teams = _teams(rows)

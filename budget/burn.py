@@ -7,10 +7,9 @@ from datetime import date
 
 import pandas as pd
 
-from budget.actuals import INFERENCE_CLASSES
 from budget.dimensions import NO_TAG
 from budget.errors import BudgetInputError
-from budget.forecast import Forecast, forecast
+from budget.forecast import INFERENCE_CATEGORIES, Forecast, forecast
 from budget.scenario import Scenario
 
 VARIANCE_DIMENSIONS = ("model", "endpoint", "team", "environment")
@@ -144,7 +143,7 @@ def plan_lines_as_tagged(result: Forecast, month: str) -> pd.DataFrame:
     """
     lines = result.lines[result.lines["month"] == month].copy()
     category = lines["category"]
-    lines["endpoint"] = lines["workload"].where(category.isin(INFERENCE_CLASSES),
+    lines["endpoint"] = lines["workload"].where(category.isin(INFERENCE_CATEGORIES),
                                                 NO_TAG["endpoint"])
     lines["model"] = lines["model"].where((category != "platform") & (lines["model"] != ""),
                                           NO_TAG["model"])

@@ -34,12 +34,12 @@ def median_seconds(step: Callable[[], object], repeat: int) -> float:
 
 def main() -> None:
     """Print each step's median time and its ratio to the rollup."""
+    from budget.alerts import all_alerts
     from budget.allocation import chargeback, showback
     from budget.burn import VARIANCE_DIMENSIONS, burn_rate, variance_by
     from budget.digest import digest_markdown
     from budget.exports import billing_rollup, open_exports, telemetry_rollup
     from budget.governance import guardrail_status
-    from budget.monitoring import all_alerts
     from budget.reforecast import leading_indicators, reforecast
     from budget.sample_data import generate
     from budget.scenario import load_scenario

@@ -15,8 +15,8 @@ from budget.inputs import INPUTS_BY_NAME
 from budget.sensitivity import SobolIndex, TornadoBar
 
 if TYPE_CHECKING:
+    from budget.alerts import Alert
     from budget.breakeven import BreakEven
-    from budget.monitoring import Alert
 
 # Colour-blind-safe (Okabe–Ito), one fixed colour per category on every chart.
 CATEGORY_COLORS: dict[str, str] = {

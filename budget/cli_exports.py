@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from budget.alerts import AlertSettings, all_alerts
 from budget.allocation import (
     DEFAULT_WEIGHTS,
     WEIGHTED_METHODS,
@@ -31,7 +32,6 @@ from budget.errors import BudgetInputError
 from budget.files import check_target, write_atomically
 from budget.focus_conformance import check_focus
 from budget.forecast import forecast
-from budget.monitoring import AlertSettings, all_alerts
 from budget.scenario import load_scenario
 
 if TYPE_CHECKING:  # DuckDB, Ibis and Altair load only for the commands that use them

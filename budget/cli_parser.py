@@ -6,11 +6,11 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, NoReturn
 
+from budget.alerts import AlertSettings
 from budget.allocation import COST_BASES, EXAMPLE_WEIGHTS, METHODS
 from budget.errors import visible
 from budget.focus_conformance import VERSIONS as FOCUS_VERSIONS
 from budget.inputs import INPUT_NAMES
-from budget.monitoring import AlertSettings
 from budget.params import parse_decimal, parse_whole
 from budget.sensitivity import DEFAULT_DRAWS, DEFAULT_SEED
 

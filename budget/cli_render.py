@@ -5,13 +5,13 @@ from __future__ import annotations
 import math
 from typing import Any, TextIO
 
+from budget.alerts import Alert
 from budget.allocation import Chargeback
 from budget.breakeven import break_even
 from budget.bridge import Bridge
 from budget.capacity import strategies
 from budget.fmt import signed_usd
 from budget.forecast import Forecast
-from budget.monitoring import Alert
 from budget.scenario import Scenario
 
 

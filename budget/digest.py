@@ -8,11 +8,11 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from budget.alerts import Alert, all_alerts
 from budget.burn import plan_month
 from budget.errors import BudgetInputError
 from budget.fmt import signed_usd, usd
 from budget.forecast import forecast
-from budget.monitoring import Alert, all_alerts
 from budget.scenario import Scenario
 from budget.text import md_escape
 

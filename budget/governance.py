@@ -13,11 +13,11 @@ from typing import Any
 
 import pandas as pd
 
+from budget.alerts import Alert
 from budget.burn import Burn, plan_lines_as_tagged, plan_month, usd_rows
 from budget.errors import BudgetInputError, shown
 from budget.files import load_toml
 from budget.forecast import forecast
-from budget.monitoring import Alert
 from budget.scenario import Guardrail, Project, Scenario
 from budget.storage import Saved, save_once
 

@@ -16,10 +16,10 @@ from budget.scenario import Scenario
 from budget.sensitivity import MonteCarlo, SobolIndex, TornadoBar, input_ranges
 
 if TYPE_CHECKING:
+    from budget.alerts import Alert
     from budget.bridge import Step
     from budget.capacity import Strategy
     from budget.governance import Incident
-    from budget.monitoring import Alert
     from budget.multicloud import Placement, WorkloadPortability
     from budget.reforecast import PeriodForecast
 

@@ -11,6 +11,7 @@ from datetime import date  # noqa: E402
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
+from budget.alerts import Alert, AlertSettings  # noqa: E402
 from budget.burn import burn_rate  # noqa: E402
 from budget.errors import BudgetInputError  # noqa: E402
 from budget.fmt import usd  # noqa: E402
@@ -28,7 +29,6 @@ from budget.governance import (  # noqa: E402
     save_incident,
     workloads_without_checklist,
 )
-from budget.monitoring import Alert, AlertSettings  # noqa: E402
 from budget.tables import checklist_cells, incident_rows  # noqa: E402
 from ui.cache import cached_alerts, fingerprint, scenario_dir  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402

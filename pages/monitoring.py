@@ -9,6 +9,7 @@ require_navigation()
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
+from budget.alerts import AlertSettings  # noqa: E402
 from budget.burn import VARIANCE_DIMENSIONS, burn_rate, month_to_date, variance_by  # noqa: E402
 from budget.charts import (  # noqa: E402
     alert_marks,
@@ -21,7 +22,6 @@ from budget.digest import digest_markdown, on_page  # noqa: E402
 from budget.errors import BudgetInputError  # noqa: E402
 from budget.fmt import sentence, usd  # noqa: E402
 from budget.intervals import interval_label  # noqa: E402
-from budget.monitoring import AlertSettings  # noqa: E402
 from budget.periods import last_days  # noqa: E402
 from budget.reforecast import leading_indicators  # noqa: E402
 from budget.tables import alert_rows, reforecast_rows  # noqa: E402

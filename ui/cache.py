@@ -10,11 +10,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from budget.alerts import Alert, AlertSettings, all_alerts
 from budget.charts import SHAPES
 from budget.exports import TagMap, billing_rollup, open_exports, reading_notes, telemetry_rollup
 from budget.files import file_stamp
 from budget.forecast import Forecast, forecast
-from budget.monitoring import Alert, AlertSettings, all_alerts
 from budget.reforecast import Reforecast, reforecast
 from budget.scenario import Scenario, load_scenario
 from budget.sensitivity import (

@@ -156,8 +156,8 @@ def test_placements_chart_plots_cost_against_exposure():
 def test_alert_marks():
     from datetime import date
 
+    from budget.alerts import Alert
     from budget.charts import alert_marks
-    from budget.monitoring import Alert
 
     alert = Alert("unit_cost", (("endpoint", "chat"), ("environment", "prod")), date(2026, 11, 3),
                   1.0, 1.2, 240.0, "USD per 1K requests")

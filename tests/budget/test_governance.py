@@ -9,6 +9,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from budget.alerts import Alert
 from budget.burn import burn_rate
 from budget.dimensions import NO_TAG
 from budget.errors import BudgetInputError
@@ -22,7 +23,6 @@ from budget.governance import (
     save_incident,
     workloads_without_checklist,
 )
-from budget.monitoring import Alert
 from budget.scenario import Guardrail, Project, load_scenario
 from tests.conftest import SMALL
 

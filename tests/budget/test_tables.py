@@ -147,8 +147,8 @@ def test_placement_and_portability_rows():
 def test_bridge_alert_and_reforecast_rows():
     from datetime import date
 
+    from budget.alerts import Alert
     from budget.bridge import Step
-    from budget.monitoring import Alert
     from budget.reforecast import PeriodForecast
     from budget.tables import alert_rows, bridge_rows, reforecast_rows
 

@@ -190,8 +190,8 @@ class Forecast:
 
 
 @dataclass(frozen=True)
-class Series:
-    """One workload's monthly arrays; shape (months,) or (draws, months)."""
+class CostLine:
+    """One workload's monthly cost and volumes: arrays of (months,) or (draws, months)."""
 
     name: str
     category: str
@@ -203,7 +203,7 @@ class Series:
     gpu_hours: np.ndarray | float = 0.0
 
 
-def workload_series(scenario: Scenario, values: InputValues) -> list[Series]:
+def cost_lines(scenario: Scenario, values: InputValues) -> list[CostLine]:
     """Compute every workload's monthly arrays for input values (floats, or (draws, 1) arrays).
 
     The per-workload formulas: the forecast and the tornado call it. Simulations (Monte Carlo,
@@ -212,28 +212,28 @@ def workload_series(scenario: Scenario, values: InputValues) -> list[Series]:
     input). Unit costs (per request, run, GPU-hour) are budget.unit_costs'.
     """
     flat = monthly_growth(1.0, scenario.months)
-    out = [_inference_series(scenario, w, values) for w in scenario.inference]
+    out = [_inference_line(scenario, w, values) for w in scenario.inference]
     for t in scenario.training:
         runs_per_month = runs_per_quarter(t, values) / MONTHS_PER_QUARTER
-        out.append(Series(t.name, "training", _gpu_labels(t.team, t.model, t),
+        out.append(CostLine(t.name, "training", _gpu_labels(t.team, t.model, t),
                           runs_per_month * usd_per_run(scenario, t, values) * flat,
                           gpu_hours=runs_per_month * gpu_hours_per_run(t, values) * flat))
     for e in scenario.experimentation:
         hours_per_month = experimentation_gpu_hours_per_month(e, values)
         usd_per_month = hours_per_month * usd_per_gpu_hour(scenario, e.cloud, e.gpu, e.pricing,
                                                            values)
-        out.append(Series(e.name, "experimentation", _gpu_labels(e.team, "", e),
+        out.append(CostLine(e.name, "experimentation", _gpu_labels(e.team, "", e),
                           usd_per_month * flat, gpu_hours=hours_per_month * flat))
     for p in scenario.platform:
         labels = {"team": p.team, "model": p.category, "environment": "", "serving": "",
                   "cloud": "", "gpu": "", "pricing": ""}
-        out.append(Series(p.name, "platform", labels,
+        out.append(CostLine(p.name, "platform", labels,
                           p.monthly_cost * monthly_growth(1.0 + p.monthly_growth,
                                                           scenario.months)))
     return out
 
 
-def _inference_series(scenario: Scenario, w: InferenceWorkload, v: InputValues) -> Series:
+def _inference_line(scenario: Scenario, w: InferenceWorkload, v: InputValues) -> CostLine:
     """Return one inference workload's monthly requests, tokens, GPU-hours and USD."""
     growth_profile = monthly_growth(np.maximum(1.0 + w.monthly_growth + v["inference_growth"],
                                                0.0), scenario.months)
@@ -247,7 +247,7 @@ def _inference_series(scenario: Scenario, w: InferenceWorkload, v: InputValues) 
         labels.update(cloud=w.cloud, gpu=w.gpu, pricing=w.pricing)
         gpu_hours = requests * inference_gpu_hours_per_request(w, v)
     cost = (first_month * usd_per_request(scenario, w, v)) * growth_profile
-    return Series(w.name, f"{w.kind}_inference", labels, cost, requests,
+    return CostLine(w.name, f"{w.kind}_inference", labels, cost, requests,
                   requests * w.input_tokens, requests * output_tokens_per_request(w, v),
                   gpu_hours)
 
@@ -269,7 +269,7 @@ def cost_terms(scenario: Scenario, gpu_hours: bool = False,
                ) -> dict[TermGroup, dict[CoefficientKey, float]]:
     """Return the weights of every cost term, summed per (category, pool, profile) and coefficient.
 
-    The same costs as workload_series (tests hold the two to 1e-12): API inference is
+    The same costs as cost_lines (tests hold the two to 1e-12): API inference is
     requests × (input tokens × input price + output tokens × output price) / 1e6; self-hosted,
     requests × tokens / (tokens per GPU-second × 3,600 × utilisation) × the hourly price for
     output and input tokens; training runs per month × GPU-hours per run × the hourly price;
@@ -434,10 +434,10 @@ def _gpu_labels(team: str, model: str, row: TrainingWorkload | ExperimentationWo
 
 def horizon_total_usd(scenario: Scenario) -> float:
     """Return the horizon total, bit-for-bit the same as forecast(scenario).total_cost_usd."""
-    return line_months_fsum(workload_series(scenario, input_values(scenario)), scenario.months)
+    return line_months_fsum(cost_lines(scenario, input_values(scenario)), scenario.months)
 
 
-def line_months_fsum(series: list[Series], months: int) -> float:
+def line_months_fsum(series: list[CostLine], months: int) -> float:
     """Return the exactly rounded sum of every series' monthly USD (0.0 for none)."""
     if not series:
         return 0.0
@@ -451,11 +451,11 @@ def line_months_fsum(series: list[Series], months: int) -> float:
 def forecast(scenario: Scenario) -> Forecast:
     """Compute every workload's monthly USD, GPU-hours, requests and tokens for the horizon."""
     months = month_labels(scenario.start, scenario.months)
-    series = workload_series(scenario, input_values(scenario))
+    series = cost_lines(scenario, input_values(scenario))
     return Forecast(scenario=scenario, months=tuple(months), lines=_explode(series, months))
 
 
-def _explode(series: list[Series], months: list[str]) -> pd.DataFrame:
+def _explode(series: list[CostLine], months: list[str]) -> pd.DataFrame:
     """Turn per-workload arrays into one long table: a row per workload per month."""
     n = len(months)
     if not series:

@@ -11,10 +11,10 @@ import numpy as np
 
 from budget.forecast import (
     CATEGORIES,
+    cost_lines,
     horizon_total_usd,
     line_months_fsum,
     simulated_costs,
-    workload_series,
 )
 from budget.inputs import INPUT_NAMES, INPUTS, INPUTS_BY_NAME
 from budget.scenario import Scenario
@@ -279,7 +279,7 @@ def interaction_warning(indices: dict[str, SobolIndex]) -> str | None:
 
 def cases_by_category(scenario: Scenario, mc: MonteCarlo) -> list[dict[str, float | str]]:
     """Return low (MC P10), expected (the forecast) and high (MC P90) per category and total."""
-    series = workload_series(scenario, input_values(scenario))
+    series = cost_lines(scenario, input_values(scenario))
     expected = {c: line_months_fsum([s for s in series if s.category == c], scenario.months)
                 for c in CATEGORIES}
     rows: list[dict[str, float | str]] = [

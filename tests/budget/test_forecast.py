@@ -20,11 +20,11 @@ import pytest
 
 from budget.forecast import (
     CATEGORIES,
+    cost_lines,
     forecast,
     geometric_sum,
     monthly_growth,
     simulate_terms,
-    workload_series,
 )
 from budget.scenario import load_scenario, parse_scenario
 from budget.unit_costs import input_values
@@ -209,7 +209,7 @@ def draws_of(small, draws: int = 50) -> dict[str, np.ndarray]:
 def test_drawn_workload_by_hand(small):
     # at the scenario's own values (the middle of three draws) the chat API workload is the
     # hand-computed $9,930: 3,000 + 3,300 + 3,630
-    chat = next(s for s in workload_series(small, draws_of(small, draws=3)) if s.name == "chat")
+    chat = next(s for s in cost_lines(small, draws_of(small, draws=3)) if s.name == "chat")
     assert chat.cost_usd.shape == (3, small.months)
     assert chat.cost_usd[1].sum() == pytest.approx(9_930)
 
@@ -219,11 +219,11 @@ def test_drawn_workload_by_hand(small):
 def test_summed_terms_are_the_workloads_sums(path, gpu_hours):
     # Simulations sum the cost (or GPU-hour) terms of workloads that share a profile before
     # the draws multiply them; per category and pool that must be the sum of every workload's
-    # own arrays from workload_series, the one place that names each workload's figures.
+    # own arrays from cost_lines, the one place that names each workload's figures.
     scenario = load_scenario(path)
     values = draws_of(scenario)
     expected: dict[tuple[str, str], np.ndarray] = {}
-    for s in workload_series(scenario, values):
+    for s in cost_lines(scenario, values):
         if gpu_hours and not s.labels["cloud"]:
             continue
         key = (s.category, f"{s.labels['cloud']}/{s.labels['gpu']}" if gpu_hours else "")

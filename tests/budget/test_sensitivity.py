@@ -10,7 +10,7 @@ import pytest
 
 from budget.cli import main
 from budget.errors import BudgetInputError
-from budget.forecast import CATEGORIES, forecast, workload_series
+from budget.forecast import CATEGORIES, cost_lines, forecast
 from budget.inputs import INPUT_NAMES, INPUTS_BY_NAME
 from budget.scenario import InputRange, Scenario, load_scenario, parse_scenario
 from budget.sensitivity import (
@@ -274,7 +274,7 @@ def per_workload_by_category(scenario: Scenario, values: dict[str, np.ndarray],
     """Sum every workload's own draws × months cost array per category (the way before #18)."""
     draws = next(iter(values.values())).shape[0]
     sums = {c: np.zeros((draws, 1 if horizon else scenario.months)) for c in CATEGORIES}
-    for series in workload_series(scenario, values):
+    for series in cost_lines(scenario, values):
         usd = np.broadcast_to(series.cost_usd, (draws, scenario.months))
         sums[series.category] = sums[series.category] + (
             usd.sum(axis=1, keepdims=True) if horizon else usd)

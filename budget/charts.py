@@ -500,7 +500,7 @@ def monthly_versions_chart(versions: Sequence[tuple[str, Forecast]],
 def placements_chart(table: pd.DataFrame, height: int = 320) -> alt.Chart:
     """Return GPU cost (USD) against shortage exposure, one circle per placement.
 
-    `table` is budget.tables.placement_rows.
+    `table` is budget.rows.placement_rows.
     """
     chart: alt.Chart = alt.Chart(table).mark_circle(size=420, opacity=0.8).encode(
         x=alt.X("largest_cloud_share:Q", title="Share of GPU-hours in the largest cloud "

@@ -11,8 +11,8 @@ from pathlib import Path  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from budget.fmt import sentence  # noqa: E402
+from budget.rows import assumption_rows  # noqa: E402
 from budget.schema import TABLES_BY_NAME  # noqa: E402
-from budget.tables import assumption_tables  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
 from ui.text import md_escape  # noqa: E402
@@ -35,7 +35,7 @@ if scenario is not None:
         f"starts {scenario.start} · "
         f"{scenario.months} months · {scenario.currency}. Review changes to this file like code."
     )
-    for name, table in assumption_tables(scenario).items():
+    for name, table in assumption_rows(scenario).items():
         st.subheader(TITLES[name])
         st.caption(sentence(TABLES_BY_NAME[name].help) + ".")
         if table.empty:

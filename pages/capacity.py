@@ -18,7 +18,7 @@ from budget.fmt import compact, usd  # noqa: E402
 from budget.plan_scale import check_capacity_scale  # noqa: E402
 from budget.pools import queue_gpus, total_peak_gpus  # noqa: E402
 from budget.procurement import ON_DEMAND, saving_vs_on_demand_usd, strategy_named  # noqa: E402
-from budget.tables import strategy_rows  # noqa: E402
+from budget.rows import strategy_rows  # noqa: E402
 from ui.drivers import scenario_from_url  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402

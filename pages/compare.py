@@ -12,7 +12,7 @@ from budget.bridge import bridge  # noqa: E402
 from budget.charts import bridge_chart, monthly_versions_chart  # noqa: E402
 from budget.errors import BudgetInputError  # noqa: E402
 from budget.fmt import usd  # noqa: E402
-from budget.tables import bridge_rows  # noqa: E402
+from budget.rows import bridge_rows  # noqa: E402
 from budget.versions import headline_figures  # noqa: E402
 from ui.cache import cached_forecast, load, scenario_files  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402

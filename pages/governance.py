@@ -29,7 +29,7 @@ from budget.governance import (  # noqa: E402
     save_incident,
     workloads_without_checklist,
 )
-from budget.tables import checklist_cells, incident_rows  # noqa: E402
+from budget.rows import checklist_cells, incident_rows  # noqa: E402
 from ui.cache import cached_alerts, fingerprint, scenario_dir  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
 from ui.source import choose_source, read_actuals, source_caption  # noqa: E402

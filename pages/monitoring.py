@@ -24,7 +24,7 @@ from budget.fmt import sentence, usd  # noqa: E402
 from budget.intervals import interval_label  # noqa: E402
 from budget.periods import last_days  # noqa: E402
 from budget.reforecast import leading_indicators  # noqa: E402
-from budget.tables import alert_rows, reforecast_rows  # noqa: E402
+from budget.rows import alert_rows, reforecast_rows  # noqa: E402
 from budget.weeks import default_week, recent_weeks  # noqa: E402
 from ui.cache import cached_alerts, cached_reforecast, fingerprint  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402

@@ -13,7 +13,7 @@ import streamlit as st  # noqa: E402
 from budget.charts import placements_chart  # noqa: E402
 from budget.fmt import signed_usd, usd  # noqa: E402
 from budget.multicloud import PORTABILITY_WEIGHTS, placements, portability  # noqa: E402
-from budget.tables import cost_changes, placement_rows, portability_rows  # noqa: E402
+from budget.rows import cost_changes, placement_rows, portability_rows  # noqa: E402
 from ui.drivers import scenario_from_url  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
@@ -43,7 +43,7 @@ if base is not None:
                    f"{usd(option.switching_usd)}.")
     table = placement_rows(options)
     st.altair_chart(placements_chart(table), width="stretch")
-    table_with_download(table, "placements", f"{stem}-placements.csv", "mc_dl_placements",
+    table_with_download(table, "placements", f"{stem}-placements.csv", "cloud_dl_placements",
                         {"gpu_cost_usd": DOLLARS, "switching_usd": DOLLARS,
                          "largest_cloud_share": st.column_config.NumberColumn(
                              format="percent")})
@@ -54,7 +54,7 @@ if base is not None:
                "describe in [[portability]] counts as 0.5. Moving later costs the stored data's "
                "egress plus 1 to 12 engineer-weeks as the workload is more or less portable.")
     rows = portability_rows(portability(scenario))
-    table_with_download(rows, "portability", f"{stem}-portability.csv", "mc_dl_portability",
+    table_with_download(rows, "portability", f"{stem}-portability.csv", "cloud_dl_portability",
                         {"monthly_egress_usd": DOLLARS, "move_usd": DOLLARS,
                          "score": st.column_config.ProgressColumn("Score", min_value=0,
                                                                   max_value=100,

@@ -13,6 +13,13 @@ import streamlit as st  # noqa: E402
 from budget.charts import cases_data, fan_data, sobol_data, tornado_data  # noqa: E402
 from budget.fmt import usd  # noqa: E402
 from budget.forecast import Forecast  # noqa: E402
+from budget.rows import (  # noqa: E402
+    cases_rows,
+    fan_rows,
+    range_rows,
+    sobol_rows,
+    tornado_rows,
+)
 from budget.scenario import Scenario  # noqa: E402
 from budget.sensitivity import (  # noqa: E402
     DEFAULT_DRAWS,
@@ -21,13 +28,6 @@ from budget.sensitivity import (  # noqa: E402
     TornadoBar,
     cases_by_category,
     interaction_warning,
-)
-from budget.tables import (  # noqa: E402
-    cases_rows,
-    fan_rows,
-    range_rows,
-    sobol_rows,
-    tornado_rows,
 )
 from ui.cache import (  # noqa: E402
     cached_forecast,
@@ -111,7 +111,7 @@ def live_panel(base: Scenario) -> None:
     tables(stem, scenario, result, mc, rows, (base_total, bars), indices)
 
 
-TABLES = ("Tornado", "Monthly range", "Low / expected / high", "Sobol indices", "Ranges")
+NUMBER_TABLES = ("Tornado", "Monthly range", "Low / expected / high", "Sobol indices", "Ranges")
 
 
 def tables(stem: str, scenario: Scenario, result: Forecast, mc: MonteCarlo,
@@ -123,7 +123,7 @@ def tables(stem: str, scenario: Scenario, result: Forecast, mc: MonteCarlo,
     # delays the numbers above while the sliders move.
     st.subheader("The numbers")
     choice = st.segmented_control(
-        "Table", TABLES, default=None, key="sens_table", label_visibility="collapsed",
+        "Table", NUMBER_TABLES, default=None, key="sens_table", label_visibility="collapsed",
         help="Which table to show: the numbers behind each chart, and the ranges the "
         "simulation draws from. Each downloads as CSV.")
     if choice is None:

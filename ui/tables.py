@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from budget.tables import csv_bytes
+from budget.rows import csv_bytes
 
 
 def table_with_download(frame: pd.DataFrame, label: str, file_name: str, key: str,

@@ -1,4 +1,4 @@
-"""Presentation tables: workload, training and GPU tables with display names, and CSV bytes."""
+"""The rows pages, downloads and the PDF show: display names, order, and CSV bytes."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def gpu_hour_rows(result: Forecast) -> pd.DataFrame:
     return result.gpu_hours_by_pool().rename_axis("month").reset_index()
 
 
-def assumption_tables(scenario: Scenario) -> dict[str, pd.DataFrame]:
+def assumption_rows(scenario: Scenario) -> dict[str, pd.DataFrame]:
     """Return one table per scenario section, columns named as the file's keys."""
     drivers = pd.DataFrame(
         [{"driver": k, "value": v} for k, v in dataclasses.asdict(scenario.drivers).items()]

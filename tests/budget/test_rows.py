@@ -1,4 +1,4 @@
-"""Presentation tables and CSV bytes reconcile with the forecast."""
+"""The display rows and CSV bytes reconcile with the forecast."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 
 from budget.fmt import compact, sentence, usd
 from budget.forecast import forecast
+from budget.rows import assumption_rows, csv_bytes, gpu_hour_rows, monthly_rows, workload_rows
 from budget.scenario import load_scenario
-from budget.tables import assumption_tables, csv_bytes, gpu_hour_rows, monthly_rows, workload_rows
 from tests.conftest import SMALL
 
 
@@ -39,8 +39,8 @@ def test_gpu_hour_rows(result):
     assert gpu_hour_rows(result)["aws/H100"].tolist() == pytest.approx([560] * 3)
 
 
-def test_assumption_tables_keep_sources():
-    tables = assumption_tables(load_scenario(SMALL))
+def test_assumption_rows_keep_sources():
+    tables = assumption_rows(load_scenario(SMALL))
     assert list(tables) == ["drivers", "gpu_prices", "inference", "training", "experimentation",
                             "platform", "ranges"]
     assert tables["gpu_prices"].loc[0, "source"] == "test figures"
@@ -64,13 +64,13 @@ def test_compact_and_sentence():
 
 
 def test_sensitivity_tables_reconcile(result):
+    from budget.rows import cases_rows, fan_rows, range_rows, sobol_rows, tornado_rows
     from budget.sensitivity import (
         SobolIndex,
         cases_by_category,
         monte_carlo,
         tornado,
     )
-    from budget.tables import cases_rows, fan_rows, range_rows, sobol_rows, tornado_rows
 
     scenario = result.scenario
     base, bars = tornado(scenario)
@@ -107,7 +107,7 @@ def test_money(amount, currency, decimals, text):
 
 def test_strategy_rows_keep_the_procurement_csv_columns():
     from budget.capacity import Strategy
-    from budget.tables import strategy_rows
+    from budget.rows import strategy_rows
 
     options = [Strategy("all_on_demand", 10_000.0, {}, 0.0, 0.0, 10_400.0),
                Strategy("recommended", 7_250.0, {"aws/H100": 2, "gcp/A100": 0, "aws/L4": 1},
@@ -126,7 +126,7 @@ def test_strategy_rows_keep_the_procurement_csv_columns():
 
 def test_placement_and_portability_rows():
     from budget.multicloud import Placement, WorkloadPortability
-    from budget.tables import cost_changes, placement_rows, portability_rows
+    from budget.rows import cost_changes, placement_rows, portability_rows
 
     options = [Placement("as planned", 10_000.0, 0.6, 0.0, {}),
                Placement("all aws", 8_500.0, 1.0, 1_200.0, {}),
@@ -150,7 +150,7 @@ def test_bridge_alert_and_reforecast_rows():
     from budget.alerts import Alert
     from budget.bridge import Step
     from budget.reforecast import PeriodForecast
-    from budget.tables import alert_rows, bridge_rows, reforecast_rows
+    from budget.rows import alert_rows, bridge_rows, reforecast_rows
 
     steps = bridge_rows([Step("gpu price", 2_370.0), Step("token price", -4_965.0)])
     assert steps.to_dict("records") == [{"change": "gpu price", "delta_usd": 2_370.0},
@@ -179,8 +179,8 @@ def test_incident_rows_and_checklist_cells():
     from datetime import date
 
     from budget.governance import CHECKLIST, Incident, checklist, complete_projects
+    from budget.rows import checklist_cells, incident_rows
     from budget.scenario import Project
-    from budget.tables import checklist_cells, incident_rows
 
     records = incident_rows([Incident("Spike", "a sweep", date(2026, 10, 5), date(2026, 10, 9),
                                       1_935.0, alert='{"kind": "x"}')])

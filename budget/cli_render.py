@@ -9,9 +9,9 @@ from budget.alerts import Alert
 from budget.allocation import Chargeback
 from budget.breakeven import break_even
 from budget.bridge import Bridge
-from budget.capacity import strategies
 from budget.fmt import signed_usd
 from budget.forecast import Forecast
+from budget.procurement import strategies
 from budget.scenario import Scenario
 
 

@@ -11,14 +11,13 @@ import pandas as pd
 
 from budget.forecast import CATEGORY_LABELS, Forecast
 from budget.inputs import INPUTS_BY_NAME
-from budget.procurement import saving_vs_on_demand_usd
+from budget.procurement import Strategy, saving_vs_on_demand_usd
 from budget.scenario import Scenario
 from budget.sensitivity import MonteCarlo, SobolIndex, TornadoBar, input_ranges
 
 if TYPE_CHECKING:
     from budget.alerts import Alert
     from budget.bridge import Step
-    from budget.capacity import Strategy
     from budget.governance import Incident
     from budget.multicloud import Placement, WorkloadPortability
     from budget.reforecast import PeriodForecast

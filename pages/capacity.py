@@ -11,13 +11,23 @@ from pathlib import Path  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from budget.breakeven import break_even  # noqa: E402
-from budget.capacity import capacity_plan, headroom, queue_curve, strategies  # noqa: E402
+from budget.capacity import (  # noqa: E402
+    capacity_plan,
+    headroom,
+    queue_curve,
+    queue_gpus,
+    total_peak_gpus,
+)
 from budget.charts import break_even_point_chart, capacity_chart  # noqa: E402
 from budget.errors import BudgetInputError  # noqa: E402
 from budget.fmt import compact, usd  # noqa: E402
 from budget.plan_scale import check_capacity_scale  # noqa: E402
-from budget.pools import queue_gpus, total_peak_gpus  # noqa: E402
-from budget.procurement import ON_DEMAND, saving_vs_on_demand_usd, strategy_named  # noqa: E402
+from budget.procurement import (  # noqa: E402
+    ON_DEMAND,
+    saving_vs_on_demand_usd,
+    strategies,
+    strategy_named,
+)
 from budget.rows import strategy_rows  # noqa: E402
 from ui.drivers import scenario_from_url  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402

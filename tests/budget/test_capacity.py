@@ -8,24 +8,22 @@ small.toml has one pool, aws/H100 (on demand $4, spot $2, reserved $3): batch-su
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
-from hypothesis import given, settings
 
 from budget.breakeven import break_even
 from budget.capacity import (
+    CapacityPlan,
     capacity_plan,
     erlang_c,
     headroom,
-    idle_reserved_usd,
-    pool_demands,
     queue_curve,
-    strategies,
-    strategy_cost,
+    queue_gpus,
+    total_peak_gpus,
 )
 from budget.cli import capacity_json
 from budget.months import HOURS_PER_AVERAGE_MONTH
 from budget.scenario import load_scenario, parse_scenario
-from tests.budget.test_properties import scenarios
 from tests.conftest import SMALL
 
 
@@ -53,27 +51,6 @@ def test_stress_surge_multiplies_realtime_peaks(small_data):
         (1.8 * 200 + 300 + 390) / 720)
     assert plan.peak_month("stress_peak")["aws/H100"] == pytest.approx(
         (3 * 1.8 * 200 + 300 + 390) / 720)
-
-
-def test_strategies_by_hand(small):
-    costs = {s.name: s for s in strategies(small)}
-    assert costs["all_on_demand"].cost == pytest.approx(560 * 3 * 4.0)  # 6,720
-    # nothing steady enough to reserve (200 / 744 < 1 GPU); checkpointable on spot, +10%
-    assert costs["baseline_reserved_spot_burst"].cost == pytest.approx(
-        200 * 3 * 4.0 + 360 * 3 * 1.1 * 2.0)  # 4,776
-    assert costs["recommended"].cost == pytest.approx(4_776)
-    assert costs["recommended"].reserved_gpus == {"aws/H100": 0}
-    # your mix at its defaults: half the checkpointable work on spot
-    assert costs["your_mix"].cost == pytest.approx(
-        (200 * 4.0 + 180 * 4.0 + 180 * 1.1 * 2.0) * 3)
-
-
-def test_reserved_gpu_serves_steady_then_checkpointable(small):
-    expected, _ = pool_demands(small, draws=10)
-    pool = expected[0]
-    # one reserved GPU: 720 + 744 + 744 hours at $3 covers all 560 h a month; 528 h idle
-    assert strategy_cost(pool, 1, 1.0, 0.1)[0] == pytest.approx(2_208 * 3.0)
-    assert idle_reserved_usd(pool, 1)[0] == pytest.approx((160 + 184 + 184) * 3.0)
 
 
 def test_erlang_c_known_values():
@@ -109,9 +86,23 @@ def test_capacity_json_contract(small):
     assert data["break_even"] == []
 
 
-@settings(max_examples=25, deadline=None)
-@given(scenarios())
-def test_recommended_never_costs_more_than_all_on_demand(scenario):
-    costs = {s.name: s.cost for s in strategies(scenario, draws=200)}
-    assert costs["recommended"] <= costs["all_on_demand"] + 1e-6 * max(1.0, costs[
-        "all_on_demand"])
+# GPU pool figures read off a capacity plan (by hand)
+@pytest.fixture
+def plan_by_hand() -> CapacityPlan:
+    months = ("2027-01", "2027-02", "2027-03")
+    frame = pd.DataFrame({"aws/H100": [2.0, 3.2, 1.0], "gcp/A100": [0.4, 0.2, 0.3]},
+                         index=list(months))
+    return CapacityPlan(months, frame * 0.5, frame, frame * 2)
+
+
+def test_total_peak_sums_each_pools_busiest_month(plan_by_hand):
+    assert total_peak_gpus(plan_by_hand) == pytest.approx(3.6)  # 3.2 (February) + 0.4 (January)
+    assert total_peak_gpus(plan_by_hand, "stress_peak") == pytest.approx(7.2)
+    assert total_peak_gpus(plan_by_hand, "baseline") == pytest.approx(1.8)
+
+
+def test_queue_gpus_round_up_and_never_below_one(plan_by_hand):
+    assert queue_gpus(plan_by_hand, "aws/H100") == 4  # ceil(3.2)
+    assert queue_gpus(plan_by_hand, "gcp/A100") == 1  # ceil(0.4) = 1
+    assert queue_gpus(plan_by_hand, "gcp/A100", "stress_peak") == 1  # ceil(0.8)
+    assert queue_gpus(plan_by_hand, "aws/H100", "stress_peak") == 7  # ceil(6.4)

@@ -1,11 +1,29 @@
-"""Procurement strategies against all on demand (by hand)."""
+"""Procurement strategies by pool, and each against all on demand (by hand)."""
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
 
-from budget.capacity import Strategy
-from budget.procurement import ON_DEMAND, saving_vs_on_demand_usd, strategy_named
+from budget.procurement import (
+    ON_DEMAND,
+    Strategy,
+    idle_reserved_usd,
+    pool_demands,
+    saving_vs_on_demand_usd,
+    strategies,
+    strategy_cost,
+    strategy_named,
+)
+from budget.scenario import load_scenario
+from tests.budget.test_properties import scenarios
+from tests.conftest import SMALL
+
+
+@pytest.fixture
+def small():
+    return load_scenario(SMALL)
+
 
 OPTIONS = [
     Strategy(ON_DEMAND, 10_000.0, {}, 0.0, 0.0, 10_400.0),
@@ -23,3 +41,32 @@ def test_strategy_named():
 @pytest.mark.parametrize(("index", "saving"), [(0, 0.0), (1, 2_750.0), (2, -900.0)])
 def test_saving_vs_on_demand(index, saving):
     assert saving_vs_on_demand_usd(OPTIONS, OPTIONS[index]) == saving
+
+
+def test_strategies_by_hand(small):
+    costs = {s.name: s for s in strategies(small)}
+    assert costs["all_on_demand"].cost == pytest.approx(560 * 3 * 4.0)  # 6,720
+    # nothing steady enough to reserve (200 / 744 < 1 GPU); checkpointable on spot, +10%
+    assert costs["baseline_reserved_spot_burst"].cost == pytest.approx(
+        200 * 3 * 4.0 + 360 * 3 * 1.1 * 2.0)  # 4,776
+    assert costs["recommended"].cost == pytest.approx(4_776)
+    assert costs["recommended"].reserved_gpus == {"aws/H100": 0}
+    # your mix at its defaults: half the checkpointable work on spot
+    assert costs["your_mix"].cost == pytest.approx(
+        (200 * 4.0 + 180 * 4.0 + 180 * 1.1 * 2.0) * 3)
+
+
+def test_reserved_gpu_serves_steady_then_checkpointable(small):
+    expected, _ = pool_demands(small, draws=10)
+    pool = expected[0]
+    # one reserved GPU: 720 + 744 + 744 hours at $3 covers all 560 h a month; 528 h idle
+    assert strategy_cost(pool, 1, 1.0, 0.1)[0] == pytest.approx(2_208 * 3.0)
+    assert idle_reserved_usd(pool, 1)[0] == pytest.approx((160 + 184 + 184) * 3.0)
+
+
+@settings(max_examples=25, deadline=None)
+@given(scenarios())
+def test_recommended_never_costs_more_than_all_on_demand(scenario):
+    costs = {s.name: s.cost for s in strategies(scenario, draws=200)}
+    assert costs["recommended"] <= costs["all_on_demand"] + 1e-6 * max(1.0, costs[
+        "all_on_demand"])

@@ -106,7 +106,7 @@ def test_money(amount, currency, decimals, text):
 
 
 def test_strategy_rows_keep_the_procurement_csv_columns():
-    from budget.capacity import Strategy
+    from budget.procurement import Strategy
     from budget.rows import strategy_rows
 
     options = [Strategy("all_on_demand", 10_000.0, {}, 0.0, 0.0, 10_400.0),

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from budget.capacity import strategies
 from budget.fmt import usd
+from budget.procurement import strategies
 from budget.scenario import load_scenario
 from tests.conftest import ROOT, SMALL
 from tests.pages.apptest import open_page

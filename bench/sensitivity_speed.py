@@ -13,7 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from budget.forecast import forecast
-from budget.scenario import Scenario, load_scenario
+from budget.scenario import load_scenario
+from budget.scenario_model import Scenario
 from budget.sensitivity import monte_carlo, scenario_sobol, tornado
 
 ROOT = Path(__file__).resolve().parent.parent

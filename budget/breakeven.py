@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from budget.months import HOURS_PER_AVERAGE_MONTH
-from budget.scenario import InferenceWorkload, Scenario
+from budget.scenario_model import InferenceWorkload, Scenario
 from budget.unit_costs import (
     InputValues,
     api_usd_per_request,

@@ -11,7 +11,8 @@ from typing import Any
 
 from budget.errors import BudgetInputError
 from budget.forecast import horizon_total_usd
-from budget.scenario import Scenario, parse_scenario
+from budget.scenario import parse_scenario
+from budget.scenario_model import Scenario
 from budget.scenario_toml import scenario_data
 
 MAX_PLAYERS = 12  # 2^12 = 4,096 forecasts; more changes are grouped by row, then by table

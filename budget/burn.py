@@ -10,7 +10,7 @@ import pandas as pd
 from budget.dimensions import NO_TAG
 from budget.errors import BudgetInputError
 from budget.forecast import INFERENCE_CATEGORIES, Forecast, forecast
-from budget.scenario import Scenario
+from budget.scenario_model import Scenario
 
 VARIANCE_DIMENSIONS = ("model", "endpoint", "team", "environment")
 

@@ -14,7 +14,8 @@ from budget.dimensions import NO_TAG
 from budget.errors import BudgetInputError
 from budget.forecast import INFERENCE_CATEGORIES
 from budget.months import DAYS_PER_AVERAGE_MONTH, DAYS_PER_AVERAGE_YEAR
-from budget.scenario import Scenario, parse_scenario
+from budget.scenario import parse_scenario
+from budget.scenario_model import Scenario
 from budget.unit_costs import SECONDS_PER_HOUR
 
 OUTPUT_TO_INPUT_PRICE = 4.0  # API output tokens cost about 4× input tokens (list prices, 2026)

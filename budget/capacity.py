@@ -10,7 +10,7 @@ import pandas as pd
 
 from budget.forecast import forecast
 from budget.months import hours_in_month  # calendar hours: GPUs run around the clock in a month
-from budget.scenario import Scenario
+from budget.scenario_model import Scenario
 
 # Peak concurrency over average, by category, unless a workload sets peak_factor.
 DEFAULT_PEAK_FACTOR = {"realtime_inference": 1.8, "batch_inference": 1.0, "training": 3.0,

@@ -10,7 +10,7 @@ from budget.breakeven import break_even
 from budget.capacity import capacity_plan
 from budget.forecast import CATEGORIES, Forecast
 from budget.procurement import strategies
-from budget.scenario import Scenario
+from budget.scenario_model import Scenario
 from budget.sensitivity import monte_carlo, scenario_sobol, tornado
 
 

@@ -12,7 +12,7 @@ from budget.bridge import Bridge
 from budget.fmt import signed_usd
 from budget.forecast import Forecast
 from budget.procurement import strategies
-from budget.scenario import Scenario
+from budget.scenario_model import Scenario
 
 
 def money(value: float | None) -> str:

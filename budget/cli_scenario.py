@@ -24,7 +24,8 @@ from budget.files import check_target, write_atomically
 from budget.forecast import forecast
 from budget.plan_scale import check_capacity_scale
 from budget.sample_data import generate
-from budget.scenario import Scenario, load_scenario, override_drivers
+from budget.scenario import load_scenario, override_drivers
+from budget.scenario_model import Scenario
 
 MAX_COPIES = 1_000  # sample-data --copies: 1,000 copies are ~1 GB of Parquet
 

@@ -13,7 +13,7 @@ from budget.burn import plan_month
 from budget.errors import BudgetInputError
 from budget.fmt import signed_usd, usd
 from budget.forecast import forecast
-from budget.scenario import Scenario
+from budget.scenario_model import Scenario
 from budget.text import md_escape
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from budget.months import WEEKS_PER_MONTH, month_labels
-from budget.scenario import (
+from budget.scenario_model import (
     ExperimentationWorkload,
     InferenceWorkload,
     Scenario,

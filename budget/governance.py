@@ -18,7 +18,7 @@ from budget.burn import Burn, plan_lines_as_tagged, plan_month, usd_rows
 from budget.errors import BudgetInputError, shown
 from budget.files import load_toml
 from budget.forecast import forecast
-from budget.scenario import Guardrail, Project, Scenario
+from budget.scenario_model import Guardrail, Project, Scenario
 from budget.storage import Saved, save_once
 
 CHECKLIST = (  # (field, what the item asks)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from budget.forecast import forecast
 from budget.pricing import catalog, catalog_gpu_row, egress_usd_per_gb
-from budget.scenario import Portability, Scenario
+from budget.scenario_model import Portability, Scenario
 
 # Weights of the portability factors (sum to 1). Each factor is 0 (locked in) to 1 (portable);
 # data transfer is 1 − monthly egress / DATA_EGRESS_LOCK_IN_USD, floored at 0.

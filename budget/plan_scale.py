@@ -7,7 +7,7 @@ import math
 from budget.capacity import capacity_plan
 from budget.errors import BudgetInputError
 from budget.procurement import pool_demands
-from budget.scenario import Scenario
+from budget.scenario_model import Scenario
 
 MAX_POOL_GPUS = 100_000  # the recommendation tries 0..N reserved GPUs: ~0.15 ms each
 

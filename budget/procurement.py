@@ -10,7 +10,7 @@ import numpy as np
 
 from budget.forecast import forecast, simulate_terms
 from budget.months import hours_in_month  # calendar hours: GPUs run around the clock in a month
-from budget.scenario import Scenario
+from budget.scenario_model import Scenario
 from budget.sensitivity import DEFAULT_SEED, common_uniforms, values_from_uniforms
 
 CHECKPOINTABLE = ("training", "experimentation")

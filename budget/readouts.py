@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from budget import unit_costs
 from budget.fmt import compact, usd
-from budget.scenario import Scenario
+from budget.scenario_model import Scenario
 from budget.unit_costs import (
     api_usd_per_request,
     input_values,

@@ -19,7 +19,7 @@ from budget.charts import monthly_by_category, tornado_chart
 from budget.fmt import usd, usd_compact
 from budget.forecast import CATEGORY_LABELS, Forecast, forecast
 from budget.narrative import Narrative, build_narrative
-from budget.scenario import Scenario
+from budget.scenario_model import Scenario
 from budget.sensitivity import MonteCarlo, TornadoBar, cases_by_category, monte_carlo, tornado
 
 FONT = "DejaVu Sans"

@@ -12,7 +12,7 @@ import pandas as pd
 from budget.forecast import CATEGORY_LABELS, Forecast
 from budget.inputs import INPUTS_BY_NAME
 from budget.procurement import Strategy, saving_vs_on_demand_usd
-from budget.scenario import Scenario
+from budget.scenario_model import Scenario
 from budget.sensitivity import MonteCarlo, SobolIndex, TornadoBar, input_ranges
 
 if TYPE_CHECKING:

@@ -1,216 +1,32 @@
-"""Scenario: frozen assumptions read from a TOML file, validated with messages for people."""
+"""Reading a scenario file: TOML parsed, checked and priced into a Scenario; errors for people."""
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from budget.errors import BudgetInputError, shown
 from budget.files import decode_toml, read_bounded
-from budget.inputs import DRIVER_NAMES, INPUTS_BY_NAME
+from budget.inputs import INPUTS_BY_NAME
 from budget.params import parse_decimal
 from budget.pricing import catalog_gpu_row, token_price
+from budget.scenario_model import (
+    Drivers,
+    ExperimentationWorkload,
+    GpuPrice,
+    Guardrail,
+    InferenceWorkload,
+    PlatformLine,
+    Portability,
+    Project,
+    Scenario,
+    TrainingWorkload,
+    WrittenRange,
+)
 from budget.schema import TABLES, TABLES_BY_NAME, Table, name_key, same_name_note
-
-__all__ = ["DRIVER_NAMES", "Drivers", "InputRange", "Scenario", "load_scenario"]
-
-
-@dataclass(frozen=True)
-class Drivers:
-    """What-if multipliers; 1.0 leaves the workloads as written."""
-
-    inference_volume: float = 1.0
-    output_tokens: float = 1.0
-    refresh_frequency: float = 1.0
-    gpu_price: float = 1.0
-    token_price: float = 1.0
-    inference_growth: float = 0.0
-    gpu_throughput: float = 1.0
-    utilization: float = 1.0
-    spot_overhead: float = 0.0
-
-
-@dataclass(frozen=True)
-class InputRange:
-    """A range written in [ranges], kept as ratios to (or offsets from) the file's value."""
-
-    name: str
-    relative: tuple[float, float]
-
-
-@dataclass(frozen=True)
-class GpuPrice:
-    """USD per GPU-hour for one (cloud, gpu), with its source and date."""
-
-    cloud: str
-    gpu: str
-    on_demand: float
-    source: str
-    as_of: str
-    spot: float | None = None
-    reserved: float | None = None
-    reserved_3y: float | None = None
-
-    def usd_per_gpu_hour(self, pricing: str) -> float | None:
-        """Return the hourly price under `pricing`, or None when the row has none."""
-        return {"on_demand": self.on_demand, "spot": self.spot, "reserved": self.reserved}[pricing]
-
-
-@dataclass(frozen=True)
-class InferenceWorkload:
-    """A serving workload; its cost is a monthly run-rate."""
-
-    name: str
-    team: str
-    model: str
-    kind: str
-    requests_per_month: float
-    input_tokens: float
-    output_tokens: float
-    serving: str
-    environment: str = "production"
-    monthly_growth: float = 0.0
-    price_per_1m_input: float | None = None
-    price_per_1m_output: float | None = None
-    cloud: str | None = None
-    gpu: str | None = None
-    output_tokens_per_gpu_second: float | None = None
-    input_tokens_per_gpu_second: float | None = None
-    utilization: float | None = None
-    pricing: str = "on_demand"
-    peak_factor: float | None = None
-    min_gpus: int | None = None
-    api_price_per_1m_input: float | None = None
-    api_price_per_1m_output: float | None = None
-    self_host_cloud: str | None = None
-    self_host_gpu: str | None = None
-    self_host_output_tokens_per_gpu_second: float | None = None
-    self_host_utilization: float | None = None
-    provider: str | None = None
-    price_source: str | None = field(default=None, compare=False)
-
-
-@dataclass(frozen=True)
-class TrainingWorkload:
-    """A training project; one run per refresh."""
-
-    name: str
-    team: str
-    model: str
-    cloud: str
-    gpu: str
-    gpu_hours_per_run: float
-    refreshes_per_quarter: float
-    pricing: str = "on_demand"
-    peak_factor: float | None = None
-
-
-@dataclass(frozen=True)
-class ExperimentationWorkload:
-    """A team's weekly research GPU budget."""
-
-    name: str
-    team: str
-    cloud: str
-    gpu: str
-    gpu_hours_per_week: float
-    pricing: str = "on_demand"
-    peak_factor: float | None = None
-
-
-@dataclass(frozen=True)
-class PlatformLine:
-    """A shared overhead line with a monthly run-rate."""
-
-    name: str
-    category: str
-    monthly_cost: float
-    team: str = "platform"
-    monthly_growth: float = 0.0
-
-
-@dataclass(frozen=True)
-class Portability:
-    """How easily one GPU workload could move clouds (factors 0 = locked in, 1 = portable)."""
-
-    workload: str
-    secondary_cloud: str | None = None
-    data_gb_per_month: float = 0.0
-    data_gb_stored: float = 0.0
-    model_registry: float = 0.5
-    container_images: float = 0.5
-    iam: float = 0.5
-    observability: float = 0.5
-    deployment_automation: float = 0.5
-
-
-@dataclass(frozen=True)
-class Guardrail:
-    """One environment's monthly budget and how it is enforced."""
-
-    environment: str
-    monthly_budget: float
-    control: str  # hard_quota | soft_alert | approval_gate
-    alert_at: float = 0.8
-    approval_threshold: float = 0.1
-
-
-@dataclass(frozen=True)
-class Project:
-    """A project's governance checklist; None marks an item not yet filled in (a gap)."""
-
-    name: str
-    owner: str | None = None
-    workload_forecast: str | None = None
-    unit_cost_baseline: float | None = None
-    approval_threshold: float | None = None
-    rollback_plan: str | None = None
-    cost_dashboard: str | None = None
-    portable: bool | None = None
-    spot_eligible: bool | None = None
-    cost_model: str | None = None
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """All assumptions of one plan; hashable, so it can key a cache."""
-
-    name: str
-    start: str
-    months: int
-    currency: str = "USD"
-    drivers: Drivers = field(default_factory=Drivers)
-    gpu_prices: tuple[GpuPrice, ...] = ()
-    inference: tuple[InferenceWorkload, ...] = ()
-    training: tuple[TrainingWorkload, ...] = ()
-    experimentation: tuple[ExperimentationWorkload, ...] = ()
-    platform: tuple[PlatformLine, ...] = ()
-    ranges: tuple[InputRange, ...] = ()
-    portability: tuple[Portability, ...] = ()
-    unit_name: str | None = None
-    unit_workload: str | None = None
-    stress_surge: float = 2.0
-    interruption_overhead: float = 0.10
-    budget_monthly: float | None = None
-    guardrails: tuple[Guardrail, ...] = ()
-    projects: tuple[Project, ...] = ()
-    source: str = "<memory>"
-
-    def price(self, cloud: str, gpu: str) -> GpuPrice:
-        """Return the price row for (cloud, gpu); KeyError when there is none."""
-        for row in self.gpu_prices:
-            if row.cloud == cloud and row.gpu == gpu:
-                return row
-        raise KeyError((cloud, gpu))
-
-    def with_drivers(self, **values: float) -> Scenario:
-        """Return a copy whose drivers are replaced by `values` (names are driver keys)."""
-        return dataclasses.replace(self, drivers=dataclasses.replace(self.drivers, **values))
-
 
 _ROW_TYPES: dict[str, type] = {
     "portability": Portability,
@@ -379,7 +195,7 @@ def _build(values: dict[str, Any], label: str) -> Scenario:
     )
 
 
-def _ranges(written: dict[str, Any], drivers: Drivers, label: str) -> tuple[InputRange, ...]:
+def _ranges(written: dict[str, Any], drivers: Drivers, label: str) -> tuple[WrittenRange, ...]:
     """Check low ≤ expected ≤ high for each written range; keep it relative to the expected."""
     out = []
     for name, (low, high) in written.items():
@@ -390,7 +206,7 @@ def _ranges(written: dict[str, Any], drivers: Drivers, label: str) -> tuple[Inpu
                 f"within [low, high] = [{low:g}, {high:g}]", place="[ranges]", field=name,
                 fix=f"widen the range to include {expected:g}, or change {name} in [drivers]")
         spec = INPUTS_BY_NAME[name]
-        out.append(InputRange(name, spec.relative(expected, float(low), float(high))))
+        out.append(WrittenRange(name, spec.relative(expected, float(low), float(high))))
     return tuple(out)
 
 

@@ -10,7 +10,8 @@ from typing import Any
 from budget.errors import BudgetInputError, visible
 from budget.files import MAX_FILE_BYTES, file_stamp
 from budget.inputs import INPUTS_BY_NAME
-from budget.scenario import Drivers, Scenario, parse_scenario_bytes
+from budget.scenario import parse_scenario_bytes
+from budget.scenario_model import Drivers, Scenario
 from budget.schema import NAME_MAX, TABLES_BY_NAME, TINY
 from budget.storage import save_once
 

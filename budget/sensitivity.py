@@ -17,7 +17,7 @@ from budget.forecast import (
     simulated_costs,
 )
 from budget.inputs import INPUT_NAMES, INPUTS, INPUTS_BY_NAME
-from budget.scenario import Scenario
+from budget.scenario_model import Scenario
 from budget.unit_costs import input_values
 
 DEFAULT_DRAWS = 10_000

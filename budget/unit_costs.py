@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from budget.months import WEEKS_PER_MONTH
-from budget.scenario import (
+from budget.scenario_model import (
     ExperimentationWorkload,
     InferenceWorkload,
     Scenario,

@@ -15,7 +15,7 @@ from budget.deltas import usd_change  # noqa: E402
 from budget.fmt import usd  # noqa: E402
 from budget.forecast import Forecast  # noqa: E402
 from budget.rows import gpu_hour_rows, monthly_rows, workload_rows  # noqa: E402
-from budget.scenario import Scenario  # noqa: E402
+from budget.scenario_model import Scenario  # noqa: E402
 from ui.cache import cached_forecast  # noqa: E402
 from ui.charts import live_chart  # noqa: E402
 from ui.drivers import driver_sliders, reset_for_new_scenario, scenario_from_url  # noqa: E402

@@ -20,7 +20,7 @@ from budget.rows import (  # noqa: E402
     sobol_rows,
     tornado_rows,
 )
-from budget.scenario import Scenario  # noqa: E402
+from budget.scenario_model import Scenario  # noqa: E402
 from budget.sensitivity import (  # noqa: E402
     DEFAULT_DRAWS,
     MonteCarlo,

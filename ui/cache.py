@@ -16,7 +16,8 @@ from budget.exports import TagMap, billing_rollup, open_exports, reading_notes, 
 from budget.files import file_stamp
 from budget.forecast import Forecast, forecast
 from budget.reforecast import Reforecast, reforecast
-from budget.scenario import Scenario, load_scenario
+from budget.scenario import load_scenario
+from budget.scenario_model import Scenario
 from budget.sensitivity import (
     MonteCarlo,
     SobolIndex,

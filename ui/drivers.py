@@ -12,9 +12,9 @@ from budget.files import file_stamp
 from budget.fmt import sentence
 from budget.inputs import DRIVER_NAMES, INPUTS_BY_NAME
 from budget.readouts import driver_readouts
-from budget.scenario import Drivers, Scenario
+from budget.scenario_model import Drivers, Scenario
 from budget.scenario_toml import save_version as save_scenario_version
-from ui.cache import scenario_dir
+from ui.config import scenario_dir
 from ui.picker import selected_scenario
 from ui.text import md_escape
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from budget.errors import BudgetInputError
 from budget.files import file_stamp
-from budget.scenario import Scenario
+from budget.scenario_model import Scenario
 from ui.cache import load
 from ui.config import scenario_dir, scenario_files
 from ui.text import md_escape

@@ -23,7 +23,8 @@ from budget.governance import (
     save_incident,
     workloads_without_checklist,
 )
-from budget.scenario import Guardrail, Project, load_scenario
+from budget.scenario import load_scenario
+from budget.scenario_model import Guardrail, Project
 from tests.conftest import SMALL
 
 QUOTA = Guardrail("dev", 1000.0, "hard_quota")

@@ -23,7 +23,8 @@ from budget.readouts import (
     requests_first_month,
     training_runs_per_quarter,
 )
-from budget.scenario import InferenceWorkload, Scenario, parse_scenario
+from budget.scenario import parse_scenario
+from budget.scenario_model import InferenceWorkload, Scenario
 from budget.schema import TINY
 from budget.sensitivity import tornado
 

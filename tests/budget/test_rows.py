@@ -180,7 +180,7 @@ def test_incident_rows_and_checklist_cells():
 
     from budget.governance import CHECKLIST, Incident, checklist, complete_projects
     from budget.rows import checklist_cells, incident_rows
-    from budget.scenario import Project
+    from budget.scenario_model import Project
 
     records = incident_rows([Incident("Spike", "a sweep", date(2026, 10, 5), date(2026, 10, 9),
                                       1_935.0, alert='{"kind": "x"}')])

@@ -9,13 +9,8 @@ from typing import Any
 import pytest
 
 from budget.errors import BudgetInputError
-from budget.scenario import (
-    Drivers,
-    load_scenario,
-    override_drivers,
-    parse_scenario,
-    parse_scenario_bytes,
-)
+from budget.scenario import load_scenario, override_drivers, parse_scenario, parse_scenario_bytes
+from budget.scenario_model import Drivers
 from tests.conftest import ROOT, SAMPLE, SMALL
 
 

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from budget.errors import BudgetInputError
 from budget.files import file_stamp
 from budget.inputs import INPUTS, INPUTS_BY_NAME
-from budget.scenario import InputRange, Scenario, load_scenario, parse_scenario_bytes
+from budget.scenario import load_scenario, parse_scenario_bytes
+from budget.scenario_model import Scenario, WrittenRange
 from budget.scenario_toml import save_version, scenario_toml, version_name
 from budget.schema import NAME_MAX, TINY
 from tests.conftest import SMALL
@@ -49,7 +50,7 @@ def relatives(name: str) -> st.SearchStrategy[tuple[float, float]]:
 def adjusted(draw: st.DrawFn) -> Scenario:
     """Draw the small scenario with ranges on every input and drivers anywhere in bounds."""
     base = load_scenario(SMALL)
-    ranges = tuple(InputRange(i.name, draw(relatives(i.name))) for i in INPUTS)
+    ranges = tuple(WrittenRange(i.name, draw(relatives(i.name))) for i in INPUTS)
     drivers = {i.name: draw(driver_values(i.name)) for i in INPUTS}
     return dataclasses.replace(base, ranges=ranges).with_drivers(**drivers)
 
@@ -67,7 +68,7 @@ def test_what_is_saved_always_loads_with_the_same_drivers(scenario):
 def test_a_range_edge_that_rounding_would_cut_off_still_holds_the_value():
     # 1/3 × 1.0 rounded to 10 decimals is 0.3333333333 < 1/3: the loader refused that file
     base = dataclasses.replace(load_scenario(SMALL),
-                               ranges=(InputRange("token_price", (0.7, 1.0)),))
+                               ranges=(WrittenRange("token_price", (0.7, 1.0)),))
     text = scenario_toml(base.with_drivers(token_price=1 / 3))
     assert tomllib.loads(text)["ranges"]["token_price"] == [0.2333333333, 1 / 3]
     assert parse_scenario_bytes(text.encode(), "x").drivers.token_price == 1 / 3

@@ -12,7 +12,8 @@ from budget.cli import main
 from budget.errors import BudgetInputError
 from budget.forecast import CATEGORIES, cost_lines, forecast
 from budget.inputs import INPUT_NAMES, INPUTS_BY_NAME
-from budget.scenario import InputRange, Scenario, load_scenario, parse_scenario
+from budget.scenario import load_scenario, parse_scenario
+from budget.scenario_model import Scenario, WrittenRange
 from budget.sensitivity import (
     DEFAULT_SEED,
     SobolIndex,
@@ -155,7 +156,7 @@ def test_monte_carlo_percentiles_ordered_and_repeatable(small):
 
 
 def test_monte_carlo_with_zero_width_ranges_is_the_forecast(small):
-    flat = tuple(InputRange(n, (0.0, 0.0) if INPUTS_BY_NAME[n].kind == "offset" else (1.0, 1.0))
+    flat = tuple(WrittenRange(n, (0.0, 0.0) if INPUTS_BY_NAME[n].kind == "offset" else (1.0, 1.0))
                  for n in INPUT_NAMES)
     mc = monte_carlo(dataclasses.replace(small, ranges=flat), draws=1_000)
     assert mc.p10 == pytest.approx(SMALL_TOTAL_USD)

@@ -29,6 +29,7 @@ from budget.cli_render import (
 )
 from budget.digest import digest_markdown, week_bounds
 from budget.errors import BudgetInputError
+from budget.export_folders import split_exports
 from budget.files import check_target, write_atomically
 from budget.focus_conformance import check_focus
 from budget.forecast import forecast
@@ -47,22 +48,6 @@ def open_exports(billing: list[str], telemetry: list[str] | None = None,
     for note in reading_notes(exports):
         print(f"note: {note}", file=sys.stderr)
     return exports
-
-
-def split_exports(paths: list[str], telemetry: list[str]) -> tuple[list[str], list[str]]:
-    """Return (billing, telemetry) paths: a folder holding billing/ (and telemetry/) counts
-    for both."""
-    billing: list[str] = []
-    telemetry = list(telemetry)
-    for spec in paths:
-        folder = Path(spec)
-        if folder.is_dir() and (folder / "billing").is_dir():
-            billing.append(str(folder / "billing"))
-            if (folder / "telemetry").is_dir():
-                telemetry.append(str(folder / "telemetry"))
-        else:
-            billing.append(spec)
-    return billing, telemetry
 
 
 def _ingest(args: argparse.Namespace) -> int:

@@ -20,6 +20,7 @@ from budget.cli_render import (
     write_table,
 )
 from budget.errors import BudgetInputError
+from budget.export_folders import export_folders
 from budget.files import check_target, write_atomically
 from budget.forecast import forecast
 from budget.plan_scale import check_capacity_scale
@@ -97,8 +98,7 @@ def _report(args: argparse.Namespace) -> int:
     previous = bridge(load_scenario(args.previous), scenario) if args.previous else None
     actuals = None
     if args.actuals:
-        folder = Path(args.actuals)
-        billing = folder / "billing" if (folder / "billing").is_dir() else folder
+        billing = export_folders(Path(args.actuals)).billing
         actuals = actuals_summary(billing_rollup(open_exports([str(billing)])))
     pdf = summary_pdf(scenario, previous, actuals)
     write_atomically(out, pdf)

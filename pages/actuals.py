@@ -26,7 +26,7 @@ from budget.fmt import money, usd  # noqa: E402
 from budget.forecast import forecast  # noqa: E402
 from budget.periods import between, date_span, window_start  # noqa: E402
 from budget.storage import save_new  # noqa: E402
-from ui.cache import scenario_dir  # noqa: E402
+from ui.config import scenario_dir  # noqa: E402
 from ui.source import choose_source, read_actuals, source_caption  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
 from ui.text import md_escape  # noqa: E402

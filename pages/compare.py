@@ -14,7 +14,8 @@ from budget.errors import BudgetInputError  # noqa: E402
 from budget.fmt import usd  # noqa: E402
 from budget.rows import bridge_rows  # noqa: E402
 from budget.versions import headline_figures  # noqa: E402
-from ui.cache import cached_forecast, load, scenario_files  # noqa: E402
+from ui.cache import cached_forecast, load  # noqa: E402
+from ui.config import scenario_files  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
 from ui.text import md_escape  # noqa: E402
 

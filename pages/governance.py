@@ -30,7 +30,8 @@ from budget.governance import (  # noqa: E402
     workloads_without_checklist,
 )
 from budget.rows import checklist_cells, incident_rows  # noqa: E402
-from ui.cache import cached_alerts, fingerprint, scenario_dir  # noqa: E402
+from ui.cache import cached_alerts, fingerprint  # noqa: E402
+from ui.config import scenario_dir  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
 from ui.source import choose_source, read_actuals, source_caption  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402

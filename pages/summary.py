@@ -19,11 +19,10 @@ from ui.cache import (  # noqa: E402
     cached_forecast,
     cached_monte_carlo,
     cached_tornado,
-    exports_dir,
     load,
     load_rollups,
-    scenario_files,
 )
+from ui.config import exports_dir, scenario_files  # noqa: E402
 from ui.drivers import scenario_from_url  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402

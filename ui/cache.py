@@ -12,6 +12,7 @@ import streamlit as st
 
 from budget.alerts import Alert, AlertSettings, all_alerts
 from budget.charts import SHAPES
+from budget.export_folders import export_folders
 from budget.exports import TagMap, billing_rollup, open_exports, reading_notes, telemetry_rollup
 from budget.files import file_stamp
 from budget.forecast import Forecast, forecast
@@ -26,10 +27,7 @@ from budget.sensitivity import (
     scenario_sobol,
     tornado,
 )
-from ui.config import MAX_UPLOAD_ROWS
-from ui.config import exports_dir as exports_dir  # the folders are ui.config's; pages and
-from ui.config import scenario_dir as scenario_dir  # ui/drivers.py import them from here
-from ui.config import scenario_files as scenario_files  # until they follow (#16 §4)
+from ui.config import MAX_UPLOAD_ROWS, exports_dir
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -100,12 +98,10 @@ def _rollups(billing: str, telemetry: str | None, tag_map: tuple[str, ...],
 def _read(folder: Path, tag_map: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame,
                                                            list[str]]:
     """Return the rollups and notes of an exports folder; an upload is read with a row limit."""
-    billing = folder / "billing"
-    telemetry = folder / "telemetry"
+    found = export_folders(folder)
     limit = None if folder.resolve() == exports_dir().resolve() else MAX_UPLOAD_ROWS
-    return _rollups(str(billing if billing.exists() else folder),
-                    str(telemetry) if telemetry.exists() else None, tag_map,
-                    _fingerprint(folder), limit)
+    return _rollups(str(found.billing), str(found.telemetry) if found.telemetry else None,
+                    tag_map, _fingerprint(folder), limit)
 
 
 def load_rollups(folder: Path, tag_map: tuple[str, ...] = ()) -> tuple[pd.DataFrame,

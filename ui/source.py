@@ -15,6 +15,7 @@ from streamlit.typing import UploadedFile
 
 from budget.errors import BudgetInputError
 from budget.export_columns import export_format
+from budget.export_folders import export_folders
 from budget.exports import check_upload_size
 from ui.cache import load_notes, load_rollups
 from ui.config import MAX_UPLOAD_MB, SAMPLE_EXPORTS, TTL_MINUTES, exports_dir
@@ -153,8 +154,8 @@ def source_notes(folder: Path, tag_map: tuple[str, ...]) -> list[str]:
     """Return the reader's notes (copies read once, …) as Markdown naming uploaded files."""
     notes = load_notes(folder, tag_map)
     if folder == exports_dir():  # paths inside the exports folder, never the server's; text
-        inside = [str(folder / "billing") + os.sep, str(folder / "telemetry") + os.sep,
-                  str(folder) + os.sep]
+        found = export_folders(folder)
+        inside = [str(p) + os.sep for p in (found.billing, found.telemetry, folder) if p]
         return [md_escape(_strip(note, inside)) for note in notes]
     return [md_escape(public_message(note, folder)) for note in notes]
 

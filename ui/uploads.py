@@ -19,6 +19,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from budget.export_folders import BILLING, export_folders
+
 PARENT_PREFIX = "ai-budget-uploads-"
 GRACE_S = 120.0  # Streamlit keeps a disconnected session this long for a reconnect
 MAX_NAME_BYTES = 200
@@ -63,7 +65,7 @@ def shown_name(place: str) -> str:
 
 def saved_files(folder: Path) -> list[str]:
     """Return the places (as from layout) of an upload folder's files: NAMEs, then 2/, 3/, …"""
-    billing = folder / "billing"
+    billing = export_folders(folder).billing
     places = []
     for root, dirs, names in os.walk(billing, followlinks=False):
         dirs.sort(key=lambda d: (len(d), d))  # 2 before 10
@@ -74,7 +76,7 @@ def saved_files(folder: Path) -> list[str]:
 
 def public_message(text: str, folder: Path) -> str:
     """Return TEXT with the server paths of an upload folder replaced by what the user uploaded."""
-    billing = folder / "billing"
+    billing = export_folders(folder).billing
     words = {str(folder): "your upload", str(billing): "your upload"}
     for place in saved_files(folder):
         words[str(billing / place)] = f"uploaded file {shown_name(place)}"
@@ -129,7 +131,7 @@ class Uploads:
         with self._lock:
             folder = Path(tempfile.mkdtemp(prefix="batch-", dir=self.parent))
             try:
-                billing = folder / "billing"
+                billing = folder / BILLING
                 billing.mkdir(mode=0o700)
                 for place, (_, data) in zip(layout([safe_name(n) for n, _ in files]), files,
                                             strict=True):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,7 +13,7 @@ import pandas as pd
 
 from budget.dimensions import NO_TAG
 from budget.errors import BudgetInputError
-from budget.forecast import INFERENCE_CATEGORIES
+from budget.forecast import INFERENCE_CATEGORIES, forecast
 from budget.months import DAYS_PER_AVERAGE_MONTH, DAYS_PER_AVERAGE_YEAR
 from budget.scenario import parse_scenario
 from budget.scenario_model import Scenario
@@ -237,6 +238,32 @@ def _platform(rest: pd.DataFrame, span_days: int) -> list[dict[str, Any]]:
 def calibrated_scenario(data: dict[str, Any], label: str = "calibrated") -> Scenario:
     """Validate calibrated data exactly as a file would be validated; return the Scenario."""
     return parse_scenario(data, label)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A scenario calibrated from actuals: its file text, the Scenario and its first month."""
+
+    toml: str
+    scenario: Scenario
+    first_month: str  # YYYY-MM, the forecast's first month
+    first_month_usd: float  # the forecast's total USD in that month
+
+    @property
+    def lines(self) -> str:
+        """Return '3 inference, 1 training, 2 experimentation and 4 platform lines'."""
+        s = self.scenario
+        return (f"{len(s.inference)} inference, {len(s.training)} training, "
+                f"{len(s.experimentation)} experimentation and {len(s.platform)} platform lines")
+
+
+def calibration(billing: pd.DataFrame, telemetry: pd.DataFrame, weeks: int = 8,
+                name: str | None = None, label: str = "calibrated") -> Calibration:
+    """Calibrate the rollups, validate the result as a file (LABEL in messages), forecast it."""
+    data = calibrate(billing, telemetry, weeks, name)
+    scenario = calibrated_scenario(data, label)
+    result = forecast(scenario)
+    return Calibration(to_toml(data), scenario, result.months[0], result.run_rate_usd(0))
 
 
 def to_toml(data: dict[str, Any]) -> str:

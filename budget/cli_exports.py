@@ -19,7 +19,7 @@ from budget.allocation import (
     exports_total,
     load_weights,
 )
-from budget.calibrate import calibrate, calibrated_scenario, to_toml
+from budget.calibrate import calibration
 from budget.cli_json import print_json
 from budget.cli_render import (
     money,
@@ -32,7 +32,6 @@ from budget.errors import BudgetInputError
 from budget.export_folders import split_exports
 from budget.files import check_target, write_atomically
 from budget.focus_conformance import check_focus
-from budget.forecast import forecast
 from budget.scenario import load_scenario
 
 if TYPE_CHECKING:  # DuckDB, Ibis and Altair load only for the commands that use them
@@ -182,15 +181,11 @@ def _calibrate(args: argparse.Namespace) -> int:
         raise BudgetInputError("--weeks", f"must be 2 to 52, got {args.weeks}",
                                fix="use the default of 8")
     exports = open_exports(billing, telemetry, args.tag_map)
-    data = calibrate(billing_rollup(exports), telemetry_rollup(exports), args.weeks,
-                     args.name)
-    scenario = calibrated_scenario(data, str(out))
-    write_atomically(out, to_toml(data))
-    result = forecast(scenario)
-    print(f"wrote {out}: {len(scenario.inference)} inference, {len(scenario.training)} training, "
-          f"{len(scenario.experimentation)} experimentation and {len(scenario.platform)} platform "
-          f"lines; first month {result.months[0]} forecast {money(result.run_rate_usd(0))}",
-          file=sys.stderr)
+    result = calibration(billing_rollup(exports), telemetry_rollup(exports), args.weeks,
+                         args.name, str(out))
+    write_atomically(out, result.toml)
+    print(f"wrote {out}: {result.lines}; first month {result.first_month} forecast "
+          f"{money(result.first_month_usd)}", file=sys.stderr)
     return 0
 
 

@@ -18,12 +18,11 @@ from budget.actuals import (  # noqa: E402
     recent_unit_costs,
     spend_by,
 )
-from budget.calibrate import calibrate, calibrated_scenario, to_toml  # noqa: E402
+from budget.calibrate import calibration  # noqa: E402
 from budget.charts import daily_trend_chart, spend_by_chart  # noqa: E402
 from budget.dimensions import NO_TAG  # noqa: E402
 from budget.errors import BudgetInputError  # noqa: E402
 from budget.fmt import money, usd  # noqa: E402
-from budget.forecast import forecast  # noqa: E402
 from budget.periods import between, date_span, window_start  # noqa: E402
 from budget.storage import save_new  # noqa: E402
 from ui.config import scenario_dir  # noqa: E402
@@ -146,18 +145,15 @@ def run_calibration(billing: pd.DataFrame, telemetry: pd.DataFrame) -> None:
     weeks = int(st.session_state["act_cal_weeks"])
     name = st.session_state.get("act_cal_name") or None
     try:
-        data = calibrate(billing, telemetry, weeks, name)
-        scenario = calibrated_scenario(data)
+        result = calibration(billing, telemetry, weeks, name)
     except BudgetInputError as exc:
         st.session_state["act_calibrated"] = None
         st.session_state["act_cal_message"] = ("error", md_escape(str(exc)))
         return
-    result = forecast(scenario)
-    st.session_state["act_calibrated"] = to_toml(data)
+    st.session_state["act_calibrated"] = result.toml
     st.session_state["act_cal_message"] = (
-        "success", f"{len(scenario.inference)} inference, {len(scenario.training)} training, "
-        f"{len(scenario.experimentation)} experimentation and {len(scenario.platform)} platform "
-        f"lines; {result.months[0]} forecast {usd(result.run_rate_usd(0))}.")
+        "success", f"{result.lines}; {result.first_month} forecast "
+        f"{usd(result.first_month_usd)}.")
 
 
 def save_calibrated() -> None:

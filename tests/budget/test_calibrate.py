@@ -9,8 +9,10 @@ import pandas as pd
 import pytest
 
 from budget.calibrate import (
+    Calibration,
     calibrate,
     calibrated_scenario,
+    calibration,
     cloud_id,
     monthly_growth,
     to_toml,
@@ -21,7 +23,7 @@ from budget.exports import billing_rollup, open_exports, telemetry_rollup
 from budget.forecast import forecast
 from budget.months import DAYS_PER_AVERAGE_MONTH
 from budget.scenario import load_scenario
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SMALL
 
 SAMPLE = ROOT / "data" / "exports"
 
@@ -96,3 +98,29 @@ def test_cli_writes_and_never_overwrites(tmp_path, capsys):
     assert main(["calibrate", str(SAMPLE), "--out", str(out)]) == 2
     assert "already exists" in capsys.readouterr().err
     assert main(["calibrate", str(SAMPLE), "--out", str(out), "--force", "--weeks", "6"]) == 0
+
+
+def test_calibration_lines_count_the_scenario():
+    # small.toml by hand: 2 [[inference]], 1 [[training]], 1 [[experimentation]], 1 [[platform]]
+    found = Calibration("", load_scenario(SMALL), "2026-01", 0.0)
+    assert found.lines == "2 inference, 1 training, 1 experimentation and 1 platform lines"
+
+
+def test_calibration_is_calibrate_validate_forecast(rollups):
+    found = calibration(*rollups, weeks=6, name="From actuals", label="plan.toml")
+    data = calibrate(*rollups, 6, "From actuals")
+    assert found.toml == to_toml(data)
+    assert found.scenario == calibrated_scenario(data, "plan.toml")
+    assert found.scenario.name == "From actuals"
+    assert found.first_month == "2026-12"  # the month after the last actual day, 2026-11-27
+    assert found.first_month_usd == forecast(found.scenario).run_rate_usd(0)
+
+
+def test_the_cli_writes_the_calibration(rollups, tmp_path, capsys):
+    out = tmp_path / "plan.toml"
+    assert main(["calibrate", str(SAMPLE), "--out", str(out), "--weeks", "6"]) == 0
+    found = calibration(*rollups, weeks=6, label=str(out))
+    assert out.read_text(encoding="utf-8") == found.toml
+    assert capsys.readouterr().err.endswith(
+        f"wrote {out}: {found.lines}; first month 2026-12 forecast "
+        f"{found.first_month_usd:,.2f}\n")

@@ -6,8 +6,9 @@ import shutil
 
 import pandas as pd
 
-from budget.exports import billing_rollup, open_exports
-from budget.fmt import money
+from budget.calibrate import calibration
+from budget.exports import billing_rollup, open_exports, telemetry_rollup
+from budget.fmt import money, usd
 from tests.conftest import ROOT
 from tests.pages.apptest import open_page
 
@@ -60,6 +61,11 @@ def test_calibrate_button_and_save(tmp_path, monkeypatch):
     at.button(key="FormSubmitter:act_calibrate-Calibrate").click().run()
     assert not at.exception and not at.error
     assert "forecast $" in at.success[0].value
+    exports = open_exports([str(SAMPLE / "billing")], [str(SAMPLE / "telemetry")])
+    found = calibration(billing_rollup(exports), telemetry_rollup(exports), 8, "From actuals")
+    assert at.session_state["act_calibrated"] == found.toml  # the file the CLI writes
+    assert at.success[0].value == (f"{found.lines}; 2026-12 forecast "
+                                   f"{usd(found.first_month_usd)}.")
     at.button(key="act_save").click().run()
     saved = sorted(tmp_path.glob("*.toml"))
     assert [p.name for p in saved] == ["from-actuals.toml"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from budget.inputs import INPUTS_BY_NAME
+
 
 def usd(amount: float | None, decimals: int = 0) -> str:
     """Return '$1,234' (or '—' for None/NaN); negative amounts as '-$1,234'."""
@@ -43,10 +45,11 @@ def usd_compact(amount: float) -> str:
 
 
 def input_value(name: str, value: float) -> str:
-    """Return an uncertain input's value in its own unit: 1.30×, +2.0 pts/month, +15%."""
-    if name == "inference_growth":
+    """Return an uncertain input's value in its declared unit: 1.30×, +2.0 pts/month, +15%."""
+    unit = INPUTS_BY_NAME[name].unit
+    if unit == "points_per_month":
         return f"{value * 100:+.1f} pts/month"
-    if name == "spot_overhead":
+    if unit == "extra_share":
         return f"+{value:.0%}"
     return f"{value:.2f}×"
 

@@ -1,4 +1,10 @@
-"""The uncertain inputs: the five what-if drivers plus four engine inputs, with default ranges."""
+"""The uncertain inputs, each declared once: the five what-if drivers plus four engine inputs.
+
+An input's entry holds its name (the [drivers] key, the Drivers field, the [ranges] key), label,
+help, unit, bounds and default range; a driver's entry also holds its planner slider (URL key,
+range, step). The schema, the sliders, the captions (budget.readouts.CAPTIONS) and the value
+format (budget.fmt.input_value) are built from these entries; a test ties Drivers to them.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,27 @@ from dataclasses import dataclass
 from typing import Literal
 
 RangeKind = Literal["ratio", "offset"]
+# How a value reads: 1.30× (multiplier), +2.0 pts/month (points_per_month), +15% (extra_share)
+Unit = Literal["multiplier", "points_per_month", "extra_share"]
+
+
+@dataclass(frozen=True)
+class Slider:
+    """A driver's slider on the planner: its URL key (a public contract), range and step."""
+
+    url_key: str
+    low: float = 0.0
+    high: float = 3.0  # a file value above it widens the slider to that value
+    step: float = 0.05
+    format: str = "%.2f×"  # Streamlit's printf format; reads like fmt.input_value
+
+    def top(self, file_value: float) -> float:
+        """Return the slider's maximum: `high`, or the file's value when that is larger."""
+        return max(self.high, file_value)
+
+    def accepts(self, value: float, file_value: float) -> bool:
+        """Return True when `value` (from a URL) lies on the slider."""
+        return self.low <= value <= self.top(file_value)
 
 
 @dataclass(frozen=True)
@@ -21,6 +48,8 @@ class UncertainInput:
     low_inclusive: bool
     kind: RangeKind  # how a range follows a moved expected value
     default_range: tuple[float, float]  # ratios to, or offsets from, the expected value
+    unit: Unit = "multiplier"
+    slider: Slider | None = None  # the what-if drivers' planner slider
 
     def default_low_high(self, expected: float) -> tuple[float, float]:
         """Return the default (P10, P90) around `expected`, clipped to the bounds."""
@@ -51,21 +80,23 @@ class UncertainInput:
 INPUTS: tuple[UncertainInput, ...] = (
     UncertainInput("inference_volume", "Inference volume",
                    "multiplies every inference workload's requests per month",
-                   1.0, 0.0, 100.0, True, "ratio", (0.8, 1.3)),
+                   1.0, 0.0, 100.0, True, "ratio", (0.8, 1.3), slider=Slider("plan_volume")),
     UncertainInput("output_tokens", "Output length",
                    "multiplies every inference workload's output tokens per request",
-                   1.0, 0.0, 100.0, True, "ratio", (0.85, 1.3)),
+                   1.0, 0.0, 100.0, True, "ratio", (0.85, 1.3),
+                   slider=Slider("plan_output_tokens")),
     UncertainInput("refresh_frequency", "Model refresh frequency",
                    "multiplies every training workload's refreshes per quarter",
-                   1.0, 0.0, 100.0, True, "ratio", (0.5, 1.5)),
+                   1.0, 0.0, 100.0, True, "ratio", (0.5, 1.5), slider=Slider("plan_refresh")),
     UncertainInput("gpu_price", "GPU price", "multiplies every GPU hourly price",
-                   1.0, 0.0, 100.0, True, "ratio", (0.85, 1.2)),
+                   1.0, 0.0, 100.0, True, "ratio", (0.85, 1.2), slider=Slider("plan_gpu_price")),
     UncertainInput("token_price", "API token price", "multiplies every API token price",
-                   1.0, 0.0, 100.0, True, "ratio", (0.8, 1.1)),
+                   1.0, 0.0, 100.0, True, "ratio", (0.8, 1.1),
+                   slider=Slider("plan_token_price")),
     UncertainInput("inference_growth", "Inference growth",
                    "added to every inference workload's monthly_growth (0.01 = one point more "
                    "growth per month)",
-                   0.0, -0.5, 0.5, True, "offset", (-0.02, 0.02)),
+                   0.0, -0.5, 0.5, True, "offset", (-0.02, 0.02), unit="points_per_month"),
     UncertainInput("gpu_throughput", "GPU throughput",
                    "multiplies self-hosted tokens per GPU-second (a faster serving stack is "
                    "above 1)",
@@ -76,10 +107,11 @@ INPUTS: tuple[UncertainInput, ...] = (
     UncertainInput("spot_overhead", "Spot interruption overhead",
                    "extra GPU-hours, as a fraction, on every spot-priced workload for "
                    "restarts after interruptions (0.1 = +10%)",
-                   0.0, 0.0, 1.0, True, "offset", (0.0, 0.15)),
+                   0.0, 0.0, 1.0, True, "offset", (0.0, 0.15), unit="extra_share"),
 )
 
 INPUTS_BY_NAME: dict[str, UncertainInput] = {i.name: i for i in INPUTS}
 INPUT_NAMES: tuple[str, ...] = tuple(INPUTS_BY_NAME)
-# The five what-if drivers that get a slider on the planner; the rest are engine inputs.
-DRIVER_NAMES: tuple[str, ...] = INPUT_NAMES[:5]
+# The what-if drivers: the inputs with a slider on the planner; the rest are engine inputs.
+SLIDERS: dict[str, Slider] = {i.name: i.slider for i in INPUTS if i.slider is not None}
+DRIVER_NAMES: tuple[str, ...] = tuple(SLIDERS)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from budget import unit_costs
 from budget.fmt import compact, usd
+from budget.inputs import DRIVER_NAMES
 from budget.scenario_model import Scenario
 from budget.unit_costs import (
     api_usd_per_request,
@@ -73,27 +76,49 @@ def blended_api_usd_per_1m_tokens(scenario: Scenario) -> float | None:
     return cost / tokens * unit_costs.TOKENS_PER_PRICE_UNIT
 
 
+def volume_caption(scenario: Scenario) -> str:
+    """Return the inference_volume caption: first-month requests."""
+    return f"≈ {compact(requests_first_month(scenario))} requests/month in {scenario.start}"
+
+
+def output_caption(scenario: Scenario) -> str:
+    """Return the output_tokens caption: average output tokens per request."""
+    return f"≈ {mean_output_tokens(scenario):,.0f} output tokens per request (average)"
+
+
+def refresh_caption(scenario: Scenario) -> str:
+    """Return the refresh_frequency caption: training runs per quarter."""
+    return f"≈ {training_runs_per_quarter(scenario):,.1f} training runs per quarter"
+
+
+def gpu_price_caption(scenario: Scenario) -> str:
+    """Return the gpu_price caption: USD per GPU-hour of the busiest pool."""
+    pool = busiest_gpu_pool(scenario)
+    if pool is None:
+        return "no GPU workloads"
+    cloud, gpu, pricing = pool
+    return (f"≈ {usd(gpu_hour_usd(scenario, pool), 2)}/GPU-hour for {gpu} on {cloud} "
+            f"({pricing.replace('_', '-')})")
+
+
+def token_price_caption(scenario: Scenario) -> str:
+    """Return the token_price caption: the blended API price per 1M tokens."""
+    blended = blended_api_usd_per_1m_tokens(scenario)
+    if blended is None:
+        return "no API workloads"
+    return f"≈ {usd(blended, 2)} per 1M API tokens (blended)"
+
+
+# One caption per what-if driver (budget.inputs.DRIVER_NAMES), keyed by its name.
+CAPTIONS: dict[str, Callable[[Scenario], str]] = {
+    "inference_volume": volume_caption,
+    "output_tokens": output_caption,
+    "refresh_frequency": refresh_caption,
+    "gpu_price": gpu_price_caption,
+    "token_price": token_price_caption,
+}
+
+
 def driver_readouts(scenario: Scenario) -> dict[str, str]:
     """Return one plain sentence per driver stating the absolute value it produces."""
-    first = scenario.start
-    text = {
-        "inference_volume": f"≈ {compact(requests_first_month(scenario))} requests/month "
-        f"in {first}",
-        "output_tokens": f"≈ {mean_output_tokens(scenario):,.0f} output tokens per request "
-        "(average)",
-        "refresh_frequency": f"≈ {training_runs_per_quarter(scenario):,.1f} training runs "
-        "per quarter",
-        "gpu_price": "no GPU workloads",
-        "token_price": "no API workloads",
-    }
-    pool = busiest_gpu_pool(scenario)
-    if pool is not None:
-        cloud, gpu, pricing = pool
-        text["gpu_price"] = (
-            f"≈ {usd(gpu_hour_usd(scenario, pool), 2)}/GPU-hour for {gpu} on {cloud} "
-            f"({pricing.replace('_', '-')})"
-        )
-    blended = blended_api_usd_per_1m_tokens(scenario)
-    if blended is not None:
-        text["token_price"] = f"≈ {usd(blended, 2)} per 1M API tokens (blended)"
-    return text
+    return {name: CAPTIONS[name](scenario) for name in DRIVER_NAMES}

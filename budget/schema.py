@@ -231,8 +231,6 @@ _GROWTH = Key(
     required=False, default=0.0, low=-1.0, low_inclusive=False, high=1.0,
 )
 
-DRIVER_HELP: dict[str, str] = {i.name: i.help for i in INPUTS}
-
 TABLES: tuple[Table, ...] = (
     Table("scenario", many=False, required=True, help="what the plan is and when it runs", keys=(
         Key("name", "text", "the plan's name, shown on every page and export"),

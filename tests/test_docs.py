@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from budget.inputs import SLIDERS
 from budget.schema import TABLES
 from tests.conftest import ROOT
 
@@ -94,13 +95,18 @@ def _names_in_scope(path: Path) -> dict[str, set[str]]:
 
 
 def _url_keys_read(path: Path) -> set[str]:
-    """Return the URL keys a source file binds (bind="query-params") or reads (st.query_params)."""
+    """Return the URL keys a source file binds (bind="query-params") or reads (st.query_params).
+
+    A key written `….url_key` is a driver slider's, declared in budget.inputs.SLIDERS.
+    """
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names = _names_in_scope(path)
 
     def resolve(expr: ast.expr, where: int) -> set[str]:
         if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
             return {expr.value}
+        if isinstance(expr, ast.Attribute) and expr.attr == "url_key":
+            return {slider.url_key for slider in SLIDERS.values()}
         if isinstance(expr, ast.Name) and expr.id in names:
             return names[expr.id]
         if isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Name) and (

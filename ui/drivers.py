@@ -9,8 +9,8 @@ import streamlit as st
 
 from budget.errors import BudgetInputError
 from budget.files import file_stamp
-from budget.fmt import sentence
-from budget.inputs import DRIVER_NAMES, INPUTS_BY_NAME
+from budget.fmt import input_value, sentence
+from budget.inputs import INPUTS_BY_NAME, SLIDERS
 from budget.readouts import driver_readouts
 from budget.scenario_model import Drivers, Scenario
 from budget.scenario_toml import save_version as save_scenario_version
@@ -18,21 +18,14 @@ from ui.config import scenario_dir
 from ui.picker import selected_scenario
 from ui.text import md_escape
 
-# URL keys are a public contract: ?scenario=…&plan_volume=1.2 reproduces a view.
-SLIDER_KEYS: dict[str, str] = {
-    "inference_volume": "plan_volume",
-    "output_tokens": "plan_output_tokens",
-    "refresh_frequency": "plan_refresh",
-    "gpu_price": "plan_gpu_price",
-    "token_price": "plan_token_price",
-}
-SLIDER_MAX = 3.0
+# The sliders are budget.inputs.SLIDERS. Their URL keys are a public contract:
+# ?scenario=…&plan_volume=1.2 reproduces a view.
 
 
 def reset_sliders(drivers: Drivers) -> None:
     """Set every slider to the scenario file's driver value (and so drop it from the URL)."""
-    for name, key in SLIDER_KEYS.items():
-        st.session_state[key] = float(getattr(drivers, name))
+    for name, slider in SLIDERS.items():
+        st.session_state[slider.url_key] = float(getattr(drivers, name))
 
 
 def reset_for_new_scenario() -> None:
@@ -49,19 +42,18 @@ def driver_sliders(base: Scenario) -> Scenario:
     # under its slider: one element each instead of a placeholder filled later.
     readouts = driver_readouts(scenario_from_url(base))
     values: dict[str, float] = {}
-    for name in DRIVER_NAMES:
+    for name, slider in SLIDERS.items():
         file_value = float(getattr(base.drivers, name))
         values[name] = st.slider(
             INPUTS_BY_NAME[name].label,
-            min_value=0.0,
-            max_value=max(SLIDER_MAX, file_value),
+            min_value=slider.low,
+            max_value=slider.top(file_value),
             value=file_value,
-            step=0.05,
-            format="%.2f×",
-            key=SLIDER_KEYS[name],
+            step=slider.step,
+            format=slider.format,
+            key=slider.url_key,
             bind="query-params",
-            help=f"{sentence(INPUTS_BY_NAME[name].help)}. 1.00× is the workloads as written; "
-            f"the file sets {file_value:.2f}×.",
+            help=slider_help(name, file_value),
         )
         st.caption(md_escape(readouts[name]))
     adjusted = base.with_drivers(**values)
@@ -84,6 +76,12 @@ def driver_sliders(base: Scenario) -> Scenario:
     return adjusted
 
 
+def slider_help(name: str, file_value: float) -> str:
+    """Return a slider's help: the input's help, what 1.00× means and the file's value."""
+    return (f"{sentence(INPUTS_BY_NAME[name].help)}. {input_value(name, 1.0)} is the workloads "
+            f"as written; the file sets {input_value(name, file_value)}.")
+
+
 def save_version(adjusted: Scenario, loaded: tuple[int, int] | None) -> None:
     """Button callback: write the adjusted scenario as a new file (never over an old one).
 
@@ -103,12 +101,12 @@ def save_version(adjusted: Scenario, loaded: tuple[int, int] | None) -> None:
 def scenario_from_url(base: Scenario) -> Scenario:
     """Return base with the drivers the planner's sliders left in the URL (or session)."""
     values: dict[str, float] = {}
-    for name, key in SLIDER_KEYS.items():
-        raw = st.session_state.get(key, st.query_params.get(key))
+    for name, slider in SLIDERS.items():
+        raw = st.session_state.get(slider.url_key, st.query_params.get(slider.url_key))
         try:
             value = float(raw) if raw is not None else None
         except (TypeError, ValueError):
             value = None  # a hand-edited URL: ignore the bad value, as the sliders do
-        if value is not None and 0.0 <= value <= max(SLIDER_MAX, getattr(base.drivers, name)):
+        if value is not None and slider.accepts(value, getattr(base.drivers, name)):
             values[name] = value
     return base.with_drivers(**values)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from budget.readouts import (
@@ -54,3 +56,18 @@ def test_texts(small):
     assert busiest_gpu_pool(small) == ("aws", "H100", "spot")  # first of three one-row pools
     assert text["gpu_price"] == "≈ $3.00/GPU-hour for H100 on aws (spot)"
     assert text["token_price"] == "≈ $2.00 per 1M API tokens (blended)"
+
+
+def test_one_caption_per_driver_in_slider_order(small):
+    assert list(driver_readouts(small)) == ["inference_volume", "output_tokens",
+                                            "refresh_frequency", "gpu_price", "token_price"]
+
+
+def test_texts_without_gpu_or_api_workloads(small):
+    bare = dataclasses.replace(small, inference=(), training=(), experimentation=())
+    text = driver_readouts(bare)
+    assert text["gpu_price"] == "no GPU workloads"
+    assert text["token_price"] == "no API workloads"
+    assert text["inference_volume"] == "≈ 0 requests/month in 2027-11"
+    assert text["output_tokens"] == "≈ 0 output tokens per request (average)"
+    assert text["refresh_frequency"] == "≈ 0.0 training runs per quarter"

@@ -6,12 +6,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from budget.dimensions import NO_TAG
+
+if TYPE_CHECKING:
+    from budget.scenario_model import Scenario
 
 TRAILING_DAYS = 28
 KINDS = ("unit_cost", "daily_spend", "training_overrun", "request_jump", "runaway_experiment")
@@ -204,6 +207,17 @@ def runaway_experiment_alerts(billing: pd.DataFrame,
 def training_project(run: str) -> str:
     """Return the project of a training run name: 'chat-finetune-run-7' → 'chat-finetune'."""
     return _RUN_SUFFIX.sub("", run)
+
+
+def planned_gpu_hours_per_run(scenario: Scenario | None) -> tuple[tuple[str, float], ...]:
+    """Return (project, GPU-hours per run) of each [[training]] as written (no spot factor).
+
+    The training-overrun alert's forecast; () without a scenario. A tuple, so a cache can key on
+    it; dict() of it is what all_alerts takes.
+    """
+    if scenario is None:
+        return ()
+    return tuple((t.name, t.gpu_hours_per_run) for t in scenario.training)
 
 
 def training_overrun_alerts(billing: pd.DataFrame,

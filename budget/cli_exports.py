@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from budget.alerts import AlertSettings, all_alerts
+from budget.alerts import AlertSettings, all_alerts, planned_gpu_hours_per_run
 from budget.allocation import (
     DEFAULT_WEIGHTS,
     WEIGHTED_METHODS,
@@ -122,7 +122,7 @@ def _alerts(args: argparse.Namespace) -> int:
     billing, telemetry = split_exports(args.paths, args.telemetry)
     since = _since(args.since)
     settings = _alert_settings(args)
-    planned = ({t.name: t.gpu_hours_per_run for t in load_scenario(args.scenario).training}
+    planned = (dict(planned_gpu_hours_per_run(load_scenario(args.scenario)))
                if args.scenario else None)
     exports = open_exports(billing, telemetry)
     found = all_alerts(billing_rollup(exports), telemetry_rollup(exports), settings, planned)

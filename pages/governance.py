@@ -11,7 +11,7 @@ from datetime import date  # noqa: E402
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from budget.alerts import Alert, AlertSettings  # noqa: E402
+from budget.alerts import Alert, AlertSettings, planned_gpu_hours_per_run  # noqa: E402
 from budget.burn import burn_rate  # noqa: E402
 from budget.errors import BudgetInputError  # noqa: E402
 from budget.fmt import usd  # noqa: E402
@@ -164,7 +164,7 @@ if saved:
                         {"impact_usd": USD})
 
 alerts = cached_alerts(str(folder), tag_map, AlertSettings(),
-                       tuple((t.name, t.gpu_hours_per_run) for t in scenario.training),
+                       planned_gpu_hours_per_run(scenario),
                        fingerprint(folder))
 st.selectbox("Start from an alert", range(len(alerts)), index=None, key="gov_alert",
              format_func=lambda i: f"{alerts[i].start} · {alerts[i].kind.replace('_', ' ')} · "

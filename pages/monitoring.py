@@ -9,7 +9,7 @@ require_navigation()
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from budget.alerts import AlertSettings  # noqa: E402
+from budget.alerts import AlertSettings, planned_gpu_hours_per_run  # noqa: E402
 from budget.burn import VARIANCE_DIMENSIONS, burn_rate, month_to_date, variance_by  # noqa: E402
 from budget.charts import (  # noqa: E402
     alert_marks,
@@ -85,8 +85,8 @@ floor_usd = settings_cols[1].number_input(
     "…and the weekly impact is at least (USD)", 0.0, 1e7, 200.0, 50.0, key="mon_floor",
     help="…so small endpoints do not page anyone.")
 settings = AlertSettings(unit_cost_threshold=threshold_pct / 100, unit_cost_floor_usd=floor_usd)
-planned = tuple((t.name, t.gpu_hours_per_run) for t in scenario.training) if scenario else ()
-alerts = cached_alerts(str(folder), tag_map, settings, planned, files)
+alerts = cached_alerts(str(folder), tag_map, settings, planned_gpu_hours_per_run(scenario),
+                       files)
 
 left, right = st.columns(2, gap="large")
 with left:

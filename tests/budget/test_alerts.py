@@ -15,13 +15,15 @@ from budget.alerts import (
     _first_of_runs,
     _robust_z,
     all_alerts,
+    planned_gpu_hours_per_run,
     training_overrun_alerts,
     unit_cost_alerts,
 )
 from budget.cli import main
 from budget.exports import billing_rollup, open_exports, telemetry_rollup
 from budget.sample_data import INCIDENTS
-from tests.conftest import ROOT
+from budget.scenario import load_scenario, parse_scenario
+from tests.conftest import ROOT, SMALL
 
 SAMPLE = ROOT / "data" / "exports"
 
@@ -169,6 +171,19 @@ def test_training_forecast_from_the_plan():
     billing = _training({"ft-run-0": [100] * 4})  # no earlier runs: only a plan can judge it
     assert training_overrun_alerts(billing) == []
     (alert,) = training_overrun_alerts(billing, {"ft": 300.0})
+    assert alert.expected == 300 and alert.actual == 400
+
+
+def test_planned_gpu_hours_per_run_are_the_scenarios(small_data):
+    assert planned_gpu_hours_per_run(None) == ()
+    small = load_scenario(SMALL)
+    assert planned_gpu_hours_per_run(small) == (("ft", 300.0),)  # small.toml's [[training]]
+    # as written: a spot run's plan is its 300 GPU-hours, not the forecast's spot-billed hours
+    small_data["training"][0]["pricing"] = "spot"
+    assert planned_gpu_hours_per_run(parse_scenario(small_data, "spot")) == (("ft", 300.0),)
+    # 4 days × 100 GPU-hours = 400 against the plan's 300
+    (alert,) = training_overrun_alerts(_training({"ft-run-0": [100] * 4}),
+                                       dict(planned_gpu_hours_per_run(small)))
     assert alert.expected == 300 and alert.actual == 400
 
 

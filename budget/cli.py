@@ -12,13 +12,8 @@ import sys
 from collections.abc import Sequence
 
 from budget import cli_exports, cli_scenario
-from budget.cli_json import capacity_json, forecast_json, sensitivity_json
 from budget.cli_parser import EXIT_BAD_INPUT, parser
-from budget.cli_scenario import MAX_COPIES
 from budget.errors import BudgetInputError
-
-__all__ = ["EXIT_BAD_INPUT", "MAX_COPIES", "capacity_json", "forecast_json", "main",
-           "sensitivity_json"]
 
 RUNNERS = {**cli_scenario.RUNNERS, **cli_exports.RUNNERS}
 

@@ -21,7 +21,7 @@ from budget.capacity import (
     queue_gpus,
     total_peak_gpus,
 )
-from budget.cli import capacity_json
+from budget.cli_json import capacity_json
 from budget.months import HOURS_PER_AVERAGE_MONTH
 from budget.scenario import load_scenario, parse_scenario
 from tests.conftest import SMALL

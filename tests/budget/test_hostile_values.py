@@ -22,7 +22,8 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from budget.cli import MAX_COPIES, main
+from budget.cli import main
+from budget.cli_scenario import MAX_COPIES
 from budget.inputs import INPUT_NAMES
 from budget.params import parse_whole
 from budget.schema import TABLES, Key, Table

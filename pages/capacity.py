@@ -20,7 +20,7 @@ from budget.capacity import (  # noqa: E402
 )
 from budget.charts import break_even_point_chart, capacity_chart  # noqa: E402
 from budget.errors import BudgetInputError  # noqa: E402
-from budget.fmt import compact, usd  # noqa: E402
+from budget.fmt import compact, signed_usd, usd  # noqa: E402
 from budget.plan_scale import check_capacity_scale  # noqa: E402
 from budget.procurement import (  # noqa: E402
     ON_DEMAND,
@@ -68,7 +68,8 @@ if base is not None:
     k2.metric("All on demand", usd(on_demand.cost), border=True,
               help="The GPU demand of the horizon bought hour by hour at list price.")
     k3.metric("Recommended", usd(recommended.cost),
-              f"-{usd(saving_vs_on_demand_usd(options, recommended))}", delta_color="inverse",
+              signed_usd(-saving_vs_on_demand_usd(options, recommended)),  # vs all on demand
+              delta_color="inverse",
               border=True,
               help="Reserved GPUs that minimise the expected cost over the Monte Carlo draws, "
               "spot for checkpointable work when it pays, on demand for the rest.")

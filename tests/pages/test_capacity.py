@@ -29,3 +29,11 @@ def test_your_mix_follows_the_sliders(monkeypatch):
     assert mine == (200 * 4.0 + 360 * 1.1 * 2.0) * 3  # all checkpointable work on spot
     for widget in [*at.slider, *at.selectbox]:
         assert widget.help
+
+
+def test_recommended_delta_is_signed_against_on_demand(monkeypatch):
+    monkeypatch.setenv("BUDGET_SCENARIO_DIR", str(SMALL.parent))
+    at = open_page("capacity")
+    [metric] = [m for m in at.metric if m.label == "Recommended"]
+    # small.toml by hand (tests/budget/test_procurement.py): 4,776 recommended − 6,720 on demand
+    assert metric.value == "$4,776" and metric.delta == "-$1,944"

@@ -155,7 +155,8 @@ def source_notes(folder: Path, tag_map: tuple[str, ...]) -> list[str]:
     notes = load_notes(folder, tag_map)
     if folder == exports_dir():  # paths inside the exports folder, never the server's; text
         found = export_folders(folder)
-        inside = [str(p) + os.sep for p in (found.billing, found.telemetry, folder) if p]
+        inside = [str(path) + os.sep for path in (found.billing, found.telemetry, folder)
+                  if path is not None]
         return [md_escape(_strip(note, inside)) for note in notes]
     return [md_escape(public_message(note, folder)) for note in notes]
 

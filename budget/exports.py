@@ -438,7 +438,7 @@ def charges_by_kind(raw: ir.Table) -> ir.Table:
         "source_rows": raw.count(),
         "largest_charge": ibis.greatest(billed.abs().max(), effective.abs().max())}
     if "ConsumedQuantity" in raw.columns:
-        sums["ConsumedQuantity"] = raw.ConsumedQuantity.cast("float64").sum()
+        sums["ConsumedQuantity"] = raw.ConsumedQuantity.cast(COST_TYPE).sum()
     return raw.group_by(**keys).aggregate(**sums)
 
 
@@ -456,9 +456,12 @@ def normalize_billing(raw: ir.Table, tag_map: TagMap) -> ir.Table:
     unit = _text(_column(joined, "ConsumedUnit"))
     gpu = ibis.coalesce(_text(_column(joined, "x_GpuType")), joined.tag_gpu)
     quantity = _column(joined, "ConsumedQuantity")
+    # GPU-hours stay exact decimals until the rollup: a float sum depends on the order the
+    # database happens to add rows in, so the same export would give other last digits
     gpu_hours = ibis.ifelse(unit.lower() == "gpu-hours",
-                            (quantity if quantity is not None else ibis.literal(0.0))
-                            .cast("float64"), 0.0).fill_null(0.0)
+                            (quantity if quantity is not None else ibis.literal(0))
+                            .cast(COST_TYPE), ibis.literal(0).cast(COST_TYPE)
+                            ).fill_null(ibis.literal(0).cast(COST_TYPE))
     status = _text(_column(joined, "CommitmentDiscountStatus")).lower()
     billed = joined.BilledCost.cast(COST_TYPE)
     effective = joined.EffectiveCost.cast(COST_TYPE)
@@ -523,14 +526,25 @@ def billing_rollup_expr(billing: ir.Table) -> ir.Table:
     )
 
 
+TELEMETRY_KEYS = ("day", "model", "endpoint", "team", "environment", "deployment_id")
+
+
+def in_key_order(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """Return a rollup's rows sorted by all its keys, so the same export gives the same frame.
+
+    The database returns groups in no set order, and float sums over them (per day, per team)
+    would otherwise differ in their last digits from one run to the next.
+    """
+    return frame.sort_values(list(keys), kind="stable", na_position="first").reset_index(drop=True)
+
+
 def telemetry_rollup_expr(telemetry: ir.Table) -> ir.Table:
     """Return daily telemetry per model, endpoint, team, environment and deployment."""
-    keys = ["day", "model", "endpoint", "team", "environment", "deployment_id"]
-    return telemetry.group_by(keys).aggregate(
+    return telemetry.group_by(list(TELEMETRY_KEYS)).aggregate(
         requests=telemetry.requests.sum(),
         input_tokens=telemetry.input_tokens.sum(),
         output_tokens=telemetry.output_tokens.sum(),
-        gpu_hours=telemetry.gpu_hours.sum(),
+        gpu_hours=telemetry.gpu_hours.cast(COST_TYPE).sum(),  # exact: the same digits every run
         queue_seconds_p95=telemetry.queue_seconds_p95.max(),
         errors=telemetry.errors.sum(),
     )
@@ -570,7 +584,7 @@ def check_costs(frame: pd.DataFrame, largest: str, label: str) -> None:
 
 
 def billing_rollup(exports: Exports) -> pd.DataFrame:
-    """Run the billing rollup; costs as floats, days as datetime64, sorted by day."""
+    """Run the billing rollup; costs as floats, days as datetime64, rows in key order."""
     label = exports.billing_sources.label
     check_days(exports.billing, label)
     grouped = normalize_billing(charges_by_kind(exports.raw_billing), exports.tag_map)
@@ -579,29 +593,29 @@ def billing_rollup(exports: Exports) -> pd.DataFrame:
         raise BudgetInputError(label, "has no billing rows", fix="export a period with charges")
     check_costs(frame, "largest_charge", label)
     frame = frame.drop(columns="largest_charge")
-    for column in ("billed_cost", "effective_cost"):
+    for column in ("billed_cost", "effective_cost", "gpu_hours"):
         frame[column] = frame[column].astype(float)
     frame["day"] = pd.to_datetime(frame["day"])
-    return frame.sort_values(list(ROLLUP_KEYS[:3]), kind="stable").reset_index(drop=True)
+    return in_key_order(frame, ROLLUP_KEYS)
 
 
 def telemetry_rollup(exports: Exports) -> pd.DataFrame:
     """Run the telemetry rollup (an empty frame when no telemetry was given)."""
     if exports.telemetry is None:
-        return pd.DataFrame(columns=["day", "model", "endpoint", "team", "environment",
-                                     "deployment_id", *TELEMETRY_COUNTS,
+        return pd.DataFrame(columns=[*TELEMETRY_KEYS, *TELEMETRY_COUNTS,
                                      "queue_seconds_p95", "errors"])
     label = exports.telemetry_sources.label if exports.telemetry_sources else "telemetry"
     check_days(exports.telemetry, label, "telemetry")
     frame = run(exports.telemetry.pipe(telemetry_rollup_expr), label)
     frame["day"] = pd.to_datetime(frame["day"])
+    frame["gpu_hours"] = frame["gpu_hours"].astype(float)
     negative = frame[list(TELEMETRY_COUNTS)].lt(0).any(axis=1)
     if negative.any():
         row = frame[negative].iloc[0]
         raise BudgetInputError(
             label, f"negative counts on {int(negative.sum())} day(s), first {row['day']:%Y-%m-%d} "
             f"for endpoint {row['endpoint']}", fix="requests, tokens and GPU-hours are ≥ 0")
-    return frame.sort_values(["day", "endpoint"], kind="stable").reset_index(drop=True)
+    return in_key_order(frame, TELEMETRY_KEYS)
 
 
 def _cost_pair(billed: Any, effective: Any) -> dict[str, float]:

@@ -326,8 +326,8 @@ def test_summing_before_cleaning_gives_the_rollup_of_every_row(spec, tmp_path):
     keys = list(grouped.columns[:16])
     every_row = run(exports.billing.pipe(billing_rollup_expr), "x").drop(
         columns="largest_charge")
-    every_row[["billed_cost", "effective_cost"]] = every_row[
-        ["billed_cost", "effective_cost"]].astype(float)
+    every_row[["billed_cost", "effective_cost", "gpu_hours"]] = every_row[
+        ["billed_cost", "effective_cost", "gpu_hours"]].astype(float)
     every_row["day"] = pd.to_datetime(every_row["day"])
     left = grouped.sort_values(keys).reset_index(drop=True)
     right = every_row[grouped.columns].sort_values(keys).reset_index(drop=True)
@@ -336,3 +336,36 @@ def test_summing_before_cleaning_gives_the_rollup_of_every_row(spec, tmp_path):
         assert sorted(grouped["rows"]) == [1, 2]
         usage = grouped[grouped["charge_category"] == "usage"]
         assert usage["billed_cost"].tolist() == [3.75] and usage["team"].tolist() == ["a"]
+
+
+def test_gpu_hours_sum_exactly_and_the_rollup_is_the_same_every_run(tmp_path):
+    """0.1 + 0.2 + 0.3 GPU-hours is 0.6, not the float sum 0.6000000000000001; rows in key order."""
+    header = HEADER + ",ConsumedQuantity,ConsumedUnit"
+    rows = [f'{c},{c},2026-01-01,2026-01-02,USD,Usage,Compute,EC2,AWS,Standard,'
+            f'"{{""team"":""{team}""}}",{note},{hours},GPU-Hours'
+            for c, team, note, hours in (("1", "a", "x", "0.1"), ("2", "a", "y", "0.2"),
+                                         ("3", "a", "z", "0.3"), ("4", "b", "w", "0.7"))]
+    assert 0.1 + 0.2 + 0.3 != 0.6  # what a float sum in this order gives
+    path = write(tmp_path, "gpu.csv", *rows, header=header)
+    first = billing_rollup(open_exports([path]))
+    assert first["team"].tolist() == ["a", "b"]  # key order
+    assert first["gpu_hours"].tolist() == [0.6, 0.7]
+    assert first["effective_cost"].tolist() == [6.0, 4.0]
+    for _ in range(3):
+        pd.testing.assert_frame_equal(billing_rollup(open_exports([path])), first,
+                                      check_exact=True)
+
+
+def test_sample_rollups_are_identical_run_to_run():
+    """The database adds groups in no set order: the frames must not depend on it."""
+    runs = [open_exports([str(SAMPLE / "billing")], [str(SAMPLE / "telemetry")])
+            for _ in range(3)]
+    billing = [billing_rollup(e) for e in runs]
+    telemetry = [telemetry_rollup(e) for e in runs]
+    for other in billing[1:]:
+        pd.testing.assert_frame_equal(other, billing[0], check_exact=True)
+    for other in telemetry[1:]:
+        pd.testing.assert_frame_equal(other, telemetry[0], check_exact=True)
+    keys = list(billing[0].columns[:16])
+    assert billing[0].equals(billing[0].sort_values(keys, na_position="first")
+                             .reset_index(drop=True))

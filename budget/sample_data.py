@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from budget.export_folders import BILLING, TELEMETRY
 from budget.focus_conformance import focus_columns
 
 START = date(2025, 11, 1)
@@ -525,7 +526,7 @@ def generate(out_dir: Path, start: date = START, end: date = END, seed: int = SE
                 bucket[1].append(telemetry)
     for month, (billing_rows, telemetry_rows) in by_month.items():
         table = pa.Table.from_pylist(billing_rows, schema=_schema(billing_rows[0]))
-        folder = out_dir / "billing" / f"month={month}"
+        folder = out_dir / BILLING / f"month={month}"
         # replicate in chunks of about a million rows, one file each, so memory stays flat
         per_chunk = max(1, 1_000_000 // max(table.num_rows, 1))
         for part, first_copy in enumerate(range(0, copies, per_chunk)):
@@ -533,7 +534,7 @@ def generate(out_dir: Path, start: date = START, end: date = END, seed: int = SE
             block = _replicate(table, chunk, copies, first_copy) if copies > 1 else table
             _write_table(block, folder, f"part-{part}.parquet")
             counts["billing"] += block.num_rows
-        _write(pd.DataFrame(telemetry_rows), out_dir / "telemetry" / f"month={month}")
+        _write(pd.DataFrame(telemetry_rows), out_dir / TELEMETRY / f"month={month}")
         counts["telemetry"] += len(telemetry_rows)
     return counts
 

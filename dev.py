@@ -62,7 +62,7 @@ def ensure_chromium() -> None:
 
 
 def run_tests(extra: list[str]) -> int:
-    """Run ruff, mypy (strict on budget/, ui/ and app.py) and pytest; return non-zero when any fails."""
+    """Run ruff, mypy (strict on budget/, ui/ and app.py) and pytest; non-zero when any fails."""
     ensure_chromium()
     failed = []
     for name, cmd in (

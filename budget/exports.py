@@ -438,7 +438,10 @@ def charges_by_kind(raw: ir.Table) -> ir.Table:
         "source_rows": raw.count(),
         "largest_charge": ibis.greatest(billed.abs().max(), effective.abs().max())}
     if "ConsumedQuantity" in raw.columns:
-        sums["ConsumedQuantity"] = raw.ConsumedQuantity.cast(COST_TYPE).sum()
+        # exact decimals for the GPU-hours; a quantity too large for them (only ever tokens or
+        # bytes, or a damaged row) sums as nothing here and is judged by its largest value below
+        sums["ConsumedQuantity"] = raw.ConsumedQuantity.try_cast(COST_TYPE).sum()
+        sums["largest_quantity"] = raw.ConsumedQuantity.cast("float64").abs().max()
     return raw.group_by(**keys).aggregate(**sums)
 
 
@@ -458,10 +461,14 @@ def normalize_billing(raw: ir.Table, tag_map: TagMap) -> ir.Table:
     quantity = _column(joined, "ConsumedQuantity")
     # GPU-hours stay exact decimals until the rollup: a float sum depends on the order the
     # database happens to add rows in, so the same export would give other last digits
-    gpu_hours = ibis.ifelse(unit.lower() == "gpu-hours",
-                            (quantity if quantity is not None else ibis.literal(0))
-                            .cast(COST_TYPE), ibis.literal(0).cast(COST_TYPE)
-                            ).fill_null(ibis.literal(0).cast(COST_TYPE))
+    is_gpu_hours = unit.lower() == "gpu-hours"
+    zero = ibis.literal(0).cast(COST_TYPE)
+    gpu_hours = ibis.ifelse(is_gpu_hours, quantity.try_cast(COST_TYPE), zero).fill_null(zero) \
+        if quantity is not None else zero
+    largest = (joined.largest_quantity if "largest_quantity" in joined.columns
+               else quantity.cast("float64").abs() if quantity is not None else None)
+    largest_gpu_hours = (ibis.ifelse(is_gpu_hours, largest, 0.0).fill_null(0.0)
+                         if largest is not None else ibis.literal(0.0))
     status = _text(_column(joined, "CommitmentDiscountStatus")).lower()
     billed = joined.BilledCost.cast(COST_TYPE)
     effective = joined.EffectiveCost.cast(COST_TYPE)
@@ -480,6 +487,7 @@ def normalize_billing(raw: ir.Table, tag_map: TagMap) -> ir.Table:
         commitment_status=status.fill_null("none"),
         gpu=gpu.fill_null(""),
         gpu_hours=gpu_hours,
+        largest_gpu_hours=largest_gpu_hours,
         billed_cost=billed,
         effective_cost=effective,
         source_rows=(joined.source_rows if "source_rows" in joined.columns
@@ -523,6 +531,7 @@ def billing_rollup_expr(billing: ir.Table) -> ir.Table:
         gpu_hours=billing.gpu_hours.sum(),
         rows=billing.source_rows.sum(),
         largest_charge=billing.largest_charge.max(),
+        largest_gpu_hours=billing.largest_gpu_hours.max(),
     )
 
 
@@ -583,6 +592,15 @@ def check_costs(frame: pd.DataFrame, largest: str, label: str) -> None:
                                "another column's values, or the export is damaged")
 
 
+def check_gpu_hours(frame: pd.DataFrame, label: str) -> None:
+    """Refuse a charge of a trillion GPU-hours or more (over 100 million GPU-years): damaged."""
+    worst = float(frame["largest_gpu_hours"].max()) if len(frame) else 0.0
+    if worst >= MAX_ABS_COST:
+        raise BudgetInputError(label, f"has a charge of {worst:,.0f} GPU-hours, a trillion or more",
+                               fix="check ConsumedQuantity on the GPU-Hours rows: the column may "
+                               "hold another column's values, or the export is damaged")
+
+
 def billing_rollup(exports: Exports) -> pd.DataFrame:
     """Run the billing rollup; costs as floats, days as datetime64, rows in key order."""
     label = exports.billing_sources.label
@@ -592,7 +610,8 @@ def billing_rollup(exports: Exports) -> pd.DataFrame:
     if frame.empty:
         raise BudgetInputError(label, "has no billing rows", fix="export a period with charges")
     check_costs(frame, "largest_charge", label)
-    frame = frame.drop(columns="largest_charge")
+    check_gpu_hours(frame, label)
+    frame = frame.drop(columns=["largest_charge", "largest_gpu_hours"])
     for column in ("billed_cost", "effective_cost", "gpu_hours"):
         frame[column] = frame[column].astype(float)
     frame["day"] = pd.to_datetime(frame["day"])

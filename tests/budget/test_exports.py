@@ -369,3 +369,21 @@ def test_sample_rollups_are_identical_run_to_run():
     keys = list(billing[0].columns[:16])
     assert billing[0].equals(billing[0].sort_values(keys, na_position="first")
                              .reset_index(drop=True))
+
+
+def test_huge_token_quantities_are_read_and_huge_gpu_hours_refused(tmp_path):
+    """Only GPU-hours are summed from ConsumedQuantity: 1e21 tokens read, 2e12 GPU-hours not."""
+    header = HEADER + ",ConsumedQuantity,ConsumedUnit"
+    tokens = ('5,5,2026-01-01,2026-01-02,USD,Usage,AI,Bedrock,AWS,Standard,'
+              '"{""team"":""a""}",x,1e21,Tokens')
+    gpu = ('7,7,2026-01-01,2026-01-02,USD,Usage,Compute,EC2,AWS,Standard,'
+           '"{""team"":""a""}",y,2.5,GPU-Hours')
+    frame = billing_rollup(open_exports([write(tmp_path, "ok.csv", tokens, gpu, header=header)]))
+    assert frame["effective_cost"].sum() == 12.0
+    assert frame["gpu_hours"].sum() == 2.5
+    for hours in ("2e12", "1e25"):
+        bad = gpu.replace(",2.5,", f",{hours},")
+        path = write(tmp_path, f"bad-{hours}.csv", tokens, bad, header=header)
+        with pytest.raises(BudgetInputError, match=r"GPU-hours, a trillion or more.*"
+                                                   r"ConsumedQuantity"):
+            billing_rollup(open_exports([path]))

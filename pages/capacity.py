@@ -19,12 +19,12 @@ from budget.capacity import (  # noqa: E402
     total_peak_gpus,
 )
 from budget.charts import break_even_point_chart, capacity_chart  # noqa: E402
+from budget.deltas import usd_change  # noqa: E402
 from budget.errors import BudgetInputError  # noqa: E402
-from budget.fmt import compact, signed_usd, usd  # noqa: E402
+from budget.fmt import compact, usd  # noqa: E402
 from budget.plan_scale import check_capacity_scale  # noqa: E402
 from budget.procurement import (  # noqa: E402
     ON_DEMAND,
-    saving_vs_on_demand_usd,
     strategies,
     strategy_named,
 )
@@ -68,7 +68,7 @@ if base is not None:
     k2.metric("All on demand", usd(on_demand.cost), border=True,
               help="The GPU demand of the horizon bought hour by hour at list price.")
     k3.metric("Recommended", usd(recommended.cost),
-              signed_usd(-saving_vs_on_demand_usd(options, recommended)),  # vs all on demand
+              usd_change(recommended.cost, on_demand.cost),  # vs all on demand; none if equal
               delta_color="inverse",
               border=True,
               help="Reserved GPUs that minimise the expected cost over the Monte Carlo draws, "

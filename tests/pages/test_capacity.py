@@ -37,3 +37,14 @@ def test_recommended_delta_is_signed_against_on_demand(monkeypatch):
     [metric] = [m for m in at.metric if m.label == "Recommended"]
     # small.toml by hand (tests/budget/test_procurement.py): 4,776 recommended − 6,720 on demand
     assert metric.value == "$4,776" and metric.delta == "-$1,944"
+
+
+def test_recommended_shows_no_delta_when_it_saves_nothing(monkeypatch, tmp_path):
+    """Spot and reserved at the on-demand price: recommended = all on demand = $6,720, no arrow."""
+    text = SMALL.read_text(encoding="utf-8").replace("spot = 2.0", "spot = 4.0").replace(
+        "reserved = 3.0", "reserved = 4.0")
+    (tmp_path / "small.toml").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("BUDGET_SCENARIO_DIR", str(tmp_path))
+    at = open_page("capacity")
+    [metric] = [m for m in at.metric if m.label == "Recommended"]
+    assert metric.value == "$6,720" and not metric.delta  # AppTest reads a missing delta as ""

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from budget import unit_costs
 from budget.fmt import compact, usd
-from budget.inputs import DRIVER_NAMES
+from budget.inputs import SLIDERS
 from budget.scenario_model import Scenario
 from budget.unit_costs import (
     api_usd_per_request,
@@ -17,7 +18,7 @@ from budget.unit_costs import (
 )
 
 
-def requests_first_month(scenario: Scenario) -> float:
+def total_requests_first_month(scenario: Scenario) -> float:
     """Return inference requests in the first month, drivers applied."""
     values = input_values(scenario)
     return sum(float(unit_costs.requests_first_month(w, values)) for w in scenario.inference)
@@ -76,17 +77,17 @@ def blended_api_usd_per_1m_tokens(scenario: Scenario) -> float | None:
     return cost / tokens * unit_costs.TOKENS_PER_PRICE_UNIT
 
 
-def volume_caption(scenario: Scenario) -> str:
+def inference_volume_caption(scenario: Scenario) -> str:
     """Return the inference_volume caption: first-month requests."""
-    return f"≈ {compact(requests_first_month(scenario))} requests/month in {scenario.start}"
+    return f"≈ {compact(total_requests_first_month(scenario))} requests/month in {scenario.start}"
 
 
-def output_caption(scenario: Scenario) -> str:
+def output_tokens_caption(scenario: Scenario) -> str:
     """Return the output_tokens caption: average output tokens per request."""
     return f"≈ {mean_output_tokens(scenario):,.0f} output tokens per request (average)"
 
 
-def refresh_caption(scenario: Scenario) -> str:
+def refresh_frequency_caption(scenario: Scenario) -> str:
     """Return the refresh_frequency caption: training runs per quarter."""
     return f"≈ {training_runs_per_quarter(scenario):,.1f} training runs per quarter"
 
@@ -109,16 +110,20 @@ def token_price_caption(scenario: Scenario) -> str:
     return f"≈ {usd(blended, 2)} per 1M API tokens (blended)"
 
 
-# One caption per what-if driver (budget.inputs.DRIVER_NAMES), keyed by its name.
-CAPTIONS: dict[str, Callable[[Scenario], str]] = {
-    "inference_volume": volume_caption,
-    "output_tokens": output_caption,
-    "refresh_frequency": refresh_caption,
-    "gpu_price": gpu_price_caption,
-    "token_price": token_price_caption,
-}
+def _caption_of(name: str) -> Callable[[Scenario], str]:
+    """Return the caption function of a declared driver: this module's `<name>_caption`."""
+    caption = globals().get(f"{name}_caption")
+    if not callable(caption):  # a slider declared in budget.inputs without its caption
+        raise ImportError(f"budget.readouts has no {name}_caption for the {name!r} slider "
+                          "declared in budget.inputs")
+    return cast("Callable[[Scenario], str]", caption)
+
+
+# One caption per what-if driver, keyed from the declaration (budget.inputs.SLIDERS): a slider
+# without a `<name>_caption` above fails at import.
+CAPTIONS: dict[str, Callable[[Scenario], str]] = {name: _caption_of(name) for name in SLIDERS}
 
 
 def driver_readouts(scenario: Scenario) -> dict[str, str]:
     """Return one plain sentence per driver stating the absolute value it produces."""
-    return {name: CAPTIONS[name](scenario) for name in DRIVER_NAMES}
+    return {name: caption(scenario) for name, caption in CAPTIONS.items()}

@@ -20,7 +20,7 @@ from budget.readouts import (
     driver_readouts,
     gpu_hour_usd,
     mean_output_tokens,
-    requests_first_month,
+    total_requests_first_month,
     training_runs_per_quarter,
 )
 from budget.scenario import parse_scenario
@@ -214,7 +214,7 @@ def test_captions_are_the_forecasts_first_month(scenario, values):
     month = first_month(forecast(scenario))
     inference = month[month["category"].isin(INFERENCE_CATEGORIES)]
     requests = float(inference["requests"].sum())
-    assert close(requests_first_month(scenario), requests)
+    assert close(total_requests_first_month(scenario), requests)
     if requests > 0:
         assert close(mean_output_tokens(scenario), inference["output_tokens"].sum() / requests)
     api = inference[inference["serving"] == "api"]
@@ -238,7 +238,7 @@ def test_captions_are_the_forecasts_first_month(scenario, values):
     assert close(runs, float(projects["runs_per_quarter"].sum()) if len(projects) else 0.0)
     assert text["refresh_frequency"] == f"≈ {runs:,.1f} training runs per quarter"
     assert text["inference_volume"].startswith(
-        f"≈ {compact(requests_first_month(scenario))} requests/month")
+        f"≈ {compact(total_requests_first_month(scenario))} requests/month")
     if len(projects):  # a run's cost × runs a month is the forecast's training month
         per_month = projects.set_index("workload")["usd_per_run"] * projects.set_index(
             "workload")["runs_per_quarter"] / 3

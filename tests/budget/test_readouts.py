@@ -11,7 +11,7 @@ from budget.readouts import (
     busiest_gpu_pool,
     driver_readouts,
     mean_output_tokens,
-    requests_first_month,
+    total_requests_first_month,
     training_runs_per_quarter,
 )
 from budget.scenario import load_scenario
@@ -24,8 +24,8 @@ def small():
 
 
 def test_requests_scale_with_volume(small):
-    assert requests_first_month(small) == 1_360_000
-    assert requests_first_month(small.with_drivers(inference_volume=1.5)) == 2_040_000
+    assert total_requests_first_month(small) == 1_360_000
+    assert total_requests_first_month(small.with_drivers(inference_volume=1.5)) == 2_040_000
 
 
 def test_mean_output_tokens_is_request_weighted(small):

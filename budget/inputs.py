@@ -2,8 +2,9 @@
 
 An input's entry holds its name (the [drivers] key, the Drivers field, the [ranges] key), label,
 help, unit, bounds and default range; a driver's entry also holds its planner slider (URL key,
-range, step). The schema, the sliders, the captions (budget.readouts.CAPTIONS) and the value
-format (budget.fmt.input_value) are built from these entries; a test ties Drivers to them.
+range, step). The schema, the sliders (their format from the unit), the captions
+(budget.readouts.CAPTIONS, keyed from SLIDERS) and the value format (budget.fmt.input_value)
+are built from these entries; a test ties Drivers to them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from typing import Literal
 RangeKind = Literal["ratio", "offset"]
 # How a value reads: 1.30× (multiplier), +2.0 pts/month (points_per_month), +15% (extra_share)
 Unit = Literal["multiplier", "points_per_month", "extra_share"]
+# A slider's Streamlit printf format in its input's unit; reads like fmt.input_value. Only a
+# multiplier has one: the other units show a scaled value that printf cannot write.
+SLIDER_FORMATS: dict[Unit, str] = {"multiplier": "%.2f×"}
 
 
 @dataclass(frozen=True)
@@ -24,7 +28,6 @@ class Slider:
     low: float = 0.0
     high: float = 3.0  # a file value above it widens the slider to that value
     step: float = 0.05
-    format: str = "%.2f×"  # Streamlit's printf format; reads like fmt.input_value
 
     def top(self, file_value: float) -> float:
         """Return the slider's maximum: `high`, or the file's value when that is larger."""
@@ -50,6 +53,17 @@ class UncertainInput:
     default_range: tuple[float, float]  # ratios to, or offsets from, the expected value
     unit: Unit = "multiplier"
     slider: Slider | None = None  # the what-if drivers' planner slider
+
+    def __post_init__(self) -> None:
+        """Refuse a slider on an input whose unit has no slider format."""
+        if self.slider is not None and self.unit not in SLIDER_FORMATS:
+            raise ValueError(f"{self.name}: a slider needs a unit in SLIDER_FORMATS, "
+                             f"not {self.unit!r}")
+
+    @property
+    def slider_format(self) -> str:
+        """Return the slider's Streamlit printf format, from the declared unit: '%.2f×'."""
+        return SLIDER_FORMATS[self.unit]
 
     def default_low_high(self, expected: float) -> tuple[float, float]:
         """Return the default (P10, P90) around `expected`, clipped to the bounds."""

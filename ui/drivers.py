@@ -43,14 +43,15 @@ def driver_sliders(base: Scenario) -> Scenario:
     readouts = driver_readouts(scenario_from_url(base))
     values: dict[str, float] = {}
     for name, slider in SLIDERS.items():
+        declared = INPUTS_BY_NAME[name]
         file_value = float(getattr(base.drivers, name))
         values[name] = st.slider(
-            INPUTS_BY_NAME[name].label,
+            declared.label,
             min_value=slider.low,
             max_value=slider.top(file_value),
             value=file_value,
             step=slider.step,
-            format=slider.format,
+            format=declared.slider_format,
             key=slider.url_key,
             bind="query-params",
             help=slider_help(name, file_value),

@@ -6,8 +6,9 @@ import dataclasses
 
 import pytest
 
+from budget import readouts
 from budget.fmt import input_value
-from budget.inputs import DRIVER_NAMES, INPUT_NAMES, INPUTS, SLIDERS
+from budget.inputs import DRIVER_NAMES, INPUT_NAMES, INPUTS, INPUTS_BY_NAME, SLIDERS, Slider
 from budget.readouts import CAPTIONS
 from budget.scenario_model import Drivers
 from budget.schema import TABLES_BY_NAME
@@ -33,8 +34,22 @@ def test_the_drivers_are_the_inputs_with_a_slider():
 
 
 def test_slider_format_reads_like_input_value():
-    for name, slider in SLIDERS.items():
-        assert slider.format % 1.3 == input_value(name, 1.3) == "1.30×"
+    for name in SLIDERS:
+        assert INPUTS_BY_NAME[name].slider_format % 1.3 == input_value(name, 1.3) == "1.30×"
+
+
+def test_a_slider_needs_a_unit_with_a_format():
+    growth = INPUTS_BY_NAME["inference_growth"]  # +2.0 pts/month: printf cannot scale by 100
+    with pytest.raises(ValueError, match="inference_growth: a slider needs a unit"):
+        dataclasses.replace(growth, slider=Slider("plan_growth"))
+
+
+def test_captions_are_keyed_from_the_declared_sliders():
+    assert list(CAPTIONS) == list(SLIDERS)  # the declaration's order
+    assert CAPTIONS["inference_volume"] is readouts.inference_volume_caption
+    assert CAPTIONS["gpu_price"] is readouts.gpu_price_caption
+    with pytest.raises(ImportError, match="no inference_growth_caption"):
+        readouts._caption_of("inference_growth")  # a slider declared without its caption
 
 
 def test_slider_range():

@@ -15,21 +15,9 @@ from budget.fmt import signed_usd, usd
 from budget.forecast import forecast
 from budget.scenario_model import Scenario
 from budget.text import md_escape
+from budget.weeks import week_bounds as week_bounds  # cli_exports still imports it from here
 
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 TOP = 5
-
-
-def week_bounds(text: str) -> tuple[date, date]:
-    """Return Monday and Sunday of an ISO week written YYYY-Www."""
-    match = _WEEK.match(text)
-    if match:
-        try:
-            monday = date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
-            return monday, monday + timedelta(days=6)
-        except ValueError:
-            pass
-    raise BudgetInputError("--week", f'"{text}" is not an ISO week', fix="write it like 2026-W33")
 
 
 def _change(now: float, before: float) -> str:

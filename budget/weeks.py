@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from budget.errors import BudgetInputError
+
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -19,6 +24,18 @@ def iso_week(day: date) -> str:
     """Return the ISO week of a day as YYYY-Www (the ISO year, which can differ from day.year)."""
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def week_bounds(text: str) -> tuple[date, date]:
+    """Return Monday and Sunday of an ISO week written YYYY-Www."""
+    match = _WEEK.match(text)
+    if match:
+        try:
+            monday = date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
+            return monday, monday + timedelta(days=6)
+        except ValueError:
+            pass
+    raise BudgetInputError("--week", f'"{text}" is not an ISO week', fix="write it like 2026-W33")
 
 
 def recent_weeks(as_of: date, count: int = 12) -> list[Week]:

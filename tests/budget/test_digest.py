@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from budget.cli import main
-from budget.digest import digest_markdown, team_variances, week_bounds
-from budget.errors import BudgetInputError
+from budget.digest import digest_markdown, team_variances
 from budget.exports import billing_rollup, open_exports, telemetry_rollup
 from budget.fmt import usd
 from budget.forecast import forecast
 from budget.scenario import load_scenario
+from budget.weeks import week_bounds
 from tests.conftest import ROOT
 
 SAMPLE = ROOT / "data" / "exports"
@@ -20,12 +20,6 @@ SAMPLE = ROOT / "data" / "exports"
 def rollups():
     exports = open_exports([str(SAMPLE / "billing")], [str(SAMPLE / "telemetry")])
     return billing_rollup(exports), telemetry_rollup(exports)
-
-
-def test_week_bounds():
-    assert [str(d) for d in week_bounds("2026-W33")] == ["2026-08-10", "2026-08-16"]
-    with pytest.raises(BudgetInputError, match="is not an ISO week"):
-        week_bounds("2026-33")
 
 
 def test_digest_totals_and_new_alert(rollups):

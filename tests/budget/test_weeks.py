@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from budget.weeks import Week, default_week, iso_week, recent_weeks
+from budget.errors import BudgetInputError
+from budget.weeks import Week, default_week, iso_week, recent_weeks, week_bounds
 
 
 @pytest.mark.parametrize(("day", "label"), [
@@ -39,3 +40,28 @@ def test_across_the_year_and_without_a_complete_week():
     assert [w.label for w in weeks] == ["2026-W01", "2025-W52"]
     assert default_week(weeks[:1]) == 0  # none complete: the first
     assert len(recent_weeks(date(2026, 11, 27))) == 12
+
+
+def test_week_bounds():
+    assert [str(d) for d in week_bounds("2026-W33")] == ["2026-08-10", "2026-08-16"]
+    with pytest.raises(BudgetInputError, match="is not an ISO week"):
+        week_bounds("2026-33")
+
+
+@pytest.mark.parametrize(("label", "monday", "sunday"), [
+    ("2026-W01", date(2025, 12, 29), date(2026, 1, 4)),  # ISO 2026 opens in December 2025
+    ("2026-W53", date(2026, 12, 28), date(2027, 1, 3)),  # 2025-12-29 + 52 weeks; ends in 2027
+    ("2026-W10", date(2026, 3, 2), date(2026, 3, 8)),
+])
+def test_week_bounds_across_year_ends(label, monday, sunday):
+    assert week_bounds(label) == (monday, sunday)
+    assert iso_week(monday) == iso_week(sunday) == label  # parsing undoes the label
+
+
+@pytest.mark.parametrize("text", ["2025-W53",  # ISO 2025 has 52 weeks (it starts on a Wednesday)
+                                  "2026-W00", "2026-W5", "2026-w05", " 2026-W05"])
+def test_week_bounds_refuses_what_is_not_an_iso_week(text):
+    with pytest.raises(BudgetInputError) as caught:
+        week_bounds(text)
+    assert caught.value.file == "--week"
+    assert "is not an ISO week" in str(caught.value) and "2026-W33" in str(caught.value)

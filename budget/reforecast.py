@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from budget.actuals import COST_MEASURES
+from budget.deltas import percent_change
 from budget.dimensions import NO_TAG
 from budget.errors import BudgetInputError
 
@@ -20,6 +21,8 @@ SEASON_DAYS = 7  # weekly seasonality…
 MIN_SEASONAL_DAYS = 4 * SEASON_DAYS  # …fitted only with at least four weeks of history
 TRAINING = "training"  # workload_class of planned training bursts, forecast at their average…
 TRAINING_WINDOW_DAYS = 90  # …over the trailing 90 days (or the whole history when shorter)
+WHOLE_FROM = 100.0  # an indicator value this large reads without decimals…
+COUNTED_UNITS = frozenset({"experiments"})  # …and so does a count of whole things
 
 
 @dataclass(frozen=True)
@@ -250,6 +253,17 @@ class Indicator:
         if self.previous == 0 or not np.isfinite(self.previous):
             return None
         return self.recent / self.previous - 1
+
+    @property
+    def recent_text(self) -> str:
+        """Return the recent value as shown: '1,234' from 100 or for a count, else '0.25'."""
+        whole = self.recent >= WHOLE_FROM or self.unit in COUNTED_UNITS
+        return f"{self.recent:,.0f}" if whole else f"{self.recent:,.2f}"
+
+    @property
+    def change_text(self) -> str | None:
+        """Return the change as deltas.percent_change writes it ('+12.0%'), None without one."""
+        return None if self.change is None else percent_change(self.recent, self.previous)
 
 
 def _on_calendar(daily: pd.DataFrame, days: pd.Series) -> pd.DataFrame:

@@ -167,11 +167,8 @@ else:
 st.markdown("**Leading indicators** (last 28 days vs the 28 before)")
 indicators = leading_indicators(billing, telemetry)
 for col, indicator in zip(st.columns(len(indicators)), indicators, strict=True):
-    change = indicator.change
-    whole = indicator.recent >= 100 or indicator.unit == "experiments"
-    col.metric(md_escape(indicator.name), f"{indicator.recent:,.0f}" if whole
-               else f"{indicator.recent:,.2f}",
-               f"{change:+.1%}" if change is not None else None, delta_color="off",
+    col.metric(md_escape(indicator.name), indicator.recent_text, indicator.change_text,
+               delta_color="off",
                chart_data=indicator.weekly["value"].tolist(), chart_type="line", border=True,
                help=f"{indicator.unit}; 28 days before: {indicator.previous:,.2f}. The line is "
                "the weekly value.")

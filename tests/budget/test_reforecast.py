@@ -473,6 +473,21 @@ def test_change_is_none_when_there_is_nothing_to_compare_with():
     assert Indicator("x", "u", 3.0, 2.0, weekly).change == pytest.approx(0.5)
 
 
+@pytest.mark.parametrize(("unit", "recent", "previous", "value", "change"), [
+    ("requests/day", 12_345.6, 10_000.0, "12,346", "+23.5%"),  # 12,345.6 / 10,000 − 1
+    ("tokens/request", 100.0, 125.0, "100", "-20.0%"),  # from 100: whole
+    ("tokens/request", 99.994, 99.994, "99.99", "+0.0%"),  # under 100: two decimals
+    ("seconds", 0.2, 0.4, "0.20", "-50.0%"),
+    ("experiments", 2.0, 1.0, "2", "+100.0%"),  # a count: whole even under 100
+    ("training runs/30 days", 2 * 30 / 28, 0.0, "2.14", None),  # nothing before: no change
+])
+def test_indicator_texts(unit, recent, previous, value, change):
+    weekly = pd.DataFrame({"week": pd.to_datetime([]), "value": []})
+    indicator = Indicator("x", unit, recent, previous, weekly)
+    assert indicator.recent_text == value
+    assert indicator.change_text == change
+
+
 def test_window_must_be_a_positive_number_of_days():
     with pytest.raises(BudgetInputError) as caught:
         leading_indicators(_indicator_billing(), _telemetry(), window_days=0)

@@ -30,6 +30,21 @@ def test_kpis_match_the_burn_rate(page):
     assert not page.error
 
 
+def test_leading_indicators_show_the_engines_texts(page):
+    from budget.exports import telemetry_rollup
+    from budget.reforecast import leading_indicators
+
+    exports = open_exports([str(SAMPLE / "billing")], [str(SAMPLE / "telemetry")])
+    indicators = leading_indicators(billing_rollup(exports), telemetry_rollup(exports))
+    metrics = {m.label: m for m in page.metric}
+    for indicator in indicators:
+        assert metrics[indicator.name].value == indicator.recent_text
+        assert metrics[indicator.name].delta == indicator.change_text
+    # the sample: 2 runs started in the last 28 days, 3 in the 28 before → 2.14 (30/14), -33.3%
+    refresh = metrics["Model refresh frequency"]
+    assert (refresh.value, refresh.delta) == ("2.14", "-33.3%")
+
+
 def test_alerts_table_follows_the_threshold():
     at = open_page("monitoring")
     alerts = next(d.value for d in at.dataframe if "kind" in d.value.columns)

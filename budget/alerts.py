@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from budget.dimensions import NO_TAG
+from budget.unit_costs import billed_gpu_hours_per_run, input_values
 
 if TYPE_CHECKING:
     from budget.scenario_model import Scenario
@@ -210,14 +211,16 @@ def training_project(run: str) -> str:
 
 
 def planned_gpu_hours_per_run(scenario: Scenario | None) -> tuple[tuple[str, float], ...]:
-    """Return (project, GPU-hours per run) of each [[training]] as written (no spot factor).
+    """Return (project, billed GPU-hours per run) of each [[training]], as the forecast bills it.
 
-    The training-overrun alert's forecast; () without a scenario. A tuple, so a cache can key on
-    it; dict() of it is what all_alerts takes.
+    The training-overrun alert's forecast: a spot run's written hours × (1 + spot_overhead),
+    the engine's unit_costs.billed_gpu_hours_per_run. () without a scenario. A tuple, so a cache
+    can key on it; dict() of it is what all_alerts takes.
     """
     if scenario is None:
         return ()
-    return tuple((t.name, t.gpu_hours_per_run) for t in scenario.training)
+    values = input_values(scenario)
+    return tuple((t.name, float(billed_gpu_hours_per_run(t, values))) for t in scenario.training)
 
 
 def training_overrun_alerts(billing: pd.DataFrame,
@@ -226,9 +229,9 @@ def training_overrun_alerts(billing: pd.DataFrame,
     """Alert when a training run's GPU-hours pass its forecast by the threshold.
 
     A run is one `experiment` value of the training rows; its project is the name without
-    '-run-N'. The forecast is the project's planned GPU-hours per run when given (the
-    scenario's [[training]] gpu_hours_per_run), else the median of the project's earlier runs
-    (two at least). The alert starts on the day the run passed its forecast.
+    '-run-N'. The forecast is the project's planned GPU-hours per run when given (as the
+    forecast bills them: planned_gpu_hours_per_run), else the median of the project's earlier
+    runs (two at least). The alert starts on the day the run passed its forecast.
     """
     rows = billing[(billing["workload_class"] == "training")
                    & (billing["experiment"] != NO_TAG["experiment"])]

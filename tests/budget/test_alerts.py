@@ -21,6 +21,7 @@ from budget.alerts import (
 )
 from budget.cli import main
 from budget.exports import billing_rollup, open_exports, telemetry_rollup
+from budget.forecast import forecast
 from budget.sample_data import INCIDENTS
 from budget.scenario import load_scenario, parse_scenario
 from tests.conftest import ROOT, SMALL
@@ -178,13 +179,31 @@ def test_planned_gpu_hours_per_run_are_the_scenarios(small_data):
     assert planned_gpu_hours_per_run(None) == ()
     small = load_scenario(SMALL)
     assert planned_gpu_hours_per_run(small) == (("ft", 300.0),)  # small.toml's [[training]]
-    # as written: a spot run's plan is its 300 GPU-hours, not the forecast's spot-billed hours
+    # a spot run without interruption overhead is billed its 300 GPU-hours as written
     small_data["training"][0]["pricing"] = "spot"
     assert planned_gpu_hours_per_run(parse_scenario(small_data, "spot")) == (("ft", 300.0),)
     # 4 days × 100 GPU-hours = 400 against the plan's 300
     (alert,) = training_overrun_alerts(_training({"ft-run-0": [100] * 4}),
                                        dict(planned_gpu_hours_per_run(small)))
     assert alert.expected == 300 and alert.actual == 400
+
+
+def test_a_spot_runs_plan_is_its_billed_gpu_hours(small_data):
+    # the forecast bills a spot run 300 × (1 + 0.25) = 375 GPU-hours
+    small_data["training"][0]["pricing"] = "spot"
+    small_data["drivers"]["spot_overhead"] = 0.25
+    spot = parse_scenario(small_data, "spot")
+    assert planned_gpu_hours_per_run(spot) == (("ft", 375.0),)
+    lines = forecast(spot).lines
+    # the forecast's months hold 375 × 1 run a quarter / 3 = 125 GPU-hours
+    assert lines.loc[lines["workload"] == "ft", "gpu_hours"].tolist() == pytest.approx([125.0] * 3)
+    plan = dict(planned_gpu_hours_per_run(spot))
+    # billed exactly as forecast: 375 is 25% over the written 300, but 0% over the plan
+    assert training_overrun_alerts(_training({"ft-run-0": [125.0] * 3}), plan) == []
+    # 500 GPU-hours: 500 / 375 − 1 = 33% past the plan, beyond the 25% threshold
+    (alert,) = training_overrun_alerts(_training({"ft-run-0": [125.0] * 4}), plan)
+    assert alert.expected == 375 and alert.actual == 500
+    assert alert.impact_usd == pytest.approx((500 - 375) * 2.0)  # _training's USD 2 a GPU-hour
 
 
 def test_alerts_cli_json_contract(capsys):

@@ -12,11 +12,10 @@ from typing import Any
 from budget.errors import BudgetInputError
 from budget.forecast import horizon_total_usd
 from budget.scenario import parse_scenario
-from budget.scenario_model import Scenario
+from budget.scenario_model import WORKLOAD_TABLES, Scenario
 from budget.scenario_toml import scenario_data
 
 MAX_PLAYERS = 12  # 2^12 = 4,096 forecasts; more changes are grouped by row, then by table
-ROW_TABLES = ("inference", "training", "experimentation", "platform")
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,7 @@ def changes(old: Scenario, new: Scenario) -> list[Change]:
         for key in keys:
             if a[table].get(key) != b[table].get(key):
                 out.append(Change(table, "", key, a[table].get(key), b[table].get(key)))
-    for table in ("gpu_prices", *ROW_TABLES):
+    for table in ("gpu_prices", *WORKLOAD_TABLES):
         rows_a, rows_b = _rows(a, table), _rows(b, table)
         for name in [*rows_a, *[n for n in rows_b if n not in rows_a]]:
             if name not in rows_b:

@@ -13,11 +13,11 @@ import pandas as pd
 
 from budget.dimensions import NO_TAG
 from budget.errors import BudgetInputError
-from budget.forecast import INFERENCE_CATEGORIES, forecast
+from budget.forecast import CHECKPOINTABLE_CATEGORIES, INFERENCE_CATEGORIES, forecast
 from budget.months import DAYS_PER_AVERAGE_MONTH, DAYS_PER_AVERAGE_YEAR
 from budget.scenario import parse_scenario
 from budget.scenario_model import Scenario
-from budget.unit_costs import SECONDS_PER_HOUR
+from budget.unit_costs import SECONDS_PER_HOUR, TOKENS_PER_PRICE_UNIT
 
 OUTPUT_TO_INPUT_PRICE = 4.0  # API output tokens cost about 4× input tokens (list prices, 2026)
 GROWTH_LIMITS = (-0.2, 0.3)  # a fitted monthly growth outside this is clipped
@@ -33,7 +33,7 @@ def cloud_id(provider: str) -> str:
     return CLOUD_IDS.get(key, re.sub(r"[^a-z0-9]+", "-", key).strip("-") or "unknown")
 
 
-def monthly_growth(days: pd.Series, values: pd.Series) -> float:
+def fitted_monthly_growth(days: pd.Series, values: pd.Series) -> float:
     """Return compound monthly growth from a log-linear fit of weekly sums (0 when too short)."""
     frame = pd.DataFrame({"day": pd.to_datetime(days), "value": values.astype(float)})
     weekly = frame.set_index("day")["value"].resample("7D").sum()
@@ -85,7 +85,7 @@ def calibrate(billing: pd.DataFrame, telemetry: pd.DataFrame, weeks: int = 8,
                                  >= last_day - timedelta(days=7 * TRAINING_HISTORY_WEEKS - 1)])
     experimentation = _experimentation(usage, span_days)
 
-    covered = (window["workload_class"].isin(["training", "experimentation"])
+    covered = (window["workload_class"].isin(CHECKPOINTABLE_CATEGORIES)
                | window.set_index(["endpoint", "environment"]).index.isin(used_keys))
     covered &= window["commitment_status"] != "unused"
     rest = window[~covered]
@@ -137,7 +137,7 @@ def _inference(usage: pd.DataFrame, tele: pd.DataFrame,
         if endpoint == NO_TAG["endpoint"] or bill.empty or t["requests"].sum() <= 0:
             continue
         recent = t[t["day"] > last - pd.Timedelta(days=28)]
-        growth = monthly_growth(t["day"], t["requests"])
+        growth = fitted_monthly_growth(t["day"], t["requests"])
         rate_now = recent["requests"].sum() * DAYS_PER_AVERAGE_MONTH / 28
         requests = t["requests"].sum()
         input_tokens = t["input_tokens"].sum() / requests
@@ -156,8 +156,8 @@ def _inference(usage: pd.DataFrame, tele: pd.DataFrame,
         cost = float(bill["effective_cost"].sum())
         gpu = bill[bill["gpu_hours"] > 0]
         if gpu.empty:
-            price_in = cost * 1e6 / (t["input_tokens"].sum()
-                                     + OUTPUT_TO_INPUT_PRICE * t["output_tokens"].sum())
+            price_in = cost * TOKENS_PER_PRICE_UNIT / (
+                t["input_tokens"].sum() + OUTPUT_TO_INPUT_PRICE * t["output_tokens"].sum())
             row.update(serving="api", price_per_1m_input=round(price_in, 4),
                        price_per_1m_output=round(price_in * OUTPUT_TO_INPUT_PRICE, 4))
         else:
@@ -250,7 +250,7 @@ class Calibration:
     first_month_usd: float  # the forecast's total USD in that month
 
     @property
-    def lines(self) -> str:
+    def line_counts(self) -> str:
         """Return '3 inference, 1 training, 2 experimentation and 4 platform lines'."""
         s = self.scenario
         return (f"{len(s.inference)} inference, {len(s.training)} training, "

@@ -184,7 +184,7 @@ def _calibrate(args: argparse.Namespace) -> int:
     result = calibration(billing_rollup(exports), telemetry_rollup(exports), args.weeks,
                          args.name, str(out))
     write_atomically(out, result.toml)
-    print(f"wrote {out}: {result.lines}; first month {result.first_month} forecast "
+    print(f"wrote {out}: {result.line_counts}; first month {result.first_month} forecast "
           f"{money(result.first_month_usd)}", file=sys.stderr)
     return 0
 

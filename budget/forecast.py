@@ -19,9 +19,10 @@ from budget.scenario_model import (
 )
 from budget.unit_costs import (
     MONTHS_PER_QUARTER,
+    TOKENS_PER_PRICE_UNIT,
     InputValues,
+    billed_gpu_hours_per_run,
     experimentation_gpu_hours_per_month,
-    gpu_hours_per_run,
     gpu_seconds_per_hour,
     inference_gpu_hours_per_request,
     input_values,
@@ -50,6 +51,8 @@ CATEGORY_LABELS: dict[str, str] = {
     "platform": "Platform",
 }
 INFERENCE_CATEGORIES = ("batch_inference", "realtime_inference")  # the one list of them
+# GPU work that can stop and resume (spot, reserved leftovers): the one list of them
+CHECKPOINTABLE_CATEGORIES = ("training", "experimentation")
 
 LINE_COLUMNS = (
     "month", "month_index", "workload", "category", "team", "model", "environment",
@@ -172,9 +175,13 @@ class Forecast:
         return self._wide("pool", "gpu_hours", sorted(set(pools["pool"])), pools)
 
     def training_projects(self) -> pd.DataFrame:
-        """Return per training workload: GPU-hours and USD per run, runs and USD per quarter."""
+        """Return per training workload: GPU-hours and USD per run, runs and USD per quarter.
+
+        USD over the horizon is the sum of the workload's own forecast lines.
+        """
         s = self.scenario
         values = input_values(s)
+        horizon = self.by_workload.sum()
         rows = []
         for job in s.training:
             runs = float(runs_per_quarter(job, values))
@@ -184,7 +191,7 @@ class Forecast:
                 "cloud": job.cloud, "gpu": job.gpu, "pricing": job.pricing,
                 "gpu_hours_per_run": job.gpu_hours_per_run, "usd_per_run": per_run,
                 "runs_per_quarter": runs, "usd_per_quarter": per_run * runs,
-                "usd_horizon": per_run * runs / MONTHS_PER_QUARTER * s.months,
+                "usd_horizon": float(horizon[job.name]),
             })
         return pd.DataFrame(rows)
 
@@ -217,7 +224,7 @@ def cost_lines(scenario: Scenario, values: InputValues) -> list[CostLine]:
         runs_per_month = runs_per_quarter(t, values) / MONTHS_PER_QUARTER
         out.append(CostLine(t.name, "training", _gpu_labels(t.team, t.model, t),
                           runs_per_month * usd_per_run(scenario, t, values) * flat,
-                          gpu_hours=runs_per_month * gpu_hours_per_run(t, values) * flat))
+                          gpu_hours=runs_per_month * billed_gpu_hours_per_run(t, values) * flat))
     for e in scenario.experimentation:
         hours_per_month = experimentation_gpu_hours_per_month(e, values)
         usd_per_month = hours_per_month * usd_per_gpu_hour(scenario, e.cloud, e.gpu, e.pricing,
@@ -291,9 +298,9 @@ def cost_terms(scenario: Scenario, gpu_hours: bool = False,
         if w.serving == "api":
             if not gpu_hours:
                 add(category, growth, ("api_input", 0.0, False), w.requests_per_month * (
-                    w.input_tokens * (w.price_per_1m_input or 0.0)) / 1_000_000.0)
+                    w.input_tokens * (w.price_per_1m_input or 0.0)) / TOKENS_PER_PRICE_UNIT)
                 add(category, growth, ("api_output", 0.0, False), w.requests_per_month * (
-                    w.output_tokens * (w.price_per_1m_output or 0.0)) / 1_000_000.0)
+                    w.output_tokens * (w.price_per_1m_output or 0.0)) / TOKENS_PER_PRICE_UNIT)
             continue
         assert w.cloud and w.gpu and w.output_tokens_per_gpu_second and w.utilization
         price, spot = hourly(w.cloud, w.gpu, w.pricing), w.pricing == "spot"

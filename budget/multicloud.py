@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from budget.forecast import forecast
+from budget.forecast import CHECKPOINTABLE_CATEGORIES, forecast
 from budget.pricing import catalog, catalog_gpu_row, egress_usd_per_gb
 from budget.scenario_model import Portability, Scenario
+from budget.unit_costs import InputValues, input_values, usd_per_gpu_hour_from_list
 
 # Weights of the portability factors (sum to 1). Each factor is 0 (locked in) to 1 (portable);
 # data transfer is 1 − monthly egress / DATA_EGRESS_LOCK_IN_USD, floored at 0.
@@ -80,8 +81,12 @@ class Placement:
     clouds: dict[str, str]
 
 
-def _cost_on(lines: pd.DataFrame, cloud: str, share: float = 1.0) -> tuple[float, bool]:
-    """Return the GPU cost of these lines if moved to `cloud` (same GPU, same pricing mode)."""
+def _cost_on(lines: pd.DataFrame, cloud: str, values: InputValues,
+             share: float = 1.0) -> tuple[float, bool]:
+    """Return the GPU cost of these lines if moved to `cloud` (same GPU, same pricing mode).
+
+    The lines' billed GPU-hours at the catalog's list price there, gpu_price applied.
+    """
     total, priced = 0.0, True
     for (gpu, pricing), group in lines.groupby(["gpu", "pricing"]):
         row = catalog_gpu_row(cloud, str(gpu))
@@ -89,7 +94,8 @@ def _cost_on(lines: pd.DataFrame, cloud: str, share: float = 1.0) -> tuple[float
         if hourly is None:
             priced = False
             continue
-        total += float(group["gpu_hours"].sum()) * float(hourly) * share
+        usd_per_gpu_hour = float(usd_per_gpu_hour_from_list(float(hourly), values))
+        total += float(group["gpu_hours"].sum()) * usd_per_gpu_hour * share
     return total, priced
 
 
@@ -108,48 +114,48 @@ def placements(scenario: Scenario) -> list[Placement]:
     hours = lines.groupby("cloud")["gpu_hours"].sum()
     primary = str(hours.idxmax())
     secondary = str(hours.drop(primary).idxmax()) if len(hours) > 1 else None
-    gpu_price = scenario.drivers.gpu_price
+    values = input_values(scenario)
     clouds = sorted({str(r["cloud"]) for r in catalog().get("gpu_prices", [])} | set(hours.index))
     out = [Placement("as planned", float(lines["cost_usd"].sum()),
                      float(hours.max() / hours.sum()), 0.0,
                      dict(zip(lines["workload"], lines["cloud"], strict=False))),
-           _all_on(lines, primary, movers, gpu_price),
-           _by_workload_type(lines, clouds, movers, gpu_price)]
+           _all_on(lines, primary, movers, values),
+           _by_workload_type(lines, clouds, movers, values)]
     if secondary is not None:
-        out.append(_even_split(lines, primary, secondary, movers, gpu_price))
+        out.append(_even_split(lines, primary, secondary, movers, values))
     return out
 
 
 def _all_on(lines: pd.DataFrame, primary: str, move_usd: dict[str, float],
-            gpu_price: float) -> Placement:
+            values: InputValues) -> Placement:
     """Return every GPU workload moved to the primary cloud (unpriced GPUs keep their cost)."""
     one_cost = switching = 0.0
     for workload, group in lines.groupby("workload"):
         if str(group["cloud"].iloc[0]) == primary:
             one_cost += float(group["cost_usd"].sum())
             continue
-        cost, priced = _cost_on(group, primary)
-        one_cost += cost * gpu_price if priced else float(group["cost_usd"].sum())
+        cost, priced = _cost_on(group, primary, values)
+        one_cost += cost if priced else float(group["cost_usd"].sum())
         switching += move_usd[str(workload)]
     return Placement(f"all on {primary}", one_cost, 1.0, switching,
                      {str(w): primary for w in lines["workload"].unique()})
 
 
 def _by_workload_type(lines: pd.DataFrame, clouds: list[str], move_usd: dict[str, float],
-                      gpu_price: float) -> Placement:
+                      values: InputValues) -> Placement:
     """Return inference where it is, training and experiments on their cheapest cloud."""
     typed_cost = typed_switch = 0.0
     typed: dict[str, str] = {}
     for workload, group in lines.groupby("workload"):
         cloud = str(group["cloud"].iloc[0])
         best_cost, best_cloud = float(group["cost_usd"].sum()), cloud
-        if group["category"].iloc[0] in ("training", "experimentation"):
+        if group["category"].iloc[0] in CHECKPOINTABLE_CATEGORIES:
             for other in clouds:
                 if other == cloud:
                     continue
-                cost, priced = _cost_on(group, other)
-                if priced and cost * gpu_price < best_cost:
-                    best_cost, best_cloud = cost * gpu_price, other
+                cost, priced = _cost_on(group, other, values)
+                if priced and cost < best_cost:
+                    best_cost, best_cloud = cost, other
         typed_cost += best_cost
         typed[str(workload)] = best_cloud
         if best_cloud != cloud:
@@ -161,14 +167,14 @@ def _by_workload_type(lines: pd.DataFrame, clouds: list[str], move_usd: dict[str
 
 
 def _even_split(lines: pd.DataFrame, primary: str, secondary: str, move_usd: dict[str, float],
-                gpu_price: float) -> Placement:
+                values: InputValues) -> Placement:
     """Return every GPU workload half on the primary cloud, half on the secondary."""
     split_cost = split_switch = 0.0
     for workload, group in lines.groupby("workload"):
         other = secondary if str(group["cloud"].iloc[0]) == primary else primary
         here = float(group["cost_usd"].sum()) / 2
-        there, priced = _cost_on(group, other, 0.5)
-        split_cost += here + (there * gpu_price if priced else here)
+        there, priced = _cost_on(group, other, values, 0.5)
+        split_cost += here + (there if priced else here)
         split_switch += move_usd[str(workload)]
     return Placement(f"even split {primary}/{secondary}", split_cost, 0.5, split_switch,
                      {str(w): f"{primary}+{secondary}" for w in lines["workload"].unique()})

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from budget.forecast import forecast, simulate_terms
+from budget.forecast import CHECKPOINTABLE_CATEGORIES, forecast, simulate_terms
 from budget.months import hours_in_month  # calendar hours: GPUs run around the clock in a month
 from budget.scenario_model import Scenario
 from budget.sensitivity import DEFAULT_SEED, common_uniforms, values_from_uniforms
+from budget.unit_costs import input_values, offered_usd_per_gpu_hour, usd_per_gpu_hour
 
-CHECKPOINTABLE = ("training", "experimentation")
 PROCUREMENT_DRAWS = 2_000
 ON_DEMAND = "all_on_demand"  # the strategy every saving is measured against
 
@@ -39,9 +39,10 @@ def pool_demands(scenario: Scenario, draws: int = PROCUREMENT_DRAWS,
     in it, because each strategy adds its own.
     """
     base_values = {k: np.array([[v]]) for k, v in
-                   scenario.with_drivers(spot_overhead=0.0).drivers.__dict__.items()}
+                   input_values(scenario.with_drivers(spot_overhead=0.0)).items()}
     drawn = values_from_uniforms(scenario, common_uniforms(draws, seed))
     drawn["spot_overhead"] = np.zeros((draws, 1))
+    prices = input_values(scenario)  # gpu_price as written prices every pool
     hours = np.array([hours_in_month(m) for m in forecast(scenario).months])
     out: tuple[list[PoolDemand], list[PoolDemand]] = ([], [])
     for values, target in ((base_values, out[0]), (drawn, out[1])):
@@ -50,22 +51,18 @@ def pool_demands(scenario: Scenario, draws: int = PROCUREMENT_DRAWS,
         # GPU-hours summed per pool and category before the draws multiply them: memory and
         # work do not grow with the number of workloads
         for (category, pool), used in simulate_terms(scenario, values, gpu_hours=True).items():
-            kind = "checkpointable" if category in CHECKPOINTABLE else "steady"
+            kind = "checkpointable" if category in CHECKPOINTABLE_CATEGORIES else "steady"
             slot = pools.setdefault(pool, {
                 "steady": np.zeros((n, len(hours))), "checkpointable": np.zeros((n, len(hours)))})
             slot[kind] = slot[kind] + used
         for pool, parts in sorted(pools.items()):
             cloud, gpu = pool.split("/", 1)
-            price = scenario.price(cloud, gpu)
-            g = scenario.drivers.gpu_price
-            target.append(PoolDemand(pool, hours, parts["steady"], parts["checkpointable"],
-                                     price.on_demand * g, _scaled(price.spot, g),
-                                     _scaled(price.reserved, g)))
+            target.append(PoolDemand(
+                pool, hours, parts["steady"], parts["checkpointable"],
+                float(usd_per_gpu_hour(scenario, cloud, gpu, "on_demand", prices)),
+                offered_usd_per_gpu_hour(scenario, cloud, gpu, "spot", prices),
+                offered_usd_per_gpu_hour(scenario, cloud, gpu, "reserved", prices)))
     return out
-
-
-def _scaled(price: float | None, factor: float) -> float | None:
-    return None if price is None else price * factor
 
 
 def strategy_cost(d: PoolDemand, reserved_gpus: int, spot_share: float,

@@ -12,7 +12,7 @@ import pandas as pd
 from budget.forecast import CATEGORY_LABELS, Forecast
 from budget.inputs import INPUTS_BY_NAME
 from budget.procurement import Strategy, saving_vs_on_demand_usd
-from budget.scenario_model import Scenario
+from budget.scenario_model import WORKLOAD_TABLES, Scenario
 from budget.sensitivity import MonteCarlo, SobolIndex, TornadoBar, input_ranges
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ def assumption_rows(scenario: Scenario) -> dict[str, pd.DataFrame]:
         [{"driver": k, "value": v} for k, v in dataclasses.asdict(scenario.drivers).items()]
     )
     sections: dict[str, pd.DataFrame] = {"drivers": drivers}
-    for name in ("gpu_prices", "inference", "training", "experimentation", "platform"):
+    for name in ("gpu_prices", *WORKLOAD_TABLES):
         rows = [dataclasses.asdict(row) for row in getattr(scenario, name)]
         sections[name] = pd.DataFrame(rows)
     sections["ranges"] = range_rows(scenario)

@@ -30,6 +30,7 @@ import pyarrow.parquet as pq
 
 from budget.export_folders import BILLING, TELEMETRY
 from budget.focus_conformance import focus_columns
+from budget.unit_costs import SECONDS_PER_HOUR, TOKENS_PER_PRICE_UNIT
 
 START = date(2025, 11, 1)
 END = date(2026, 11, 27)  # inclusive; the last full day before "today" in the sample's story
@@ -229,7 +230,8 @@ def _endpoint_rows(day: date, e: Endpoint, env: str, shares: tuple[float, float]
     if e.serving == "api":
         billing = _api_row(day, e, env, tags, input_tok, output_tok)
     else:
-        gpu_hours = output_tok / (e.output_tokens_per_gpu_second * 3600 * e.utilization)
+        gpu_hours = output_tok / (e.output_tokens_per_gpu_second * SECONDS_PER_HOUR
+                                  * e.utilization)
         billing = _gpu_serving_row(day, e, env, tags, gpu_hours, committed)
     queue = float(rng.gamma(2.0, 0.15)) * (3.0 if gpu_hours and e.utilization > 0.7 else 1.0)
     telemetry = {
@@ -245,8 +247,9 @@ def _endpoint_rows(day: date, e: Endpoint, env: str, shares: tuple[float, float]
 def _api_row(day: date, e: Endpoint, env: str, tags: str, input_tok: float,
              output_tok: float) -> Row:
     """Return an API endpoint's day: tokens priced per 1M, blended over input and output."""
-    cost = (input_tok * e.usd_per_1m_input + output_tok * e.usd_per_1m_output) / 1e6
-    millions = (input_tok + output_tok) / 1e6
+    cost = (input_tok * e.usd_per_1m_input + output_tok * e.usd_per_1m_output
+            ) / TOKENS_PER_PRICE_UNIT
+    millions = (input_tok + output_tok) / TOKENS_PER_PRICE_UNIT
     return _row(day, e.cloud, _api_service(e.cloud), cost, cost, "Standard", tags,
                 quantity=millions, unit="1000000 Tokens", price=cost / millions,
                 consumed=(input_tok + output_tok, "Tokens"),

@@ -14,6 +14,7 @@ from budget.inputs import INPUTS_BY_NAME
 from budget.params import parse_decimal
 from budget.pricing import catalog_gpu_row, token_price
 from budget.scenario_model import (
+    WORKLOAD_TABLES,
     Drivers,
     ExperimentationWorkload,
     GpuPrice,
@@ -241,7 +242,7 @@ def _check_names(scenario: Scenario,
     """Refuse a name used twice; return the names and (table, row number, row) of GPU rows."""
     seen_names: dict[str, tuple[str, str]] = {}  # name_key → (name, place)
     gpu_rows: list[tuple[str, int, Any]] = []
-    for table in ("inference", "training", "experimentation", "platform"):
+    for table in WORKLOAD_TABLES:
         for i, row in enumerate(getattr(scenario, table), start=1):
             place = f'[[{table}]] row {i} ("{row.name}")'
             first = seen_names.get(name_key(row.name))

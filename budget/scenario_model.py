@@ -5,6 +5,10 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
+# The tables of named workload rows ([[inference]], [[training]], [[experimentation]],
+# [[platform]]), in file and forecast order: the one list of them
+WORKLOAD_TABLES = ("inference", "training", "experimentation", "platform")
+
 
 @dataclass(frozen=True)
 class Drivers:

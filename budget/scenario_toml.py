@@ -11,7 +11,7 @@ from budget.errors import BudgetInputError, visible
 from budget.files import MAX_FILE_BYTES, file_stamp
 from budget.inputs import INPUTS_BY_NAME
 from budget.scenario import parse_scenario_bytes
-from budget.scenario_model import Drivers, Scenario
+from budget.scenario_model import WORKLOAD_TABLES, Drivers, Scenario
 from budget.schema import NAME_MAX, TABLES_BY_NAME, TINY
 from budget.storage import save_once
 
@@ -58,8 +58,7 @@ def scenario_data(scenario: Scenario) -> dict[str, Any]:
                                                  r.relative) for r in scenario.ranges}
     if scenario.budget_monthly is not None:
         data["budget"] = {"monthly": scenario.budget_monthly}
-    for table in ("gpu_prices", "inference", "training", "experimentation", "platform",
-                  "portability", "guardrails", "projects"):
+    for table in ("gpu_prices", *WORKLOAD_TABLES, "portability", "guardrails", "projects"):
         rows = [_clean(dataclasses.asdict(row), table) for row in getattr(scenario, table)]
         if rows:
             data[table] = rows

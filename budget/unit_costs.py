@@ -40,10 +40,22 @@ def list_usd_per_gpu_hour(scenario: Scenario, cloud: str, gpu: str, pricing: str
     return hourly
 
 
+def usd_per_gpu_hour_from_list(list_usd: float, values: InputValues) -> float | np.ndarray:
+    """Return USD per billed GPU-hour from a list price (scenario or catalog) with gpu_price."""
+    return list_usd * values["gpu_price"]
+
+
 def usd_per_gpu_hour(scenario: Scenario, cloud: str, gpu: str, pricing: str,
                      values: InputValues) -> float | np.ndarray:
     """Return USD per billed GPU-hour with the gpu_price input (spot overhead is in the hours)."""
-    return list_usd_per_gpu_hour(scenario, cloud, gpu, pricing) * values["gpu_price"]
+    return usd_per_gpu_hour_from_list(list_usd_per_gpu_hour(scenario, cloud, gpu, pricing), values)
+
+
+def offered_usd_per_gpu_hour(scenario: Scenario, cloud: str, gpu: str, pricing: str,
+                             values: Mapping[str, float]) -> float | None:
+    """Return USD per GPU-hour with gpu_price in a pricing mode, None when the row has none."""
+    listed = scenario.price(cloud, gpu).usd_per_gpu_hour(pricing)
+    return None if listed is None else float(usd_per_gpu_hour_from_list(listed, values))
 
 
 def spot_factor(spot: bool, values: InputValues) -> float | np.ndarray:
@@ -131,16 +143,16 @@ def runs_per_quarter(job: TrainingWorkload, values: InputValues) -> float | np.n
     return job.refreshes_per_quarter * values["refresh_frequency"]
 
 
-def gpu_hours_per_run(job: TrainingWorkload, values: InputValues) -> float | np.ndarray:
-    """Return billed GPU-hours per training run (spot factor applied)."""
+def billed_gpu_hours_per_run(job: TrainingWorkload, values: InputValues) -> float | np.ndarray:
+    """Return billed GPU-hours per training run: the written gpu_hours_per_run × spot factor."""
     return job.gpu_hours_per_run * spot_factor(job.pricing == "spot", values)
 
 
 def usd_per_run(scenario: Scenario, job: TrainingWorkload, values: InputValues,
                 ) -> float | np.ndarray:
     """Return USD per training run: billed GPU-hours per run × USD per GPU-hour."""
-    return gpu_hours_per_run(job, values) * usd_per_gpu_hour(scenario, job.cloud, job.gpu,
-                                                             job.pricing, values)
+    return billed_gpu_hours_per_run(job, values) * usd_per_gpu_hour(scenario, job.cloud, job.gpu,
+                                                                    job.pricing, values)
 
 
 def experimentation_gpu_hours_per_month(row: ExperimentationWorkload, values: InputValues,

@@ -152,7 +152,7 @@ def run_calibration(billing: pd.DataFrame, telemetry: pd.DataFrame) -> None:
         return
     st.session_state["act_calibrated"] = result.toml
     st.session_state["act_cal_message"] = (
-        "success", f"{result.lines}; {result.first_month} forecast "
+        "success", f"{result.line_counts}; {result.first_month} forecast "
         f"{usd(result.first_month_usd)}.")
 
 

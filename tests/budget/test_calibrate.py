@@ -14,7 +14,7 @@ from budget.calibrate import (
     calibrated_scenario,
     calibration,
     cloud_id,
-    monthly_growth,
+    fitted_monthly_growth,
     to_toml,
 )
 from budget.cli import main
@@ -69,13 +69,13 @@ def test_toml_round_trip(rollups, tmp_path):
     assert forecast(again).total_cost_usd == forecast(calibrated_scenario(data)).total_cost_usd
 
 
-def test_monthly_growth_recovers_a_known_rate():
+def test_fitted_monthly_growth_recovers_a_known_rate():
     days = pd.date_range("2026-01-01", periods=84, freq="D")
     rate = 0.05  # 5% a month, compounded daily
     values = pd.Series(1000 * (1.05 ** (np.arange(84) / DAYS_PER_AVERAGE_MONTH)))
-    assert monthly_growth(pd.Series(days), values) == pytest.approx(rate, abs=0.002)
-    assert monthly_growth(pd.Series(days[:10]), values[:10]) == 0.0  # too short to fit
-    assert math.isclose(monthly_growth(pd.Series(days), values * 0 + 7), 0.0, abs_tol=1e-9)
+    assert fitted_monthly_growth(pd.Series(days), values) == pytest.approx(rate, abs=0.002)
+    assert fitted_monthly_growth(pd.Series(days[:10]), values[:10]) == 0.0  # too short to fit
+    assert math.isclose(fitted_monthly_growth(pd.Series(days), values * 0 + 7), 0.0, abs_tol=1e-9)
 
 
 @pytest.mark.parametrize(("provider", "cloud"), [("AWS", "aws"), ("Microsoft", "azure"),
@@ -103,7 +103,7 @@ def test_cli_writes_and_never_overwrites(tmp_path, capsys):
 def test_calibration_lines_count_the_scenario():
     # small.toml by hand: 2 [[inference]], 1 [[training]], 1 [[experimentation]], 1 [[platform]]
     found = Calibration("", load_scenario(SMALL), "2026-01", 0.0)
-    assert found.lines == "2 inference, 1 training, 1 experimentation and 1 platform lines"
+    assert found.line_counts == "2 inference, 1 training, 1 experimentation and 1 platform lines"
 
 
 def test_calibration_is_calibrate_validate_forecast(rollups):
@@ -122,5 +122,5 @@ def test_the_cli_writes_the_calibration(rollups, tmp_path, capsys):
     found = calibration(*rollups, weeks=6, label=str(out))
     assert out.read_text(encoding="utf-8") == found.toml
     assert capsys.readouterr().err.endswith(
-        f"wrote {out}: {found.lines}; first month 2026-12 forecast "
+        f"wrote {out}: {found.line_counts}; first month 2026-12 forecast "
         f"{found.first_month_usd:,.2f}\n")

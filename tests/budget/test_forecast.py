@@ -20,6 +20,8 @@ import pytest
 
 from budget.forecast import (
     CATEGORIES,
+    CHECKPOINTABLE_CATEGORIES,
+    INFERENCE_CATEGORIES,
     cost_lines,
     forecast,
     geometric_sum,
@@ -166,6 +168,22 @@ def test_training_is_a_project(small):
     assert row["runs_per_quarter"] == pytest.approx(2.0)
     assert row["usd_per_quarter"] == pytest.approx(2400.0)
     assert row["usd_horizon"] == pytest.approx(2400.0)  # 3 months = one quarter
+
+
+def test_training_horizon_is_the_sum_of_its_lines(small):
+    longer = dataclasses.replace(small, months=12).with_drivers(spot_overhead=0.5)
+    result = forecast(longer)
+    row = result.training_projects().set_index("workload").loc["ft"]
+    # 1 run a quarter × 300 GPU-h × $4, 4 quarters: $4,800 (on demand: no spot overhead)
+    assert row["usd_horizon"] == pytest.approx(4_800.0)
+    lines = result.lines[result.lines["workload"] == "ft"]
+    assert row["usd_horizon"] == pytest.approx(float(lines["cost_usd"].sum()), rel=1e-15)
+
+
+def test_checkpointable_categories_are_the_gpu_jobs():
+    assert CHECKPOINTABLE_CATEGORIES == ("training", "experimentation")
+    assert not set(CHECKPOINTABLE_CATEGORIES) & set(INFERENCE_CATEGORIES)
+    assert set(CHECKPOINTABLE_CATEGORIES) < set(CATEGORIES)
 
 
 def test_lines_keep_owner(small):

@@ -59,3 +59,16 @@ def test_by_workload_type_moves_training_to_the_cheapest_gpus(small_data):
                             "lambda"}
     assert typed.cost_usd == pytest.approx(3 * (200 * 2.0 + 100 * 1.29 + 260 * 2.49))
     assert typed.largest_cloud_share == pytest.approx(360 / 560)
+
+
+def test_moved_workloads_pay_the_gpu_price_input_too(small_data):
+    small_data["training"][0].update(cloud="gcp", gpu="A100", pricing="on_demand")
+    small_data["drivers"]["gpu_price"] = 1.3
+    options = {p.name.split(":")[0]: p for p in placements(parse_scenario(small_data, "x"))}
+    aws_a100 = catalog_gpu_row("aws", "A100")["on_demand"]
+    # every GPU-hour × 1.3, the moved ft's 100 GPU-hours on aws's A100 list price too
+    assert options["all on aws"].cost_usd == pytest.approx(
+        1.3 * 3 * (200 * 2.0 + 260 * 3.0 + 100 * aws_a100))
+    # lambda's $1.29 A100 and $2.49 H100 reserved still win at 1.3 × every cloud's price
+    assert options["by workload type"].cost_usd == pytest.approx(
+        1.3 * 3 * (200 * 2.0 + 100 * 1.29 + 260 * 2.49))

@@ -64,6 +64,31 @@ def test_reserved_gpu_serves_steady_then_checkpointable(small):
     assert idle_reserved_usd(pool, 1)[0] == pytest.approx((160 + 184 + 184) * 3.0)
 
 
+def test_pool_demand_splits_checkpointable_work_and_prices_every_mode(small):
+    expected, simulated = pool_demands(small.with_drivers(gpu_price=1.5, spot_overhead=0.2),
+                                       draws=10)
+    (pool,) = expected
+    # steady: batch-sum's 200 GPU-hours a month (inference; no spot overhead in demand);
+    # checkpointable (training, experimentation): ft 300 / 3 = 100 + research 60 × 52/12 = 260
+    assert pool.steady[0].tolist() == pytest.approx([200.0] * 3)
+    assert pool.checkpointable[0].tolist() == pytest.approx([360.0] * 3)
+    # aws/H100's $4, $2 spot and $3 reserved × gpu_price 1.5, the same on the simulated pool
+    assert (pool.on_demand, pool.spot, pool.reserved) == pytest.approx((6.0, 3.0, 4.5))
+    assert (simulated[0].on_demand, simulated[0].spot, simulated[0].reserved) == (
+        pytest.approx((6.0, 3.0, 4.5)))
+
+
+def test_a_pool_without_a_reserved_price_reserves_nothing(small_data):
+    from budget.scenario import parse_scenario
+
+    del small_data["gpu_prices"][0]["reserved"]
+    small_data["experimentation"][0]["pricing"] = "on_demand"  # research ran reserved
+    (pool,), _ = pool_demands(parse_scenario(small_data, "x"), draws=10)
+    assert (pool.on_demand, pool.spot, pool.reserved) == (4.0, 2.0, None)
+    # nothing reserved: all 560 GPU-hours a month on demand at $4, for 3 months
+    assert strategy_cost(pool, 5, 0.0, 0.1)[0] == pytest.approx(560 * 3 * 4.0)
+
+
 @settings(max_examples=25, deadline=None)
 @given(scenarios())
 def test_recommended_never_costs_more_than_all_on_demand(scenario):

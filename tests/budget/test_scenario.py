@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from budget.errors import BudgetInputError
+from budget.forecast import forecast
 from budget.scenario import load_scenario, override_drivers, parse_scenario, parse_scenario_bytes
-from budget.scenario_model import Drivers
+from budget.scenario_model import WORKLOAD_TABLES, Drivers
 from tests.conftest import ROOT, SAMPLE, SMALL
 
 
@@ -311,3 +312,11 @@ def test_override_refuses_what_float_would_accept(assignment, words):
         override_drivers(load_scenario(SMALL), [assignment])
     for word in words:
         assert word in str(caught.value)
+
+
+def test_workload_tables_are_the_named_rows_in_forecast_order():
+    small = load_scenario(SMALL)
+    assert WORKLOAD_TABLES == ("inference", "training", "experimentation", "platform")
+    names = [row.name for table in WORKLOAD_TABLES for row in getattr(small, table)]
+    assert names == ["chat", "batch-sum", "ft", "research-experimentation", "obs"]
+    assert list(dict.fromkeys(forecast(small).lines["workload"])) == names

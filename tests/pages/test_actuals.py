@@ -64,7 +64,7 @@ def test_calibrate_button_and_save(tmp_path, monkeypatch):
     exports = open_exports([str(SAMPLE / "billing")], [str(SAMPLE / "telemetry")])
     found = calibration(billing_rollup(exports), telemetry_rollup(exports), 8, "From actuals")
     assert at.session_state["act_calibrated"] == found.toml  # the file the CLI writes
-    assert at.success[0].value == (f"{found.lines}; 2026-12 forecast "
+    assert at.success[0].value == (f"{found.line_counts}; 2026-12 forecast "
                                    f"{usd(found.first_month_usd)}.")
     at.button(key="act_save").click().run()
     saved = sorted(tmp_path.glob("*.toml"))

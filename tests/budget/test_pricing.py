@@ -6,8 +6,10 @@ import pytest
 
 from budget.forecast import forecast
 from budget.pricing import (
+    DEFAULT_CATALOG,
     catalog,
     catalog_gpu_row,
+    catalog_path,
     egress_usd_per_gb,
     storage_usd_per_gb_month,
     token_price,
@@ -53,3 +55,18 @@ def test_token_prices_from_genai_prices(small_data):
     assert (chat.price_per_1m_input, chat.price_per_1m_output) == (0.15, 0.6)
     assert "genai-prices" in (chat.price_source or "")
     assert token_price("no-such-model-xyz") is None
+
+
+def test_budget_prices_points_at_another_table(tmp_path, monkeypatch):
+    table = tmp_path / "prices.toml"
+    table.write_text('[[gpu_prices]]\ncloud = "aws"\ngpu = "H100"\non_demand = 9.5\n'
+                     'source = "test"\nas_of = "2026-12"\n\n'
+                     '[[egress]]\ncloud = "aws"\nusd_per_gb = 0.5\n', encoding="utf-8")
+    monkeypatch.setenv("BUDGET_PRICES", str(table))
+    assert catalog_path() == table
+    assert catalog_gpu_row("aws", "H100")["on_demand"] == 9.5  # the shipped table's is not
+    assert egress_usd_per_gb("aws") == 0.5 and egress_usd_per_gb("gcp") is None
+    monkeypatch.setenv("BUDGET_PRICES", str(tmp_path / "missing.toml"))
+    assert catalog() == {} and catalog_gpu_row("aws", "H100") is None
+    monkeypatch.delenv("BUDGET_PRICES")
+    assert catalog_path() == DEFAULT_CATALOG

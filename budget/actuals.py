@@ -13,8 +13,6 @@ from budget.dimensions import NO_TAG
 from budget.forecast import INFERENCE_CATEGORIES
 
 COST_MEASURES = ("effective_cost", "billed_cost")
-GROUPABLE = ("model", "endpoint", "team", "environment", "workload_class", "provider",
-             "service_category", "procurement")
 
 
 @dataclass(frozen=True)

@@ -177,12 +177,6 @@ def fan_shape(sources: Sources) -> alt.LayerChart | alt.FacetChart:
     return alt.layer(band, lines, height=340)
 
 
-def fan_chart(months: Sequence[str], p10: Sequence[float], p50: Sequence[float],
-              p90: Sequence[float], expected: Sequence[float]) -> alt.LayerChart | alt.FacetChart:
-    """Return the monthly fan: P10–P90 band, P50 line and the expected forecast dashed."""
-    return fan_shape(fan_data(months, p10, p50, p90, expected))
-
-
 def cases_data(rows: Sequence[dict[str, float | str]]) -> Frames:
     """Return one row per category (the total left out: it dwarfs them) with its label."""
     data = pd.DataFrame([r for r in rows if r["line"] != "total"])
@@ -207,11 +201,6 @@ def cases_shape(sources: Sources) -> alt.LayerChart | alt.FacetChart:
     return alt.layer(span, tick, height=260)
 
 
-def cases_chart(rows: Sequence[dict[str, float | str]]) -> alt.LayerChart | alt.FacetChart:
-    """Return low–high bars with an expected tick per category (total left out: it dwarfs them)."""
-    return cases_shape(cases_data(rows))
-
-
 def sobol_data(indices: dict[str, SobolIndex]) -> Frames:
     """Return S1 and ST per input (negative estimates shown as 0), rank 0 = largest ST."""
     ranks = {n: r for r, n in enumerate(sorted(indices, key=lambda n: -indices[n].st))}
@@ -234,11 +223,6 @@ def sobol_shape(sources: Sources) -> alt.Chart:
         tooltip=["input:N", "index:N", alt.Tooltip("value:Q", format=".3f")],
     ).properties(height=alt.Step(40))  # 40 px per input
     return chart
-
-
-def sobol_chart(indices: dict[str, SobolIndex]) -> alt.Chart:
-    """Return grouped bars of first-order and total Sobol indices per input."""
-    return sobol_shape(sobol_data(indices))
 
 
 # Every live chart's shape by name, for the app's template cache.

@@ -76,7 +76,6 @@ NATIVE_EXPORTS: tuple[tuple[str, frozenset[str], str], ...] = (
 )
 TELEMETRY_REQUIRED = ("date", "model", "endpoint", "team", "environment", "requests",
                       "input_tokens", "output_tokens", "gpu_hours")
-TELEMETRY_OPTIONAL = ("queue_seconds_p95", "errors", "deployment_id")
 TELEMETRY_COUNTS = ("requests", "input_tokens", "output_tokens", "gpu_hours")
 
 

@@ -51,14 +51,6 @@ def egress_usd_per_gb(cloud: str) -> float | None:
     return None
 
 
-def storage_usd_per_gb_month(cloud: str) -> float | None:
-    """Return object storage USD per GB-month for a cloud, or None."""
-    for row in catalog().get("storage", []):
-        if row.get("cloud") == cloud:
-            return float(row["usd_per_gb_month"])
-    return None
-
-
 @dataclass(frozen=True)
 class TokenPrice:
     """USD per 1M input and output tokens from genai-prices, and where they came from."""

@@ -76,11 +76,6 @@ def _history(usd: pd.DataFrame, measure: str) -> pd.DataFrame:
     return pd.DataFrame({"day": days, "cost_usd": _per_day(usd, measure, days)})
 
 
-def daily_spend_usd(billing: pd.DataFrame, measure: str = "effective_cost") -> pd.DataFrame:
-    """Return day, cost_usd: USD rows only, one row per calendar day, days without rows as 0."""
-    return _history(_usd_rows(billing, measure), measure)
-
-
 def _month_end(day: date) -> date:
     """Return the last day of `day`'s month."""
     first_of_next = date(day.year + day.month // 12, day.month % 12 + 1, 1)

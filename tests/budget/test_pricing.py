@@ -11,7 +11,6 @@ from budget.pricing import (
     catalog_gpu_row,
     catalog_path,
     egress_usd_per_gb,
-    storage_usd_per_gb_month,
     token_price,
 )
 from budget.scenario import parse_scenario
@@ -27,7 +26,6 @@ def test_table_covers_the_required_clouds_and_gpus():
     assert all(r["source"].strip() and r["as_of"] for r in rows)
     assert all(r["on_demand"] > r.get("reserved", 0) > r.get("reserved_3y", 0) for r in rows)
     assert egress_usd_per_gb("aws") == 0.09 and egress_usd_per_gb("lambda") == 0.0
-    assert storage_usd_per_gb_month("gcp") == 0.020
 
 
 def test_scenario_falls_back_to_the_table(small_data):

@@ -29,7 +29,8 @@ import tomli_w
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PLAN = ROOT / "data" / "scenarios" / "fy27-plan.toml"
-TABLES = ("inference", "training", "experimentation", "platform")
+from budget.scenario_model import WORKLOAD_TABLES as TABLES  # noqa: E402
+
 DEFAULT_SIZES = "500x120,5000x12,5000x120"
 
 

@@ -27,12 +27,13 @@ from budget.cli_render import (
     write_chargeback_table,
     write_ingest_table,
 )
-from budget.digest import digest_markdown, week_bounds
+from budget.digest import digest_markdown
 from budget.errors import BudgetInputError
 from budget.export_folders import split_exports
 from budget.files import check_target, write_atomically
 from budget.focus_conformance import check_focus
 from budget.scenario import load_scenario
+from budget.weeks import week_bounds
 
 if TYPE_CHECKING:  # DuckDB, Ibis and Altair load only for the commands that use them
     from budget.exports import Exports

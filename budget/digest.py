@@ -15,7 +15,7 @@ from budget.fmt import signed_usd, usd
 from budget.forecast import forecast
 from budget.scenario_model import Scenario
 from budget.text import md_escape
-from budget.weeks import week_bounds as week_bounds  # cli_exports still imports it from here
+from budget.weeks import week_bounds
 
 TOP = 5
 

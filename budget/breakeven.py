@@ -33,7 +33,7 @@ class BreakEven:
     api_usd_per_request: float
     self_host_usd_per_request: float  # GPU time per request at the planned utilisation
     self_host_fixed_usd_per_month: float  # min_gpus around the clock
-    planned_requests_per_month: float  # first forecast month, drivers applied
+    planned_requests_per_month: float  # the workload's first active month, drivers applied
     requests_per_month: float | None  # break-even volume; None when self-hosting never wins
 
     def costs(self, requests_per_month: np.ndarray) -> pd.DataFrame:
@@ -57,6 +57,8 @@ def break_even(scenario: Scenario) -> list[BreakEven]:
     price per request. They cross at fixed / API price per request, when the GPU cost per
     request is below the API's. The planned side is priced as the forecast prices it
     (budget.unit_costs: spot overhead included); a GPU all month is an average month's hours.
+    The planned volume is the workload's first active month's (its `starts`, when set), never
+    the 0 requests of a month before it starts.
     """
     v = input_values(scenario)
     out = []

@@ -14,6 +14,7 @@ from budget.months import WEEKS_PER_MONTH, month_labels
 from budget.scenario_model import (
     ExperimentationWorkload,
     InferenceWorkload,
+    PlatformLine,
     Scenario,
     TrainingWorkload,
 )
@@ -35,6 +36,8 @@ from budget.unit_costs import (
     usd_per_request,
     usd_per_run,
 )
+
+Workload = InferenceWorkload | TrainingWorkload | ExperimentationWorkload | PlatformLine
 
 CATEGORIES: tuple[str, ...] = (
     "training",
@@ -218,14 +221,16 @@ def cost_lines(scenario: Scenario, values: InputValues) -> list[CostLine]:
     workloads; tests hold the two to 1e-12. Drivers not in `values` are an error (pass every
     input). Unit costs (per request, run, GPU-hour) are budget.unit_costs'.
     """
-    flat = monthly_growth(1.0, scenario.months)
+    months = scenario.months
     out = [_inference_line(scenario, w, values) for w in scenario.inference]
     for t in scenario.training:
+        flat = active_profile(1.0, months, scenario.active_months(t.starts, t.ends))
         runs_per_month = runs_per_quarter(t, values) / MONTHS_PER_QUARTER
         out.append(CostLine(t.name, "training", _gpu_labels(t.team, t.model, t),
                           runs_per_month * usd_per_run(scenario, t, values) * flat,
                           gpu_hours=runs_per_month * billed_gpu_hours_per_run(t, values) * flat))
     for e in scenario.experimentation:
+        flat = active_profile(1.0, months, scenario.active_months(e.starts, e.ends))
         hours_per_month = experimentation_gpu_hours_per_month(e, values)
         usd_per_month = hours_per_month * usd_per_gpu_hour(scenario, e.cloud, e.gpu, e.pricing,
                                                            values)
@@ -235,15 +240,17 @@ def cost_lines(scenario: Scenario, values: InputValues) -> list[CostLine]:
         labels = {"team": p.team, "model": p.category, "environment": "", "serving": "",
                   "cloud": "", "gpu": "", "pricing": ""}
         out.append(CostLine(p.name, "platform", labels,
-                          p.monthly_cost * monthly_growth(1.0 + p.monthly_growth,
-                                                          scenario.months)))
+                          p.monthly_cost * active_profile(
+                              1.0 + p.monthly_growth, months,
+                              scenario.active_months(p.starts, p.ends))))
     return out
 
 
 def _inference_line(scenario: Scenario, w: InferenceWorkload, v: InputValues) -> CostLine:
     """Return one inference workload's monthly requests, tokens, GPU-hours and USD."""
-    growth_profile = monthly_growth(np.maximum(1.0 + w.monthly_growth + v["inference_growth"],
-                                               0.0), scenario.months)
+    growth_profile = active_profile(np.maximum(1.0 + w.monthly_growth + v["inference_growth"],
+                                               0.0), scenario.months,
+                                    scenario.active_months(w.starts, w.ends))
     first_month = requests_first_month(w, v)
     requests = first_month * growth_profile
     labels = {"team": w.team, "model": w.model, "environment": w.environment,
@@ -263,9 +270,11 @@ def _inference_line(scenario: Scenario, w: InferenceWorkload, v: InputValues) ->
 # uncertain inputs (a float, or one value per draw) times a months profile. Workloads whose terms
 # share a coefficient and a profile are summed before anything is multiplied by the draws, so a
 # simulation costs one (draws × months) pass per profile, whatever the number of workloads.
-# Profile: ("inference", monthly_growth), growing by monthly_growth + inference_growth;
-# ("flat", 0.0), the same every month; ("fixed", monthly_growth), no input moves it (platform).
-ProfileKey = tuple[str, float]
+# Profile: (kind, growth, first, last): zero outside the active months first..last (0-based,
+# inclusive; Scenario.active_months), growth counted from `first` inside them. Kinds:
+# "inference", growing by monthly_growth + inference_growth; "flat" (growth 0.0), the same
+# every month; "fixed", growing by monthly_growth, which no input moves (platform).
+ProfileKey = tuple[str, float, int, int]
 # Coefficient: (name, self-hosted utilisation, spot priced); see _coefficient.
 CoefficientKey = tuple[str, float, bool]
 # Terms are summed per (category, pool, profile); the pool ('cloud/gpu') only for GPU-hours.
@@ -293,8 +302,12 @@ def cost_terms(scenario: Scenario, gpu_hours: bool = False,
     def hourly(cloud: str, gpu: str, pricing: str) -> float:
         return 1.0 if gpu_hours else list_usd_per_gpu_hour(scenario, cloud, gpu, pricing)
 
+    def window(row: Workload) -> tuple[int, int]:
+        return scenario.active_months(row.starts, row.ends)
+
     for w in scenario.inference:
-        category, growth = f"{w.kind}_inference", ("inference", w.monthly_growth)
+        category = f"{w.kind}_inference"
+        growth: ProfileKey = ("inference", w.monthly_growth, *window(w))
         if w.serving == "api":
             if not gpu_hours:
                 add(category, growth, ("api_input", 0.0, False), w.requests_per_month * (
@@ -312,16 +325,17 @@ def cost_terms(scenario: Scenario, gpu_hours: bool = False,
                 w.requests_per_month * w.input_tokens / w.input_tokens_per_gpu_second * price,
                 w.cloud, w.gpu)
     for t in scenario.training:
-        add("training", ("flat", 0.0), ("training", 0.0, t.pricing == "spot"),
+        add("training", ("flat", 0.0, *window(t)), ("training", 0.0, t.pricing == "spot"),
             t.refreshes_per_quarter / MONTHS_PER_QUARTER * t.gpu_hours_per_run
             * hourly(t.cloud, t.gpu, t.pricing), t.cloud, t.gpu)
     for e in scenario.experimentation:
-        add("experimentation", ("flat", 0.0), ("gpu", 0.0, e.pricing == "spot"),
+        add("experimentation", ("flat", 0.0, *window(e)), ("gpu", 0.0, e.pricing == "spot"),
             e.gpu_hours_per_week * WEEKS_PER_MONTH * hourly(e.cloud, e.gpu, e.pricing),
             e.cloud, e.gpu)
     if not gpu_hours:
         for p in scenario.platform:
-            add("platform", ("fixed", p.monthly_growth), ("fixed", 0.0, False), p.monthly_cost)
+            add("platform", ("fixed", p.monthly_growth, *window(p)), ("fixed", 0.0, False),
+                p.monthly_cost)
     return {group: {key: math.fsum(weights) for key, weights in terms.items()}
             for group, terms in out.items()}
 
@@ -358,24 +372,30 @@ def simulate_terms(scenario: Scenario, values: Mapping[str, np.ndarray], gpu_hou
     draws = next(iter(values.values())).shape[0]
     months = scenario.months
     sums: dict[tuple[str, str], np.ndarray] = {}
-    for (category, pool, (kind, growth)), terms in cost_terms(scenario, gpu_hours).items():
+    for (category, pool, (kind, growth, first, last)), terms in cost_terms(
+            scenario, gpu_hours).items():
         factor: float | np.ndarray = 0.0
         for key, weight in terms.items():
             factor = factor + _coefficient(key, values, gpu_hours) * weight
         if (category, pool) not in sums:  # column-major: each month's draws are contiguous
             sums[category, pool] = np.zeros((draws, 1 if horizon else months), order="F")
+        active = last - first + 1  # months the profile is not zero
+        if active <= 0:
+            continue
         total = sums[category, pool]
+        if not horizon:  # a view of the active months' columns (still column-major)
+            total = total[:, first:last + 1]
         if kind == "inference":
             rate = np.maximum(1.0 + growth + values["inference_growth"], 0.0)
             if horizon:
-                total += factor * geometric_sum(rate, months)
+                total += factor * geometric_sum(rate, active)
             else:
                 _add_growing(total, factor, rate)
         elif kind == "flat":
-            total += factor * months if horizon else factor
+            total += factor * active if horizon else factor
         else:
-            fixed = geometric_sum(1.0 + growth, months) if horizon else monthly_growth(
-                1.0 + growth, months)
+            fixed = geometric_sum(1.0 + growth, active) if horizon else monthly_growth(
+                1.0 + growth, active)
             total += factor * fixed
     return sums
 
@@ -422,6 +442,23 @@ def monthly_growth(growth: float | np.ndarray, months: int) -> np.ndarray:
     for month in range(1, months):
         np.multiply(rows[month - 1], growth.ravel(), out=rows[month])
     return rows.T.reshape((*growth.shape[:-1], months))
+
+
+def active_profile(growth: float | np.ndarray, months: int, window: tuple[int, int],
+                   ) -> np.ndarray:
+    """Return monthly_growth counted from the window's first month, zero outside first..last.
+
+    The one month profile of a workload line: `window` is Scenario.active_months (0-based,
+    inclusive); the whole horizon is monthly_growth(growth, months) itself.
+    """
+    first, last = window
+    if (first, last) == (0, months - 1):
+        return monthly_growth(growth, months)
+    shape = np.shape(growth)
+    out = np.zeros((*shape[:-1], months))  # (months,) or (draws, months), as monthly_growth
+    if last >= first:
+        out[..., first:last + 1] = monthly_growth(growth, last - first + 1)
+    return out
 
 
 def geometric_sum(growth: float | np.ndarray, months: int) -> np.ndarray:

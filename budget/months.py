@@ -39,6 +39,12 @@ def month_labels(start: str, count: int) -> list[str]:
     return labels
 
 
+def month_offset(start: str, label: str) -> int:
+    """Return how many months `label` ('YYYY-MM') comes after `start` (negative: before)."""
+    (year, month), (first_year, first_month) = parse_month(label), parse_month(start)
+    return (year - first_year) * 12 + (month - first_month)
+
+
 def hours_in_month(label: str) -> float:
     """Return the calendar hours in a 'YYYY-MM' month (672 to 744), not an average month."""
     year, month = parse_month(label)

@@ -8,7 +8,7 @@ from typing import cast
 from budget import unit_costs
 from budget.fmt import compact, usd
 from budget.inputs import SLIDERS
-from budget.scenario_model import Scenario
+from budget.scenario_model import InferenceWorkload, Scenario
 from budget.unit_costs import (
     api_usd_per_request,
     input_values,
@@ -18,20 +18,27 @@ from budget.unit_costs import (
 )
 
 
+def serving_in_first_month(scenario: Scenario) -> list[InferenceWorkload]:
+    """Return the inference workloads that run in the first forecast month (not starting later)."""
+    return [w for w in scenario.inference if scenario.active_months(w.starts, w.ends)[0] == 0]
+
+
 def total_requests_first_month(scenario: Scenario) -> float:
     """Return inference requests in the first month, drivers applied."""
     values = input_values(scenario)
-    return sum(float(unit_costs.requests_first_month(w, values)) for w in scenario.inference)
+    return sum(float(unit_costs.requests_first_month(w, values))
+               for w in serving_in_first_month(scenario))
 
 
 def mean_output_tokens(scenario: Scenario) -> float:
     """Return first-month request-weighted output tokens per request, drivers applied."""
-    weight = sum(w.requests_per_month for w in scenario.inference)
+    serving = serving_in_first_month(scenario)
+    weight = sum(w.requests_per_month for w in serving)
     if weight == 0:
         return 0.0
     values = input_values(scenario)
     return sum(w.requests_per_month * float(output_tokens_per_request(w, values))
-               for w in scenario.inference) / weight
+               for w in serving) / weight
 
 
 def training_runs_per_quarter(scenario: Scenario) -> float:
@@ -64,7 +71,7 @@ def blended_api_usd_per_1m_tokens(scenario: Scenario) -> float | None:
     values = input_values(scenario)
     tokens = 0.0
     cost = 0.0
-    for w in scenario.inference:
+    for w in serving_in_first_month(scenario):
         if w.serving != "api":
             continue
         tokens += w.requests_per_month * (w.input_tokens

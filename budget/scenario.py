@@ -11,6 +11,7 @@ from typing import Any
 from budget.errors import BudgetInputError, shown
 from budget.files import decode_toml, read_bounded
 from budget.inputs import INPUTS_BY_NAME
+from budget.months import month_labels
 from budget.params import parse_decimal
 from budget.pricing import catalog_gpu_row, token_price
 from budget.scenario_model import (
@@ -214,12 +215,34 @@ def _ranges(written: dict[str, Any], drivers: Drivers, label: str) -> tuple[Writ
 def _check_references(scenario: Scenario, label: str) -> None:
     """Check unique names and that every GPU workload has a price for its pricing mode."""
     _check_price_rows(scenario, label)
+    _check_windows(scenario, label)
     names, gpu_rows = _check_names(scenario, label)
     _check_portability(scenario, label)
     _check_governance(scenario, label, names)
     _check_narrative(scenario, label)
     _check_self_host(scenario, label)
     _check_gpu_pricing(scenario, label, gpu_rows)
+
+
+def _check_windows(scenario: Scenario, label: str) -> None:
+    """Check that a workload's starts and ends lie in the horizon, ends not before starts."""
+    labels = month_labels(scenario.start, scenario.months)
+    first, last = labels[0], labels[-1]  # YYYY-MM texts compare as the months do
+    for table in WORKLOAD_TABLES:
+        for i, row in enumerate(getattr(scenario, table), start=1):
+            place = f'[[{table}]] row {i} ("{row.name}")'
+            for key in ("starts", "ends"):
+                month = getattr(row, key)
+                if month is not None and not first <= month <= last:
+                    raise BudgetInputError(
+                        label, f'{shown(month)} is outside the horizon, {first} to {last}',
+                        place=place, field=key,
+                        fix=f"use a month from {first} to {last}, or leave {key} out")
+            if row.starts is not None and row.ends is not None and row.ends < row.starts:
+                raise BudgetInputError(
+                    label, f'ends {shown(row.ends)} is before starts {shown(row.starts)}',
+                    place=place, field="ends",
+                    fix=f"set ends to {row.starts} or later, or leave it out")
 
 
 def _check_price_rows(scenario: Scenario, label: str) -> None:

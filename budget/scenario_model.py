@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
+from budget.months import month_offset
+
 # The tables of named workload rows ([[inference]], [[training]], [[experimentation]],
 # [[platform]]), in file and forecast order: the one list of them
 WORKLOAD_TABLES = ("inference", "training", "experimentation", "platform")
@@ -82,6 +84,8 @@ class InferenceWorkload:
     self_host_output_tokens_per_gpu_second: float | None = None
     self_host_utilization: float | None = None
     provider: str | None = None
+    starts: str | None = None  # first active month, YYYY-MM (None: the scenario's start)
+    ends: str | None = None  # last active month, inclusive (None: the horizon's last)
     price_source: str | None = field(default=None, compare=False)
 
 
@@ -98,6 +102,8 @@ class TrainingWorkload:
     refreshes_per_quarter: float
     pricing: str = "on_demand"
     peak_factor: float | None = None
+    starts: str | None = None
+    ends: str | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +117,8 @@ class ExperimentationWorkload:
     gpu_hours_per_week: float
     pricing: str = "on_demand"
     peak_factor: float | None = None
+    starts: str | None = None
+    ends: str | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +130,8 @@ class PlatformLine:
     monthly_cost: float
     team: str = "platform"
     monthly_growth: float = 0.0
+    starts: str | None = None
+    ends: str | None = None
 
 
 @dataclass(frozen=True)
@@ -197,6 +207,16 @@ class Scenario:
             if row.cloud == cloud and row.gpu == gpu:
                 return row
         raise KeyError((cloud, gpu))
+
+    def active_months(self, starts: str | None, ends: str | None) -> tuple[int, int]:
+        """Return a workload's first and last active month (0-based, inclusive) in the horizon.
+
+        Without starts/ends the whole horizon; a window reaching outside it is cut to it
+        (validation refuses one in a file), and one wholly outside it has last < first.
+        """
+        first = 0 if starts is None else month_offset(self.start, starts)
+        last = self.months - 1 if ends is None else month_offset(self.start, ends)
+        return max(first, 0), min(last, self.months - 1)
 
     def with_drivers(self, **values: float) -> Scenario:
         """Return a copy whose drivers are replaced by `values` (names are driver keys)."""

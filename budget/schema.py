@@ -230,6 +230,14 @@ _GROWTH = Key(
     "at most 1, doubling every month)",
     required=False, default=0.0, low=-1.0, low_inclusive=False, high=1.0,
 )
+_STARTS = Key(
+    "starts", "month", "first month the workload costs anything, YYYY-MM, within the horizon "
+    "(default: the scenario's start); its growth counts from this month", required=False,
+)
+_ENDS = Key(
+    "ends", "month", "last month the workload costs anything, YYYY-MM, inclusive, within the "
+    "horizon and not before starts (default: the horizon's last month)", required=False,
+)
 
 TABLES: tuple[Table, ...] = (
     Table("scenario", many=False, required=True, help="what the plan is and when it runs", keys=(
@@ -309,7 +317,8 @@ TABLES: tuple[Table, ...] = (
         Key("environment", "text", "where it runs, e.g. production, staging", required=False,
             default="production"),
         Key("kind", "choice", "realtime (latency-bound) or batch", choices=("realtime", "batch")),
-        Key("requests_per_month", "number", "requests in the first forecast month", low=0.0,
+        Key("requests_per_month", "number", "requests in the workload's first month "
+            "(the first forecast month, or starts)", low=0.0,
             high=1e13),
         _GROWTH,
         Key("input_tokens", "number", "average input tokens per request", low=0.0, high=1e7),
@@ -357,6 +366,8 @@ TABLES: tuple[Table, ...] = (
             "output tokens per GPU-second", required=False, low=0.01, high=1e7, only_for="api"),
         Key("self_host_utilization", "number", "break-even: the alternative's utilization",
             required=False, low=0.01, high=1.0, only_for="api"),
+        _STARTS,
+        _ENDS,
     )),
     Table("training", many=True, required=False,
           help="a model training or fine-tuning project: cost per run, one run per refresh", keys=(
@@ -373,6 +384,8 @@ TABLES: tuple[Table, ...] = (
         Key("peak_factor", "number", "peak concurrent GPUs over the average for capacity "
             "planning (default: real-time 1.8, batch 1.0, training 3.0, experimentation 1.5)",
             required=False, low=1.0, high=50.0),
+        _STARTS,
+        _ENDS,
     )),
     Table("experimentation", many=True, required=False,
           help="short-lived research compute, budgeted per team per week", keys=(
@@ -386,6 +399,8 @@ TABLES: tuple[Table, ...] = (
         Key("peak_factor", "number", "peak concurrent GPUs over the average for capacity "
             "planning (default: real-time 1.8, batch 1.0, training 3.0, experimentation 1.5)",
             required=False, low=1.0, high=50.0),
+        _STARTS,
+        _ENDS,
     )),
     Table("platform", many=True, required=False,
           help="shared overhead: storage, networking, observability, vector DB, security, people",
@@ -395,8 +410,11 @@ TABLES: tuple[Table, ...] = (
             choices=("storage", "networking", "observability", "vector_db", "security",
                      "people", "other")),
         Key("team", "text", "the team that owns the cost", required=False, default="platform"),
-        Key("monthly_cost", "number", "USD in the first forecast month", low=0.0, high=1e11),
+        Key("monthly_cost", "number", "USD in the line's first month (the first "
+            "forecast month, or starts)", low=0.0, high=1e11),
         _GROWTH,
+        _STARTS,
+        _ENDS,
     )),
 )
 

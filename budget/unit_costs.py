@@ -71,7 +71,10 @@ def gpu_seconds_per_hour(utilization: float, values: InputValues) -> float | np.
 
 def requests_first_month(workload: InferenceWorkload, values: InputValues,
                          ) -> float | np.ndarray:
-    """Return a workload's requests in the first forecast month (inference_volume applied)."""
+    """Return a workload's requests in its first month (inference_volume applied).
+
+    Its first month is the first forecast month, or its `starts`: growth counts from there.
+    """
     return workload.requests_per_month * values["inference_volume"]
 
 

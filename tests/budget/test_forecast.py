@@ -29,6 +29,7 @@ from budget.forecast import (
     simulate_terms,
 )
 from budget.scenario import load_scenario, parse_scenario
+from budget.scenario_model import Scenario
 from budget.unit_costs import input_values
 from tests.conftest import SAMPLE, SMALL, SMALL_DRIVER_CASES, SMALL_TOTAL_USD
 
@@ -238,7 +239,11 @@ def test_summed_terms_are_the_workloads_sums(path, gpu_hours):
     # Simulations sum the cost (or GPU-hour) terms of workloads that share a profile before
     # the draws multiply them; per category and pool that must be the sum of every workload's
     # own arrays from cost_lines, the one place that names each workload's figures.
-    scenario = load_scenario(path)
+    assert_terms_are_the_workloads_sums(load_scenario(path), gpu_hours)
+
+
+def assert_terms_are_the_workloads_sums(scenario: Scenario, gpu_hours: bool) -> None:
+    """Assert simulate_terms (per month and horizon) equals the sum of cost_lines' arrays."""
     values = draws_of(scenario)
     expected: dict[tuple[str, str], np.ndarray] = {}
     for s in cost_lines(scenario, values):

@@ -14,6 +14,7 @@ from budget.actuals import spend_by
 from budget.breakeven import DEFAULT_ALTERNATIVE_UTILIZATION, break_even
 from budget.fmt import compact, usd
 from budget.forecast import INFERENCE_CATEGORIES, Forecast, forecast, horizon_total_usd
+from budget.months import month_labels
 from budget.readouts import (
     blended_api_usd_per_1m_tokens,
     busiest_gpu_pool,
@@ -24,7 +25,7 @@ from budget.readouts import (
     training_runs_per_quarter,
 )
 from budget.scenario import parse_scenario
-from budget.scenario_model import InferenceWorkload, Scenario
+from budget.scenario_model import WORKLOAD_TABLES, InferenceWorkload, Scenario
 from budget.schema import TINY
 from budget.sensitivity import tornado
 
@@ -41,11 +42,12 @@ positive = number(0.01, 1000.0)
 
 
 @st.composite
-def scenarios(draw: st.DrawFn, alternatives: bool = False) -> Scenario:
+def scenarios(draw: st.DrawFn, alternatives: bool = False, windows: bool = False) -> Scenario:
     """Draw a small valid scenario touching every workload kind and pricing mode.
 
     With `alternatives`, every inference workload also describes how it could be served the
-    other way (API prices for self-hosted ones, a GPU for API ones), for break-even.
+    other way (API prices for self-hosted ones, a GPU for API ones), for break-even. With
+    `windows`, some workloads get a `starts` and/or an `ends` inside the horizon.
     """
     pricing = st.sampled_from(["on_demand", "spot", "reserved"])
     data: dict[str, Any] = {
@@ -91,6 +93,16 @@ def scenarios(draw: st.DrawFn, alternatives: bool = False) -> Scenario:
     for i in range(draw(st.integers(0, 2))):
         data["platform"].append({"name": f"p{i}", "category": "storage",
                                  "monthly_cost": draw(money), "monthly_growth": draw(growth)})
+    if windows:
+        months = month_labels("2027-01", data["scenario"]["months"])
+        for table in WORKLOAD_TABLES:
+            for row in data[table]:
+                first = draw(st.integers(0, len(months) - 1))
+                last = draw(st.integers(first, len(months) - 1))
+                if draw(st.booleans()):
+                    row["starts"] = months[first]
+                if draw(st.booleans()):
+                    row["ends"] = months[last]
     return parse_scenario({k: v for k, v in data.items() if v != []}, "generated")
 
 
@@ -130,6 +142,11 @@ def test_monotone_in_volume_tokens_and_prices(scenario, driver, a, b):
 @settings(max_examples=25, deadline=None)
 @given(scenarios())
 def test_tornado_ends_are_rerun_forecasts(scenario):
+    assert_tornado_ends_are_rerun_forecasts(scenario)
+
+
+def assert_tornado_ends_are_rerun_forecasts(scenario: Scenario) -> None:
+    """Assert the tornado's base and every bar's ends are forecasts re-run at those values."""
     base, bars = tornado(scenario)
     assert base == forecast(scenario).total_cost_usd
     for bar in bars:

@@ -1,4 +1,5 @@
-"""The CLI's JSON contracts: forecast, sensitivity and capacity as dicts, and how they print."""
+"""The CLI's JSON contracts: forecast, sensitivity, capacity and compare as dicts, and how they
+print."""
 
 from __future__ import annotations
 
@@ -38,6 +39,22 @@ def forecast_json(result: Forecast) -> dict[str, Any]:
             "per_1m_tokens": units.usd_per_1m_tokens,
         },
     }
+
+
+def compare_json(results: list[tuple[str, Forecast]]) -> dict[str, Any]:
+    """Return the compare CLI's JSON contract: each file's horizon total and its change against
+    the first file's (delta_pct in percent, null when the base total is 0)."""
+    base_usd = results[0][1].total_cost_usd
+    scenarios = []
+    for file, result in results:
+        total_usd = result.total_cost_usd
+        delta_usd = total_usd - base_usd
+        scenarios.append({
+            "file": file, "name": result.scenario.name, "months": result.scenario.months,
+            "total": total_usd, "total_cost": total_usd, "delta_usd": delta_usd,
+            "delta_pct": round(delta_usd / base_usd * 100, 2) if base_usd else None,
+        })
+    return {"base": results[0][0], "scenarios": scenarios}
 
 
 def sensitivity_json(scenario: Scenario, draws: int, seed: int,

@@ -128,6 +128,15 @@ def _add_diff(sub: SubCommands) -> None:
     _output(dif, "table", "json")
 
 
+def _add_compare(sub: SubCommands) -> None:
+    """Add `compare BASE.toml OTHER.toml [...] [--set …] [--format table|json]`."""
+    cmp = sub.add_parser("compare", help="horizon totals of 2 to 6 scenarios against the first")
+    cmp.add_argument("files", nargs="+", metavar="SCENARIO.toml",
+                     help="the base scenario file, then 1 to 5 others")
+    _overrides(cmp, "override a [drivers] key in every file")
+    _output(cmp, "table", "json")
+
+
 def _add_capacity(sub: SubCommands) -> None:
     """Add `capacity SCENARIO [--set …]`."""
     cap = sub.add_parser("capacity", help="GPU capacity bands, procurement strategies, "
@@ -201,7 +210,7 @@ def _add_sample_data(sub: SubCommands) -> None:
 
 
 SUB_COMMANDS = (_add_forecast, _add_sensitivity, _add_ingest, _add_calibrate, _add_report,
-                _add_diff, _add_capacity, _add_digest, _add_alerts, _add_chargeback,
+                _add_diff, _add_compare, _add_capacity, _add_digest, _add_alerts, _add_chargeback,
                 _add_focus_check, _add_sample_data)
 
 

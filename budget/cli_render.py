@@ -105,6 +105,24 @@ def write_diff_table(result: Bridge, out: TextIO) -> None:
         out.write("  no assumption changed\n")
 
 
+def write_compare_table(data: dict[str, Any], out: TextIO) -> None:
+    """Write one aligned row per compared scenario: horizon total and change against the base."""
+    headers = ["file", "name", "months", "total", "delta USD", "delta %"]
+    rows = [headers]
+    for s in data["scenarios"]:
+        sign, amount = _signed(s["delta_usd"])
+        pct = "—" if s["delta_pct"] is None else f"{s['delta_pct']:+.2f}%"
+        rows.append([s["file"], s["name"], str(s["months"]), money(s["total"]),
+                     sign + amount, pct])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(headers))]
+    out.write(f"base: {data['base']}\n\n")
+    for i, row in enumerate(rows):
+        cells = [c.ljust(widths[j]) if j < 2 else c.rjust(widths[j]) for j, c in enumerate(row)]
+        out.write("  ".join(cells).rstrip() + "\n")
+        if i == 0:
+            out.write("  ".join("-" * w for w in widths) + "\n")
+
+
 def write_ingest_table(summary: dict[str, Any], out: TextIO) -> None:
     """Write the exports' rows, dates and billed and effective totals by currency and group."""
     out.write(f"{summary['rows']:,} rows, {summary['start']} to {summary['end']}, "

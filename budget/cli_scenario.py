@@ -1,5 +1,5 @@
-"""The CLI commands over scenario files: forecast, sensitivity, capacity, diff, report, and the
-sample exports."""
+"""The CLI commands over scenario files: forecast, sensitivity, capacity, diff, compare, report,
+and the sample exports."""
 
 from __future__ import annotations
 
@@ -11,9 +11,16 @@ from pathlib import Path
 from budget.actuals import actuals_summary
 from budget.bridge import bridge, bridge_json
 from budget.cli_exports import open_exports
-from budget.cli_json import capacity_json, forecast_json, print_json, sensitivity_json
+from budget.cli_json import (
+    capacity_json,
+    compare_json,
+    forecast_json,
+    print_json,
+    sensitivity_json,
+)
 from budget.cli_render import (
     write_capacity_table,
+    write_compare_table,
     write_csv,
     write_diff_table,
     write_sensitivity_table,
@@ -29,6 +36,7 @@ from budget.scenario import load_scenario, override_drivers
 from budget.scenario_model import Scenario
 
 MAX_COPIES = 1_000  # sample-data --copies: 1,000 copies are ~1 GB of Parquet
+COMPARE_FILES = (2, 6)  # compare: the base and 1 to 5 others
 
 
 def _scenario(args: argparse.Namespace) -> Scenario:
@@ -87,6 +95,22 @@ def _diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _compare(args: argparse.Namespace) -> int:
+    """Print each file's horizon total and its change against the first file's (--set on all)."""
+    fewest, most = COMPARE_FILES
+    if not fewest <= len(args.files) <= most:
+        raise BudgetInputError("compare", f"takes {fewest} to {most} scenario files, got "
+                               f"{len(args.files)}", fix="give the base file, then 1 to 5 others")
+    results = [(file, forecast(override_drivers(load_scenario(file), args.overrides)))
+               for file in args.files]
+    data = compare_json(results)
+    if args.format == "json":
+        print_json(data)
+    else:
+        write_compare_table(data, sys.stdout)
+    return 0
+
+
 def _report(args: argparse.Namespace) -> int:
     """Write the executive summary PDF."""
     from budget.exports import billing_rollup
@@ -119,5 +143,5 @@ def _sample_data(args: argparse.Namespace) -> int:
 
 RUNNERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "forecast": _forecast, "sensitivity": _sensitivity, "capacity": _capacity, "diff": _diff,
-    "report": _report, "sample-data": _sample_data,
+    "compare": _compare, "report": _report, "sample-data": _sample_data,
 }

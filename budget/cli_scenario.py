@@ -100,7 +100,8 @@ def _compare(args: argparse.Namespace) -> int:
     fewest, most = COMPARE_FILES
     if not fewest <= len(args.files) <= most:
         raise BudgetInputError("compare", f"takes {fewest} to {most} scenario files, got "
-                               f"{len(args.files)}", fix="give the base file, then 1 to 5 others")
+                               f"{len(args.files)}",
+                               fix=f"give the base file, then 1 to {most - 1} others")
     results = [(file, forecast(override_drivers(load_scenario(file), args.overrides)))
                for file in args.files]
     data = compare_json(results)

@@ -16,6 +16,7 @@ from budget.params import parse_decimal
 from budget.pricing import catalog_gpu_row, token_price
 from budget.scenario_model import (
     WORKLOAD_TABLES,
+    DatedChange,
     Drivers,
     ExperimentationWorkload,
     GpuPrice,
@@ -28,7 +29,15 @@ from budget.scenario_model import (
     TrainingWorkload,
     WrittenRange,
 )
-from budget.schema import TABLES, TABLES_BY_NAME, Table, name_key, same_name_note
+from budget.schema import (
+    FIXED_BY_TABLE,
+    FIXED_KEYS,
+    TABLES,
+    TABLES_BY_NAME,
+    Table,
+    name_key,
+    same_name_note,
+)
 
 _ROW_TYPES: dict[str, type] = {
     "portability": Portability,
@@ -89,7 +98,111 @@ def parse_scenario(data: Mapping[str, Any], label: str) -> Scenario:
             values[table.name] = _check_row(table, content, label, f"[{table.name}]")
     scenario = _fill_prices(_build(values, label), label)
     _check_references(scenario, label)
+    if values.get("changes"):
+        plain = {name: content for name, content in data.items() if name != "changes"}
+        scenario = dataclasses.replace(
+            scenario, changes=_dated_changes(plain, values["changes"], scenario, label))
     return scenario
+
+
+def _row_key(table: str, row: Mapping[str, Any]) -> str:
+    """Return what a change names a raw row by: 'cloud/gpu' for a price row, else its name."""
+    if table == "gpu_prices":
+        return f"{row.get('cloud')}/{row.get('gpu')}"
+    if table == "experimentation" and "name" not in row:
+        return f"{row.get('team')}-experimentation"
+    return str(row.get("name"))
+
+
+def _dated_changes(data: Mapping[str, Any], rows: list[dict[str, Any]], base: Scenario,
+                   label: str) -> tuple[DatedChange, ...]:
+    """Check each [[changes]] row against the plan as it stands then; return them resolved.
+
+    Changes apply in month order (file order within a month). Each one is checked by loading
+    the whole plan with it and every earlier change made, so a value out of bounds, a field
+    that does not belong to the workload's serving mode or a GPU without a price is refused
+    exactly as in a workload row, named by the change.
+    """
+    labels = month_labels(base.start, base.months)
+    current = {table: [dict(r) for r in data.get(table, [])]
+               for table in ("gpu_prices", *WORKLOAD_TABLES)}
+    before = base
+    out: dict[int, DatedChange] = {}
+    for i in sorted(range(len(rows)), key=lambda n: rows[n]["month"]):
+        row = rows[i]
+        place = f"[[changes]] #{i + 1} ({row['month']})"
+        if row["month"] not in labels:
+            raise BudgetInputError(
+                label, f"{shown(row['month'])} is outside the horizon, {labels[0]} to "
+                f"{labels[-1]}", place=place, field="month",
+                fix=f"use a month from {labels[0]} to {labels[-1]}")
+        table, index = _change_target(row, current, place, label)
+        spec = TABLES_BY_NAME[table]
+        for name in row["set"]:
+            if spec.key(name) is None:
+                raise BudgetInputError(
+                    label, f"[[{table}]] rows have no field {shown(name)}", place=place,
+                    field=f"set.{name}", fix=spec.suggest(name))
+            if name in FIXED_KEYS or name in FIXED_BY_TABLE.get(table, ()):
+                raise BudgetInputError(
+                    label, f"a dated change cannot set {name}", place=place,
+                    field=f"set.{name}",
+                    fix="set starts/ends on the workload itself" if name in ("starts", "ends")
+                    else "add a new row for it instead, and end the old one")
+        changed = dict(current[table][index])
+        if "serving" in row["set"] and row["set"]["serving"] != changed.get("serving"):
+            changed = {k: v for k, v in changed.items()  # keys of the old mode go with it
+                       if spec.key(k) is None or spec.key(k).only_for is None}  # type: ignore[union-attr]
+        changed.update(row["set"])
+        current[table][index] = changed
+        try:
+            after = parse_scenario({**data, **{t: r for t, r in current.items() if r}}, label)
+        except BudgetInputError as exc:
+            raise BudgetInputError(
+                label, exc.problem, place=f"{place}, making {exc.place or 'the plan'}",
+                field=exc.field, fix=exc.fix) from None
+        key = _row_key(table, changed)
+        old, new = _find(before, table, key), _find(after, table, key)
+        resolved = tuple((f.name, getattr(new, f.name)) for f in dataclasses.fields(new)
+                         if getattr(new, f.name) != getattr(old, f.name))
+        written = tuple((name, float(value) if spec.key(name).kind == "number"  # type: ignore[union-attr]
+                         else value) for name, value in row["set"].items())
+        out[i] = DatedChange(row["month"], written, resolved,
+                             workload=key if table != "gpu_prices" else None,
+                             gpu=key if table == "gpu_prices" else None)
+        before = after
+    return tuple(out[i] for i in range(len(rows)))
+
+
+def _change_target(row: Mapping[str, Any], current: dict[str, list[dict[str, Any]]],
+                   place: str, label: str) -> tuple[str, int]:
+    """Return (table, row index) of the row a change names; refuse none, both or an unknown."""
+    if ("workload" in row) == ("gpu" in row):
+        raise BudgetInputError(label, "a change names either a workload or a gpu price row",
+                               place=place, field="workload",
+                               fix='write workload = "NAME" or gpu = "cloud/GPU", not both')
+    tables = ("gpu_prices",) if "gpu" in row else WORKLOAD_TABLES
+    wanted = row.get("gpu", row.get("workload"))
+    for table in tables:
+        for index, raw in enumerate(current[table]):
+            if _row_key(table, raw) == wanted:
+                return table, index
+    known = [_row_key(t, r) for t in tables for r in current[t]]
+    close = difflib.get_close_matches(str(wanted)[:100], known, n=1)
+    what = "gpu price row" if "gpu" in row else "workload"
+    raise BudgetInputError(
+        label, f"no {what} {shown(str(wanted))} in this file", place=place,
+        field="gpu" if "gpu" in row else "workload",
+        fix=f'did you mean "{close[0]}"?' if close else
+        "name one of " + (", ".join(known[:10]) or f"the file's {what}s"))
+
+
+def _find(scenario: Scenario, table: str, key: str) -> Any:
+    """Return the row of `table` named `key` ('cloud/gpu' for a price row)."""
+    for row in getattr(scenario, table):
+        if (f"{row.cloud}/{row.gpu}" if table == "gpu_prices" else row.name) == key:
+            return row
+    raise KeyError(key)
 
 
 def _optional_float(value: Any) -> float | None:
@@ -192,6 +305,8 @@ def _build(values: dict[str, Any], label: str) -> Scenario:
         stress_surge=values.get("capacity", {}).get("stress_surge", 2.0),
         interruption_overhead=values.get("capacity", {}).get("interruption_overhead", 0.10),
         budget_monthly=values.get("budget", {}).get("monthly"),
+        previous=head.get("previous"),
+        reason=head.get("reason"),
         source=label,
         **rows,
     )

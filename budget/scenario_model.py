@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from typing import Any
 
 from budget.months import month_offset
 
@@ -177,6 +178,35 @@ class Project:
 
 
 @dataclass(frozen=True)
+class DatedChange:
+    """From `month` on, one workload's (or GPU price row's) fields take new values.
+
+    `written` is the `set` table as the file has it; `resolved` what the row's fields become
+    (the written values typed, plus what follows from them: a new API model's list prices).
+    """
+
+    month: str
+    written: tuple[tuple[str, Any], ...]
+    resolved: tuple[tuple[str, Any], ...]
+    workload: str | None = None
+    gpu: str | None = None  # "cloud/gpu" of a [[gpu_prices]] row
+
+    @property
+    def target(self) -> str:
+        """Return the workload name or 'cloud/gpu' the change applies to."""
+        return self.workload if self.workload is not None else str(self.gpu)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Months first..last (0-based, inclusive) over which one version of the plan holds."""
+
+    first: int
+    last: int
+    scenario: Scenario  # the plan as it stands in these months (no dated changes of its own)
+
+
+@dataclass(frozen=True)
 class Scenario:
     """All assumptions of one plan; hashable, so it can key a cache."""
 
@@ -199,6 +229,9 @@ class Scenario:
     budget_monthly: float | None = None
     guardrails: tuple[Guardrail, ...] = ()
     projects: tuple[Project, ...] = ()
+    changes: tuple[DatedChange, ...] = ()  # in file order
+    previous: str | None = field(default=None, compare=False)  # FILE@SHA256 saved from
+    reason: str | None = field(default=None, compare=False)  # why that version was saved
     source: str = "<memory>"
 
     def price(self, cloud: str, gpu: str) -> GpuPrice:
@@ -217,6 +250,48 @@ class Scenario:
         first = 0 if starts is None else month_offset(self.start, starts)
         last = self.months - 1 if ends is None else month_offset(self.start, ends)
         return max(first, 0), min(last, self.months - 1)
+
+    def segments(self) -> tuple[Segment, ...]:
+        """Return the horizon cut at each dated change's month, with the plan of each piece.
+
+        Without [[changes]], one segment: the whole horizon and this scenario. Each piece's
+        scenario is this one with every change of its first month or earlier applied, in month
+        order (file order within a month), and no changes of its own.
+        """
+        if not self.changes:
+            return (Segment(0, self.months - 1, self),)
+        dated = sorted(self.changes, key=lambda c: month_offset(self.start, c.month))
+        starts = sorted({max(month_offset(self.start, c.month), 0) for c in dated} | {0})
+        starts = [m for m in starts if m < self.months]
+        out = []
+        plain = dataclasses.replace(self, changes=())
+        for i, first in enumerate(starts):
+            last = starts[i + 1] - 1 if i + 1 < len(starts) else self.months - 1
+            applied = [c for c in dated if month_offset(self.start, c.month) <= first]
+            out.append(Segment(first, last, plain.with_changes(applied)))
+        return tuple(out)
+
+    def at(self, month_index: int) -> Scenario:
+        """Return the plan as it stands in one month (0-based): its dated changes applied."""
+        for segment in self.segments():
+            if segment.first <= month_index <= segment.last:
+                return segment.scenario
+        raise IndexError(month_index)
+
+    def with_changes(self, applied: list[DatedChange]) -> Scenario:
+        """Return a copy with these changes' resolved values set on their rows (no changes)."""
+        tables: dict[str, list[Any]] = {t: list(getattr(self, t))
+                                        for t in (*WORKLOAD_TABLES, "gpu_prices")}
+        for change in applied:
+            values = dict(change.resolved)
+            for table, rows in tables.items():
+                for i, row in enumerate(rows):
+                    key = (f"{row.cloud}/{row.gpu}" if table == "gpu_prices" else row.name)
+                    if key == change.target and (table == "gpu_prices") == (
+                            change.gpu is not None):
+                        rows[i] = dataclasses.replace(row, **values)
+        fields: dict[str, Any] = {t: tuple(r) for t, r in tables.items()}
+        return dataclasses.replace(self, changes=(), **fields)
 
     def with_drivers(self, **values: float) -> Scenario:
         """Return a copy whose drivers are replaced by `values` (names are driver keys)."""

@@ -47,6 +47,9 @@ def scenario_data(scenario: Scenario) -> dict[str, Any]:
                      "currency": scenario.currency},
         "drivers": dataclasses.asdict(drivers),
     }
+    for key in ("previous", "reason"):
+        if getattr(scenario, key) is not None:
+            data["scenario"][key] = getattr(scenario, key)
     if scenario.unit_name and scenario.unit_workload:
         data["narrative"] = {"unit_name": scenario.unit_name,
                              "unit_workload": scenario.unit_workload}
@@ -62,6 +65,11 @@ def scenario_data(scenario: Scenario) -> dict[str, Any]:
         rows = [_clean(dataclasses.asdict(row), table) for row in getattr(scenario, table)]
         if rows:
             data[table] = rows
+    if scenario.changes:
+        data["changes"] = [{"month": c.month,
+                            **({"workload": c.workload} if c.workload is not None
+                               else {"gpu": c.gpu}),
+                            "set": dict(c.written)} for c in scenario.changes]
     return data
 
 

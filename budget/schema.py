@@ -13,7 +13,7 @@ from budget.errors import shown
 from budget.inputs import INPUTS
 from budget.months import parse_month
 
-Kind = Literal["text", "month", "int", "number", "choice", "pair", "bool"]
+Kind = Literal["text", "month", "int", "number", "choice", "pair", "bool", "fields"]
 Mode = Literal["api", "self_hosted"]
 
 PRICING_CHOICES = ("on_demand", "spot", "reserved")
@@ -86,6 +86,11 @@ class Key:
         """Return (value, problem, fix) when `value` is wrong for this key, else None."""
         if self.kind == "pair":
             return self._check_pair(value)
+        if self.kind == "fields":
+            if not isinstance(value, dict) or not value:
+                return value, f"must be an inline table of fields, got {show_value(value)}", (
+                    f"write it like {self.name} = {{ requests_per_month = 900000 }}")
+            return None
         if self.kind == "bool":
             if not isinstance(value, bool):
                 return value, f"must be true or false, got {show_value(value)}", (
@@ -246,6 +251,10 @@ TABLES: tuple[Table, ...] = (
         Key("months", "int", "forecast horizon in months", low=1, high=120),
         Key("currency", "choice", "currency of every amount in the file", required=False,
             default="USD", choices=("USD",)),
+        Key("previous", "text", "the version this one was saved from, FILE@SHA256 (written "
+            "by Save as new version)", required=False, prose=True),
+        Key("reason", "text", "why this version was saved (written by Save as new version)",
+            required=False, prose=True),
     )),
     Table("drivers", many=False, required=False,
           help="the what-if knobs; 1.0 means the workloads exactly as written",
@@ -418,6 +427,23 @@ TABLES: tuple[Table, ...] = (
     )),
 )
 
+CHANGES = Table(
+    "changes", many=True, required=False,
+    help="a dated change: from `month` on, one workload's (or one GPU price row's) fields take "
+    "new values", keys=(
+        Key("month", "month", "first month the new values apply, YYYY-MM, within the horizon"),
+        Key("workload", "text", "the workload whose fields change (any workload table); "
+            "give this or gpu", required=False),
+        Key("gpu", "text", "the [[gpu_prices]] row whose prices change, as cloud/gpu (e.g. "
+            "aws/H100); give this or workload", required=False),
+        Key("set", "fields", "the fields and their new values, e.g. { model = \"llama-3.1-8b\", "
+            "output_tokens_per_gpu_second = 3000 }; any key of the row's table but its name "
+            "(cloud and gpu for a price row), starts and ends"),
+    ))
+# Keys a dated change may not set: what names the row, and the workload's own window
+FIXED_BY_TABLE = {"gpu_prices": ("cloud", "gpu")}
+FIXED_KEYS = ("name", "starts", "ends")
+
 CONTROLS = ("hard_quota", "soft_alert", "approval_gate")
 
 GOVERNANCE_TABLES: tuple[Table, ...] = (
@@ -462,5 +488,5 @@ GOVERNANCE_TABLES: tuple[Table, ...] = (
     )),
 )
 
-TABLES = TABLES + GOVERNANCE_TABLES
+TABLES = (*TABLES, CHANGES, *GOVERNANCE_TABLES)
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}

@@ -80,6 +80,7 @@ MINIMAL_ROWS: dict[str, dict[str, Any]] = {  # a valid row for tables small.toml
     "guardrails": {"environment": "production", "monthly_budget": 1000,
                    "control": "approval_gate"},
     "projects": {"name": "Chat", "workload_forecast": "chat"},
+    "changes": {"month": "2027-12", "workload": "chat", "set": {"requests_per_month": 900000}},
 }
 FIELDS = [(table, key) for table in TABLES for key in table.keys]
 

@@ -65,3 +65,22 @@ def save_once(folder: Path, stem: str, text: str) -> Saved:
         except BudgetInputError:
             continue
     return Saved(save_new(folder, stem, text), created=True)
+
+
+def write_new(path: Path, text: str) -> None:
+    """Write text to `path`, never replacing a file: FileExistsError when the name is taken.
+
+    As save_new: the content goes to a temporary file beside it, which is hard-linked into place
+    (the link fails when the name exists, even one made a moment earlier), so the file appears
+    whole or not at all.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".saving-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.link(temporary, path)
+    finally:
+        os.unlink(temporary)

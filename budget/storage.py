@@ -70,12 +70,15 @@ def save_once(folder: Path, stem: str, text: str) -> Saved:
 def write_new(path: Path, text: str) -> None:
     """Write text to `path`, never replacing a file: FileExistsError when the name is taken.
 
-    As save_new: the content goes to a temporary file beside it, which is hard-linked into place
-    (the link fails when the name exists, even one made a moment earlier), so the file appears
-    whole or not at all.
+    As save_new: the content goes to a temporary file beside it (mode 0666 less the umask, as
+    any new file), which is hard-linked into place (the link fails when the name exists, even
+    one made a moment earlier), so the file appears whole or not at all.
     """
+    import secrets
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".saving-", suffix=".tmp")
+    temporary = path.with_name(f".saving-{secrets.token_hex(6)}.tmp")
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)

@@ -94,13 +94,17 @@ def write_capacity_table(data: dict[str, Any], scenario: Scenario, out: TextIO) 
 
 
 def write_diff_table(result: Bridge, out: TextIO) -> None:
-    """Write the old and new horizon totals and each assumption change's step of the bridge."""
+    """Write the old and new horizon totals and each step of the bridge, with the changes of a
+    grouped step listed beneath it."""
     sign, amount = _signed(result.new_total - result.old_total)
     out.write(f"old total {money(result.old_total)}  →  new total {money(result.new_total)}  "
               f"({sign}{amount})\n")
     for step in result.steps:
         sign, amount = _signed(step.delta)
         out.write(f"  {sign}{amount:>14}  {step.change}\n")
+        if len(step.changes) > 1:  # a grouped step names each change inside it
+            for change in step.changes:
+                out.write(f"  {'':>15}    · {change}\n")
     if not result.steps:
         out.write("  no assumption changed\n")
 

@@ -7,13 +7,13 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from budget.actuals import actuals_summary
 from budget.bridge import bridge, bridge_json
 from budget.cli_exports import open_exports
 from budget.cli_json import (
     capacity_json,
-    compare_json,
     forecast_json,
     print_json,
     sensitivity_json,
@@ -26,6 +26,7 @@ from budget.cli_render import (
     write_sensitivity_table,
     write_table,
 )
+from budget.comparison import COMPARE_SCENARIOS, Comparison, compare
 from budget.errors import BudgetInputError
 from budget.export_folders import export_folders
 from budget.files import check_target, write_atomically
@@ -36,7 +37,7 @@ from budget.scenario import load_scenario, override_drivers
 from budget.scenario_model import Scenario
 
 MAX_COPIES = 1_000  # sample-data --copies: 1,000 copies are ~1 GB of Parquet
-COMPARE_FILES = (2, 6)  # compare: the base and 1 to 5 others
+COMPARE_FILES = COMPARE_SCENARIOS  # compare: the base and 1 to 5 others
 
 
 def _scenario(args: argparse.Namespace) -> Scenario:
@@ -104,12 +105,22 @@ def _compare(args: argparse.Namespace) -> int:
                                fix=f"give the base file, then 1 to {most - 1} others")
     results = [(file, forecast(override_drivers(load_scenario(file), args.overrides)))
                for file in args.files]
-    data = compare_json(results)
+    data = _compare_json(compare(results))
     if args.format == "json":
         print_json(data)
     else:
         write_compare_table(data, sys.stdout)
     return 0
+
+
+def _compare_json(result: Comparison) -> dict[str, Any]:
+    """Return the compare CLI's JSON contract: each file's horizon total and its change against
+    the base's (delta_pct in percent rounded to 2 decimals, null when the base total is 0)."""
+    return {"base": result.base.label, "scenarios": [{
+        "file": s.label, "name": s.forecast.scenario.name, "months": s.forecast.scenario.months,
+        "total": s.total_usd, "total_cost": s.total_usd, "delta_usd": s.delta_usd,
+        "delta_pct": None if s.delta_pct is None else round(s.delta_pct, 2),
+    } for s in result.scenarios]}
 
 
 def _report(args: argparse.Namespace) -> int:

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from budget.errors import BudgetInputError, visible
-from budget.files import MAX_FILE_BYTES, file_stamp
+from budget.errors import BudgetInputError, shown, visible
+from budget.files import MAX_FILE_BYTES, file_stamp, read_bounded
 from budget.inputs import INPUTS_BY_NAME
 from budget.scenario import parse_scenario_bytes
 from budget.scenario_model import WORKLOAD_TABLES, Drivers, Scenario
 from budget.schema import NAME_MAX, TABLES_BY_NAME, TINY
-from budget.storage import save_once
+from budget.storage import safe_stem, save_once
+from budget.toml_edit import edited_text, row_key, same
 
 
 def _clean(row: dict[str, Any], table: str) -> dict[str, Any]:
@@ -105,31 +107,140 @@ def version_name(name: str, stamp: str) -> str:
 
 @dataclasses.dataclass(frozen=True)
 class SavedVersion:
-    """Where a new version went, and whether this call wrote it (False: an identical one exists)."""
+    """Where a new version went, and whether this call wrote it.
+
+    created False: nothing was written, because a file of that name already holds exactly this
+    text (a second click), or, with unchanged True, because the draft says what its source says
+    (path is then the source).
+    """
 
     path: Path
     created: bool
+    unchanged: bool = False
+
+
+def save_edited(folder: Path, source: Path, edited: Scenario, name: str, reason: str,
+                now: datetime, loaded_stamp: tuple[int, int] | None = None) -> SavedVersion:
+    """Save `edited` as a new file in `folder`: the source's text with only the edits made.
+
+    The source file is read and each difference between it (as loaded) and `edited` is made in
+    place with tomlkit, so its comments, key order and formatting stay; [scenario] gets `name`,
+    previous = "SOURCE@SHA256" (of the bytes read) and `reason`. The text is read back through
+    the loader and must equal `edited`, or BudgetInputError: no file is written that does not
+    load or does not say what the draft says. A draft equal to its source (name and reason
+    aside) writes nothing (unchanged True); a second identical save names the first file. The
+    file is safe_stem(name).toml (or SOURCE-STEM-YYYYMMDD.toml), -2, -3 … when taken, never over
+    another. With `loaded_stamp` (file_stamp of the source when the draft was read), a source
+    changed on disk since then is refused.
+    """
+    stem = safe_stem(name) if any(c.isascii() and c.isalnum() for c in name) else (
+        f"{source.stem}-{now:%Y%m%d}")
+    return _save(folder, source, edited, name, reason, stem, loaded_stamp)
 
 
 def save_version(folder: Path, adjusted: Scenario, now: datetime,
-                 loaded_stamp: tuple[int, int] | None = None) -> SavedVersion:
-    """Save the planner's adjusted scenario as a new file in `folder`, never over another.
+                 loaded_stamp: tuple[int, int] | None = None, name: str | None = None,
+                 reason: str | None = None) -> SavedVersion:
+    """Save the planner's moved drivers as a new version of the file they were set against.
 
-    The file is SOURCE-STEM-YYYYMMDD.toml (or -2, -3 …), named "NAME (saved YYYY-MM-DD HH:MM)",
-    and always loads. A second click writing the same text returns the first file (created
-    False). With `loaded_stamp` (file_stamp of the source when the page read it), a source
-    changed on disk since then is refused: the sliders were set against the old content.
+    save_edited with the drivers as the edit (comments of the source kept). Without a name,
+    "NAME (saved YYYY-MM-DD HH:MM)" in SOURCE-STEM-YYYYMMDD.toml; without a reason, "Drivers
+    moved on the planner". An unchanged draft writes nothing (unchanged True).
     """
     source = Path(adjusted.source)
+    if name is None:
+        return _save(folder, source, adjusted, version_name(adjusted.name, f"{now:%Y-%m-%d %H:%M}"),
+                     reason or "Drivers moved on the planner", f"{source.stem}-{now:%Y%m%d}",
+                     loaded_stamp)
+    return save_edited(folder, source, adjusted, name,
+                       "Drivers moved on the planner" if reason is None else reason, now,
+                       loaded_stamp)
+
+
+def _save(folder: Path, source: Path, edited: Scenario, name: str, reason: str, stem: str,
+          loaded_stamp: tuple[int, int] | None) -> SavedVersion:
+    for key, text in (("name", name), ("reason", reason)):
+        if not text.strip():
+            raise BudgetInputError("the new version", f"has no {key}", place="[scenario]",
+                                   field=key, fix="name the version" if key == "name" else
+                                   "say why this version is saved (what changed, and why)")
     if loaded_stamp is not None and _stamp_or_none(source) != loaded_stamp:
-        raise BudgetInputError(source.name, "changed on disk after the page read it, so these "
-                               "drivers were set against its old content",
-                               fix="look at the new version the page now shows, then save again")
-    stamp = f"{now:%Y-%m-%d %H:%M}"
-    version = dataclasses.replace(adjusted, name=version_name(adjusted.name, stamp))
-    text = scenario_toml(version, f"Saved from the planner on {stamp}, from {source.name}.")
-    saved = save_once(folder, f"{source.stem}-{now:%Y%m%d}", text)
-    return SavedVersion(saved.path, saved.created)
+        raise _changed_on_disk(source)
+    raw = read_bounded(source, source.name)
+    if loaded_stamp is not None and _stamp_or_none(source) != loaded_stamp:
+        raise _changed_on_disk(source)  # written while it was read
+    loaded = parse_scenario_bytes(raw, str(source))
+    target = dataclasses.replace(
+        edited, name=name, reason=reason,
+        previous=f"{source.name}@{hashlib.sha256(raw).hexdigest()}")
+    old, new = scenario_data(loaded), scenario_data(target)
+    if same(_plan_only(old), _plan_only(new)):
+        return SavedVersion(source, created=False, unchanged=True)
+    text = edited_text(raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8"), old, new,
+                       source.name)
+    saved = _checked(text)
+    if not _says(saved, target):  # a value the loader fills in (a default, a list price):
+        text = edited_text(text, scenario_data(saved), new, "the new version")  # write it out
+        saved = _checked(text)
+    if not _says(saved, target):
+        raise BudgetInputError(
+            "the new version", "would not say what the draft says "
+            f"({_first_difference(scenario_data(saved), new)})",
+            fix="report this; the draft is kept, and no file was written")
+    result = save_once(folder, stem, text)
+    return SavedVersion(result.path, result.created)
+
+
+def _changed_on_disk(source: Path) -> BudgetInputError:
+    return BudgetInputError(source.name, "changed on disk after the page read it, so this "
+                            "draft was made against its old content",
+                            fix="look at the new version the page now shows, then save again")
+
+
+def _plan_only(data: dict[str, Any]) -> dict[str, Any]:
+    """Return scenario data without what names a version (name, previous, reason)."""
+    head = {k: v for k, v in data["scenario"].items() if k not in ("name", "previous", "reason")}
+    return {**data, "scenario": head}
+
+
+def _checked(text: str) -> Scenario:
+    """Return the scenario `text` loads as; BudgetInputError when too big or refused."""
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        raise BudgetInputError("the new version", f"would be {size / 1024 / 1024:,.1f} MB, "
+                               f"over the {MAX_FILE_BYTES // 1024 // 1024} MB a scenario may be",
+                               fix="save fewer rows, or split the plan into several files")
+    try:
+        return parse_scenario_bytes(text.encode("utf-8"), "the new version")
+    except BudgetInputError as exc:
+        raise BudgetInputError("the new version", f"would not load: {exc.message}",
+                               fix="change the value it names, then save again") from None
+
+
+def _says(saved: Scenario, target: Scenario) -> bool:
+    """Return whether the saved file says what the draft says (price rows in any order)."""
+    def plain(s: Scenario) -> Scenario:
+        return dataclasses.replace(s, source="", ranges=(), gpu_prices=tuple(
+            sorted(s.gpu_prices, key=lambda p: (p.cloud, p.gpu))))
+    return (plain(saved) == plain(target)
+            and (saved.name, saved.previous, saved.reason)
+            == (target.name, target.previous, target.reason)
+            and same(scenario_data(saved).get("ranges"), scenario_data(target).get("ranges")))
+
+
+def _first_difference(saved: dict[str, Any], wanted: dict[str, Any]) -> str:
+    """Return where two versions of scenario data first differ, e.g. '[[inference]] "chat"'."""
+    for table in [*wanted, *(t for t in saved if t not in wanted)]:
+        a, b = saved.get(table), wanted.get(table)
+        if same(a, b):
+            continue
+        if isinstance(a, list) and isinstance(b, list):
+            for i, row in enumerate(b):
+                if i >= len(a) or not same(a[i], row):
+                    return f"[[{table}]] {shown(row_key(table, row, i + 1))}"
+            return f"[[{table}]] rows"
+        return f"[{table}]"
+    return "the price rows"
 
 
 def _stamp_or_none(path: Path) -> tuple[int, int] | None:

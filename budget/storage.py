@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,12 +21,15 @@ def save_new(folder: Path, stem: str, text: str) -> Path:
     """Write text to folder/STEM.toml, or STEM-2.toml, … — never replacing an existing file.
 
     The content goes to a temporary file first and is then hard-linked into place, which fails
-    when the name is taken: two sessions saving at once both keep their file.
+    when the name is taken: two sessions saving at once both keep their file. The file gets the
+    permissions of the folder's other .toml files (file_mode), not the temporary file's 0600.
     """
     folder.mkdir(parents=True, exist_ok=True)
     stem = safe_stem(stem)
+    mode = file_mode(folder)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".saving-", suffix=".tmp")
     try:
+        os.fchmod(handle, mode)
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
             out.flush()
@@ -40,6 +44,39 @@ def save_new(folder: Path, stem: str, text: str) -> Path:
         raise FileExistsError(f"no free name for {stem} in {folder}")
     finally:
         os.unlink(temporary)
+
+
+def file_mode(folder: Path) -> int:
+    """Return the read/write bits a new file in `folder` gets: those its .toml files share.
+
+    The mode most of the folder's regular .toml files have (ties: the newest file's); with none,
+    what the process's umask gives a new file (0o666 & ~umask: 0644 under umask 022).
+    """
+    modes: dict[int, tuple[int, int]] = {}  # mode -> (files, newest mtime)
+    for path in folder.glob("*.toml"):
+        try:
+            info = path.lstat()
+        except OSError:
+            continue
+        if stat.S_ISREG(info.st_mode):
+            count, newest = modes.get(info.st_mode & 0o666, (0, 0))
+            modes[info.st_mode & 0o666] = (count + 1, max(newest, info.st_mtime_ns))
+    if modes:
+        return max(modes, key=lambda m: modes[m])
+    return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    """Return the process's umask without changing it (Linux reads it from /proc)."""
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # elsewhere: set and restore at once
+    os.umask(mask)
+    return mask
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from ui.drivers import driver_sliders, reset_for_new_scenario, scenario_from_url
 from ui.picker import pick_scenario  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
 from ui.text import md_escape  # noqa: E402
+from ui.versions import save_form  # noqa: E402
 
 
 def kpis(result: Forecast, baseline: Forecast) -> None:
@@ -126,3 +127,4 @@ if scenario is not None:
         "Inference is a monthly run-rate; training is priced per run."
     )
     live_panel(scenario)
+    save_form(scenario)  # outside the fragment: a save reruns the page, and the picker re-lists

@@ -24,8 +24,18 @@ def scenario_dir() -> Path:
 
 
 def scenario_files() -> dict[str, Path]:
-    """Return scenario files by stem, sorted by name."""
-    return {p.stem: p for p in sorted(scenario_dir().glob("*.toml"))}
+    """Return scenario files by stem, oldest first (by modification time), ties by name.
+
+    Read on every call, never cached: a version saved a moment ago is listed, last.
+    """
+    dated = []
+    for path in scenario_dir().glob("*.toml"):
+        try:  # a link to nowhere is listed by its own date (opening it says what is wrong)
+            dated.append((path.lstat().st_mtime_ns if path.is_symlink() and not path.exists()
+                          else path.stat().st_mtime_ns, path.stem, path))
+        except OSError:  # gone since it was listed
+            continue
+    return {stem: path for _, stem, path in sorted(dated)}
 
 
 def exports_dir() -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 
 import pytest
@@ -73,8 +74,8 @@ def test_reset_button_restores_file_drivers(app):
 
 
 def test_every_input_has_help(app):
-    widgets = [*app.slider, *app.selectbox, *app.button]
-    assert len(widgets) >= 7
+    widgets = [*app.slider, *app.selectbox, *app.button, *app.text_input]
+    assert len(widgets) >= 10
     for widget in widgets:
         assert widget.help, f"{widget.label} has no help text"
 
@@ -104,19 +105,52 @@ def test_no_scenarios_is_an_error_not_a_crash(tmp_path, monkeypatch):
     assert "No scenario files" in at.error[0].value
 
 
-def test_save_as_new_version_writes_a_new_file(tmp_path, monkeypatch):
+def save(at: AppTest, name: str | None = "Small v2", reason: str = "GPUs dearer") -> AppTest:
+    """Type a name and a reason into the save block and click Save version."""
+    if name is not None:
+        at.text_input(key="plan_save_name").input(name)
+    at.text_input(key="plan_save_reason").input(reason)
+    return at.button(key="plan_save").click().run()
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
     (tmp_path / "small.toml").write_text(SMALL.read_text())
     monkeypatch.setenv("BUDGET_SCENARIO_DIR", str(tmp_path))
+    return tmp_path
+
+
+def test_save_as_new_version_writes_a_new_file(folder):
+    at = open_page("planner")
+    assert at.text_input(key="plan_save_name").value.startswith("Small (saved ")  # prefilled
+    at.slider(key="plan_gpu_price").set_value(1.5).run()
+    save(at)
+    assert not at.exception
+    assert sorted(p.name for p in folder.glob("*.toml")) == ["small-v2.toml", "small.toml"]
+    version = load_scenario(folder / "small-v2.toml")
+    assert (version.name, version.reason, version.drivers.gpu_price) == (
+        "Small v2", "GPUs dearer", 1.5)
+    digest = hashlib.sha256(SMALL.read_bytes()).hexdigest()
+    assert version.previous == f"small.toml@{digest}"
+    text = (folder / "small-v2.toml").read_text()
+    assert text.startswith("# A scenario small enough to check by hand")  # comments kept
+    assert (folder / "small.toml").read_text() == SMALL.read_text()  # original untouched
+    assert at.success[0].value.startswith("Saved as small-v2.toml in ")
+    assert at.selectbox(key="scenario").options[-1] == "small-v2"  # listed at once, last
+
+
+def test_saving_the_files_own_drivers_writes_nothing(folder):
+    at = save(open_page("planner"))
+    assert [p.name for p in folder.glob("*.toml")] == ["small.toml"]
+    assert "Nothing saved: these drivers are the ones small.toml already has" in at.info[0].value
+
+
+def test_a_version_needs_a_reason(folder):
     at = open_page("planner")
     at.slider(key="plan_gpu_price").set_value(1.5).run()
-    next(b for b in at.button if b.label == "Save as a new version").click().run()
-    files = sorted(p.name for p in tmp_path.glob("*.toml"))
-    assert len(files) == 2 and "small.toml" in files
-    saved = next(p for p in tmp_path.glob("*.toml") if p.name != "small.toml")
-    version = load_scenario(saved)
-    assert version.drivers.gpu_price == 1.5
-    assert (tmp_path / "small.toml").read_text() == SMALL.read_text()  # original untouched
-    assert "Saved as" in at.success[0].value
+    save(at, reason="")
+    assert [p.name for p in folder.glob("*.toml")] == ["small.toml"]
+    assert 'field "reason": has no reason' in at.error[0].value
 
 
 def test_disk_edit_is_noticed(tmp_path, monkeypatch):
@@ -131,27 +165,22 @@ def test_disk_edit_is_noticed(tmp_path, monkeypatch):
     assert "changed on disk" in at.toast[0].value
 
 
-def test_a_second_click_saves_nothing_new(tmp_path, monkeypatch):
-    (tmp_path / "small.toml").write_text(SMALL.read_text())
-    monkeypatch.setenv("BUDGET_SCENARIO_DIR", str(tmp_path))
+def test_a_second_click_saves_nothing_new(folder):
     at = open_page("planner")
     at.slider(key="plan_gpu_price").set_value(1.5).run()
-    save = next(b for b in at.button if b.label == "Save as a new version")
-    save.click().run()
-    next(b for b in at.button if b.label == "Save as a new version").click().run()
-    assert len(list(tmp_path.glob("*.toml"))) == 2  # the original and one saved version
-    assert "Already saved as" in at.info[0].value
+    save(at)
+    at.button(key="plan_save").click().run()
+    assert len(list(folder.glob("*.toml"))) == 2  # the original and one saved version
+    assert "Already saved as small-v2.toml" in at.info[0].value
 
 
-def test_a_save_after_a_disk_edit_is_refused(tmp_path, monkeypatch):
-    path = tmp_path / "small.toml"
-    path.write_text(SMALL.read_text())
-    monkeypatch.setenv("BUDGET_SCENARIO_DIR", str(tmp_path))
+def test_a_save_after_a_disk_edit_is_refused(folder):
+    path = folder / "small.toml"
     at = open_page("planner")
     at.slider(key="plan_gpu_price").set_value(1.5).run()
     # a colleague edits the file after the page read it, before the click
     path.write_text(SMALL.read_text().replace("monthly_cost = 1000", "monthly_cost = 2000"))
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
-    next(b for b in at.button if b.label == "Save as a new version").click().run()
-    assert [p.name for p in tmp_path.glob("*.toml")] == ["small.toml"]
+    save(at)
+    assert [p.name for p in folder.glob("*.toml")] == ["small.toml"]
     assert "changed on disk after the page read it" in at.error[0].value

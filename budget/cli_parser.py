@@ -11,7 +11,9 @@ from budget.allocation import COST_BASES, EXAMPLE_WEIGHTS, METHODS
 from budget.errors import visible
 from budget.focus_conformance import VERSIONS as FOCUS_VERSIONS
 from budget.inputs import INPUT_NAMES
+from budget.months import parse_month
 from budget.params import parse_decimal, parse_whole
+from budget.scenario_templates import COMPANY_TEMPLATES
 from budget.sensitivity import DEFAULT_DRAWS, DEFAULT_SEED
 
 EXIT_BAD_INPUT = 2
@@ -46,6 +48,15 @@ def _whole(text: str) -> int:
         return parse_whole(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _month(text: str) -> str:
+    """Read a YYYY-MM flag strictly: argparse's type."""
+    try:
+        parse_month(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{exc}, e.g. 2027-01") from None
+    return text
 
 
 def _overrides(cmd: argparse.ArgumentParser, help_text: str = "override a [drivers] key") -> None:
@@ -201,6 +212,18 @@ def _add_focus_check(sub: SubCommands) -> None:
     _output(foc, "table", "json")
 
 
+def _add_new(sub: SubCommands) -> None:
+    """Add `new --template T --out FILE [--start YYYY-MM] [--name NAME]`."""
+    new = sub.add_parser("new", help="write a new scenario file from a template")
+    new.add_argument("--template", required=True, choices=tuple(COMPANY_TEMPLATES),
+                     help="; ".join(f"{key}: {t.help}" for key, t in COMPANY_TEMPLATES.items()))
+    new.add_argument("--out", required=True, metavar="FILE.toml",
+                     help="scenario TOML file to write (never over an existing file)")
+    new.add_argument("--start", type=_month, metavar="YYYY-MM",
+                     help="first forecast month (default: next month)")
+    new.add_argument("--name", help="scenario name (default: 'TEMPLATE plan from START')")
+
+
 def _add_sample_data(sub: SubCommands) -> None:
     """Add `sample-data [--out FOLDER] [--copies N]`."""
     gen = sub.add_parser("sample-data", help="write the seeded sample exports (Parquet)")
@@ -211,7 +234,7 @@ def _add_sample_data(sub: SubCommands) -> None:
 
 SUB_COMMANDS = (_add_forecast, _add_sensitivity, _add_ingest, _add_calibrate, _add_report,
                 _add_diff, _add_compare, _add_capacity, _add_digest, _add_alerts, _add_chargeback,
-                _add_focus_check, _add_sample_data)
+                _add_focus_check, _add_new, _add_sample_data)
 
 
 def parser() -> argparse.ArgumentParser:

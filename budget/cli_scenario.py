@@ -1,11 +1,12 @@
 """The CLI commands over scenario files: forecast, sensitivity, capacity, diff, compare, report,
-and the sample exports."""
+new, and the sample exports."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +32,13 @@ from budget.errors import BudgetInputError
 from budget.export_folders import export_folders
 from budget.files import check_target, write_atomically
 from budget.forecast import forecast
+from budget.months import month_labels
 from budget.plan_scale import check_capacity_scale
 from budget.sample_data import generate
 from budget.scenario import load_scenario, override_drivers
 from budget.scenario_model import Scenario
+from budget.scenario_templates import COMPANY_TEMPLATES, template_toml
+from budget.storage import write_new
 
 MAX_COPIES = 1_000  # sample-data --copies: 1,000 copies are ~1 GB of Parquet
 COMPARE_FILES = COMPARE_SCENARIOS  # compare: the base and 1 to 5 others
@@ -142,6 +146,33 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def next_month(today: date) -> str:
+    """Return the month after `today`'s, YYYY-MM: `new`'s default start."""
+    return month_labels(f"{today:%Y-%m}", 2)[1]
+
+
+def _new(args: argparse.Namespace) -> int:
+    """Write a scenario file from a template; never over an existing file."""
+    out = Path(args.out)
+    check_target(out, "--out")  # a folder or a device: named as such
+    taken = BudgetInputError(str(out), "already exists, and new never replaces a file",
+                             fix="choose another --out, or delete that file first")
+    if out.exists() or out.is_symlink():
+        raise taken
+    start = args.start or next_month(date.today())
+    text = template_toml(args.template, start, args.name, label=str(out))
+    try:
+        write_new(out, text)
+    except FileExistsError:
+        raise taken from None  # made between the check and the write
+    except OSError as exc:
+        raise BudgetInputError(str(out), f"cannot be written ({exc.strerror})",
+                               fix="choose --out in a folder you can write to") from None
+    label = COMPANY_TEMPLATES[args.template].label
+    print(f"wrote {out}: the {label} template, 12 months from {start}", file=sys.stderr)
+    return 0
+
+
 def _sample_data(args: argparse.Namespace) -> int:
     """Write the seeded sample exports under --out, --copies times the billing rows."""
     if not 1 <= args.copies <= MAX_COPIES:
@@ -155,5 +186,5 @@ def _sample_data(args: argparse.Namespace) -> int:
 
 RUNNERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "forecast": _forecast, "sensitivity": _sensitivity, "capacity": _capacity, "diff": _diff,
-    "compare": _compare, "report": _report, "sample-data": _sample_data,
+    "compare": _compare, "report": _report, "new": _new, "sample-data": _sample_data,
 }

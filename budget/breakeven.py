@@ -7,12 +7,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from budget.months import HOURS_PER_AVERAGE_MONTH
+from budget.months import HOURS_PER_AVERAGE_MONTH, month_labels
 from budget.scenario_model import InferenceWorkload, Scenario
 from budget.unit_costs import (
     InputValues,
     api_usd_per_request,
     gpu_hours_per_request,
+    inference_growth_rate,
     input_values,
     requests_first_month,
     self_hosted_usd_per_request,
@@ -35,6 +36,14 @@ class BreakEven:
     self_host_fixed_usd_per_month: float  # min_gpus around the clock
     planned_requests_per_month: float  # the workload's first active month, drivers applied
     requests_per_month: float | None  # break-even volume; None when self-hosting never wins
+    starting: str = ""  # YYYY-MM this version of the workload holds from (its first month, or
+    # a dated change's)
+    after_change: bool = False  # a dated change made this version
+
+    @property
+    def label(self) -> str:
+        """Return the workload's name, with 'from YYYY-MM' for a version a dated change made."""
+        return f"{self.workload} from {self.starting}" if self.after_change else self.workload
 
     def costs(self, requests_per_month: np.ndarray) -> pd.DataFrame:
         """Return monthly API and self-hosting USD at each request volume."""
@@ -58,20 +67,35 @@ def break_even(scenario: Scenario) -> list[BreakEven]:
     request is below the API's. The planned side is priced as the forecast prices it
     (budget.unit_costs: spot overhead included); a GPU all month is an average month's hours.
     The planned volume is the workload's first active month's (its `starts`, when set), never
-    the 0 requests of a month before it starts.
+    the 0 requests of a month before it starts. A dated change that alters a workload's curves
+    adds a row for it from that month, with the volume planned then.
     """
     v = input_values(scenario)
-    out = []
-    for w in scenario.inference:
-        sides = _self_hosted_sides(scenario, w, v) if w.serving == "self_hosted" else \
-            _api_sides(scenario, w, v)
-        if sides is None:
-            continue
-        hourly, per_request, api = sides
-        fixed = (w.min_gpus or 1) * HOURS_PER_AVERAGE_MONTH * hourly
-        crossing = fixed / api if api > per_request and api > 0 else None
-        out.append(BreakEven(w.name, w.serving, api, per_request, fixed,
-                             float(requests_first_month(w, v)), crossing))
+    labels = month_labels(scenario.start, scenario.months)
+    out: list[BreakEven] = []
+    latest: dict[str, tuple[float, float, float, str]] = {}  # workload → its last curves
+    for segment in scenario.segments():
+        version = segment.scenario
+        for w in version.inference:
+            first, last = scenario.active_months(w.starts, w.ends)
+            month = max(first, segment.first)
+            if month > min(last, segment.last):
+                continue  # not running in this segment
+            sides = _self_hosted_sides(version, w, v) if w.serving == "self_hosted" else \
+                _api_sides(version, w, v)
+            if sides is None:
+                continue
+            hourly, per_request, api = sides
+            fixed = (w.min_gpus or 1) * HOURS_PER_AVERAGE_MONTH * hourly
+            if latest.get(w.name) == (api, per_request, fixed, w.serving):
+                continue  # a dated change that leaves this workload's curves as they were
+            after_change = w.name in latest
+            latest[w.name] = (api, per_request, fixed, w.serving)
+            crossing = fixed / api if api > per_request and api > 0 else None
+            growth = float(inference_growth_rate(w, v))
+            volume = float(requests_first_month(w, v)) * growth ** (month - first)
+            out.append(BreakEven(w.name, w.serving, api, per_request, fixed, volume, crossing,
+                                 labels[month], after_change))
     return out
 
 

@@ -49,8 +49,9 @@ def capacity_plan(scenario: Scenario) -> CapacityPlan:
     """Return baseline, expected-peak and stress-peak concurrent GPUs per pool and month.
 
     Baseline = GPU-hours in the month / hours in the month. Expected peak adds each workload's
-    peak factor. Stress peak multiplies real-time inference's expected peak by the scenario's
-    stress_surge (a large pilot, a traffic spike).
+    peak factor (as the plan stands that month: dated changes apply). Stress peak multiplies
+    real-time inference's expected peak by the scenario's stress_surge (a large pilot, a
+    traffic spike).
     """
     result = forecast(scenario)
     lines = result.lines[result.lines["gpu_hours"] > 0].copy()
@@ -61,8 +62,11 @@ def capacity_plan(scenario: Scenario) -> CapacityPlan:
     hours = lines["month"].map(hours_in_month)
     lines["pool"] = lines["cloud"] + "/" + lines["gpu"]
     lines["gpus"] = lines["gpu_hours"] / hours
-    factors = _peak_factors(scenario)
-    lines["peak"] = lines["gpus"] * lines["workload"].map(factors).fillna(1.0)
+    factor = np.ones(len(lines))
+    for segment in scenario.segments():  # a dated change may set a peak_factor from a month on
+        own = lines["workload"].map(_peak_factors(segment.scenario)).fillna(1.0).to_numpy()
+        factor = np.where(lines["month_index"].between(segment.first, segment.last), own, factor)
+    lines["peak"] = lines["gpus"] * factor
     surge = np.where(lines["category"] == "realtime_inference", scenario.stress_surge, 1.0)
     lines["stress"] = lines["peak"] * surge
 

@@ -88,6 +88,6 @@ def capacity_json(scenario: Scenario) -> dict[str, Any]:
         "strategies": [{"name": s.name, "cost": s.cost} if s.name == "all_on_demand" else
                        {"name": s.name, "cost": s.cost, "reserved_gpus": s.reserved_gpus}
                        for s in strategies(scenario)],
-        "break_even": [{"workload": b.workload, "requests_per_month": b.requests_per_month}
-                       for b in break_even(scenario)],
+        "break_even": [{"workload": b.workload, "requests_per_month": b.requests_per_month,
+                        "from": b.starting} for b in break_even(scenario)],
     }

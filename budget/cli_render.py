@@ -89,7 +89,7 @@ def write_capacity_table(data: dict[str, Any], scenario: Scenario, out: TextIO) 
     out.write("self-host vs API break-even (requests per month):\n")
     for b in break_even(scenario):
         where = money(b.requests_per_month) if b.requests_per_month else "never"
-        out.write(f"  {b.workload:<20} {where:>16}   planned "
+        out.write(f"  {b.label:<20} {where:>16}   planned "
                   f"{b.planned_requests_per_month:,.0f}\n")
 
 

@@ -16,6 +16,7 @@ from budget.scenario_model import (
     InferenceWorkload,
     PlatformLine,
     Scenario,
+    Segment,
     TrainingWorkload,
 )
 from budget.unit_costs import (
@@ -26,6 +27,7 @@ from budget.unit_costs import (
     experimentation_gpu_hours_per_month,
     gpu_seconds_per_hour,
     inference_gpu_hours_per_request,
+    inference_growth_rate,
     input_values,
     list_usd_per_gpu_hour,
     output_tokens_per_request,
@@ -141,6 +143,11 @@ class Forecast:
         # in numpy and made a frame once: this runs on every slider move.
         columns: dict[str, np.ndarray] = {label: lines[label].iloc[::months].to_numpy()
                                           for label in labels}
+        if self.scenario.changes:  # a label a dated change moves reads "old → new"
+            for label in labels[1:]:
+                block = lines[label].to_numpy().reshape(-1, months)
+                columns[label] = np.array([" → ".join(dict.fromkeys(str(v) for v in row))
+                                           for row in block], dtype=object)
         count = len(columns["workload"])
         if count * months != len(lines) or len(set(columns["workload"])) != count:
             raise ValueError("forecast lines are not one block of months per workload")
@@ -180,23 +187,46 @@ class Forecast:
     def training_projects(self) -> pd.DataFrame:
         """Return per training workload: GPU-hours and USD per run, runs and USD per quarter.
 
-        USD over the horizon is the sum of the workload's own forecast lines.
+        USD over the horizon is the sum of the workload's own forecast lines. A dated change
+        that alters a project's run adds a row from its month (`from`), whose USD are those
+        months' lines: the rows of a project sum to its horizon USD.
         """
         s = self.scenario
         values = input_values(s)
-        horizon = self.by_workload.sum()
-        rows = []
-        for job in s.training:
-            runs = float(runs_per_quarter(job, values))
-            per_run = float(usd_per_run(s, job, values))
-            rows.append({
-                "workload": job.name, "team": job.team, "model": job.model,
-                "cloud": job.cloud, "gpu": job.gpu, "pricing": job.pricing,
-                "gpu_hours_per_run": job.gpu_hours_per_run, "usd_per_run": per_run,
-                "runs_per_quarter": runs, "usd_per_quarter": per_run * runs,
-                "usd_horizon": float(horizon[job.name]),
-            })
+        lines = self.lines[self.lines["category"] == "training"]
+        rows: list[dict[str, object]] = []
+        latest: dict[str, int] = {}  # workload → its row in `rows`
+        for segment in s.segments():
+            for job in segment.scenario.training:
+                first, last = s.active_months(job.starts, job.ends)
+                if max(first, segment.first) > min(last, segment.last) and job.name in latest:
+                    continue
+                runs = float(runs_per_quarter(job, values))
+                per_run = float(usd_per_run(segment.scenario, job, values))
+                in_segment = lines[(lines["workload"] == job.name) & lines["month_index"].between(
+                    segment.first, segment.last)]
+                usd_months = math.fsum(in_segment["cost_usd"].tolist())
+                row = {"workload": job.name, "from": self.months[max(first, segment.first)
+                                                                  if first <= last else 0],
+                       "team": job.team, "model": job.model, "cloud": job.cloud,
+                       "gpu": job.gpu, "pricing": job.pricing,
+                       "gpu_hours_per_run": job.gpu_hours_per_run, "usd_per_run": per_run,
+                       "runs_per_quarter": runs, "usd_per_quarter": per_run * runs,
+                       "usd_horizon": usd_months}
+                keep = ("team", "model", "cloud", "gpu", "pricing", "gpu_hours_per_run",
+                        "usd_per_run", "runs_per_quarter")
+                earlier = rows[latest[job.name]] if job.name in latest else None
+                if earlier is not None and all(earlier[k] == row[k] for k in keep):
+                    earlier["usd_horizon"] = float(earlier["usd_horizon"]) + usd_months  # type: ignore[arg-type]
+                    continue
+                latest[job.name] = len(rows)
+                rows.append(row)
         return pd.DataFrame(rows)
+
+
+# A label of a workload line: one text, or one per month (an object array) when a dated change
+# moves the workload to another model, GPU, team or kind part-way through the horizon
+Label = str | np.ndarray
 
 
 @dataclass(frozen=True)
@@ -204,8 +234,8 @@ class CostLine:
     """One workload's monthly cost and volumes: arrays of (months,) or (draws, months)."""
 
     name: str
-    category: str
-    labels: dict[str, str]
+    category: Label
+    labels: dict[str, Label]
     cost_usd: np.ndarray
     requests: np.ndarray | float = 0.0
     input_tokens: np.ndarray | float = 0.0
@@ -219,8 +249,47 @@ def cost_lines(scenario: Scenario, values: InputValues) -> list[CostLine]:
     The per-workload formulas: the forecast and the tornado call it. Simulations (Monte Carlo,
     Sobol, procurement draws) use cost_terms, the same formulas as terms summed across
     workloads; tests hold the two to 1e-12. Drivers not in `values` are an error (pass every
-    input). Unit costs (per request, run, GPU-hour) are budget.unit_costs'.
+    input). Unit costs (per request, run, GPU-hour) are budget.unit_costs'. With [[changes]],
+    each month is costed by the plan as it stands that month (Scenario.segments): a workload's
+    line is its lines under each version, each kept for its own months.
     """
+    segments = scenario.segments()
+    if len(segments) == 1:  # no change, or every change from the first month
+        return _plain_cost_lines(segments[0].scenario, values)
+    masks = []
+    for segment in segments:
+        mask = np.zeros(scenario.months)
+        mask[segment.first:segment.last + 1] = 1.0
+        masks.append(mask)
+    versions = [_plain_cost_lines(segment.scenario, values) for segment in segments]
+    return [_merged(parts, masks, segments) for parts in zip(*versions, strict=True)]
+
+
+def _merged(parts: tuple[CostLine, ...], masks: list[np.ndarray],
+            segments: tuple[Segment, ...]) -> CostLine:
+    """Return one workload's line from its lines under each version, each kept for its months."""
+
+    def summed(attr: str) -> np.ndarray:
+        return sum((getattr(p, attr) * m for p, m in zip(parts, masks, strict=True)),
+                   start=np.zeros_like(masks[0]))
+
+    def label(values: list[Label]) -> Label:
+        if all(isinstance(v, str) and v == values[0] for v in values):
+            return values[0]
+        out = np.empty(len(masks[0]), dtype=object)
+        for value, segment in zip(values, segments, strict=True):
+            out[segment.first:segment.last + 1] = value
+        return out
+
+    first = parts[0]
+    return CostLine(first.name, label([p.category for p in parts]),
+                    {k: label([p.labels[k] for p in parts]) for k in first.labels},
+                    summed("cost_usd"), summed("requests"), summed("input_tokens"),
+                    summed("output_tokens"), summed("gpu_hours"))
+
+
+def _plain_cost_lines(scenario: Scenario, values: InputValues) -> list[CostLine]:
+    """Return cost_lines of a plan without dated changes."""
     months = scenario.months
     out = [_inference_line(scenario, w, values) for w in scenario.inference]
     for t in scenario.training:
@@ -237,8 +306,8 @@ def cost_lines(scenario: Scenario, values: InputValues) -> list[CostLine]:
         out.append(CostLine(e.name, "experimentation", _gpu_labels(e.team, "", e),
                           usd_per_month * flat, gpu_hours=hours_per_month * flat))
     for p in scenario.platform:
-        labels = {"team": p.team, "model": p.category, "environment": "", "serving": "",
-                  "cloud": "", "gpu": "", "pricing": ""}
+        labels: dict[str, Label] = {"team": p.team, "model": p.category, "environment": "",
+                                    "serving": "", "cloud": "", "gpu": "", "pricing": ""}
         out.append(CostLine(p.name, "platform", labels,
                           p.monthly_cost * active_profile(
                               1.0 + p.monthly_growth, months,
@@ -248,13 +317,13 @@ def cost_lines(scenario: Scenario, values: InputValues) -> list[CostLine]:
 
 def _inference_line(scenario: Scenario, w: InferenceWorkload, v: InputValues) -> CostLine:
     """Return one inference workload's monthly requests, tokens, GPU-hours and USD."""
-    growth_profile = active_profile(np.maximum(1.0 + w.monthly_growth + v["inference_growth"],
-                                               0.0), scenario.months,
+    growth_profile = active_profile(inference_growth_rate(w, v), scenario.months,
                                     scenario.active_months(w.starts, w.ends))
     first_month = requests_first_month(w, v)
     requests = first_month * growth_profile
-    labels = {"team": w.team, "model": w.model, "environment": w.environment,
-              "serving": w.serving, "cloud": "", "gpu": "", "pricing": ""}
+    labels: dict[str, Label] = {"team": w.team, "model": w.model,
+                                "environment": w.environment, "serving": w.serving,
+                                "cloud": "", "gpu": "", "pricing": ""}
     gpu_hours: np.ndarray | float = 0.0
     if w.serving != "api":
         assert w.cloud and w.gpu  # validation guarantees them
@@ -270,11 +339,12 @@ def _inference_line(scenario: Scenario, w: InferenceWorkload, v: InputValues) ->
 # uncertain inputs (a float, or one value per draw) times a months profile. Workloads whose terms
 # share a coefficient and a profile are summed before anything is multiplied by the draws, so a
 # simulation costs one (draws × months) pass per profile, whatever the number of workloads.
-# Profile: (kind, growth, first, last): zero outside the active months first..last (0-based,
-# inclusive; Scenario.active_months), growth counted from `first` inside them. Kinds:
-# "inference", growing by monthly_growth + inference_growth; "flat" (growth 0.0), the same
-# every month; "fixed", growing by monthly_growth, which no input moves (platform).
-ProfileKey = tuple[str, float, int, int]
+# Profile: (kind, growth, origin, first, last): zero outside the months first..last (0-based,
+# inclusive), growth counted from `origin` (the workload's own first month, Scenario.active_months;
+# `first` is later only inside a dated change's segment). Kinds: "inference", growing by
+# monthly_growth + inference_growth; "flat" (growth 0.0), the same every month; "fixed", growing
+# by monthly_growth, which no input moves (platform).
+ProfileKey = tuple[str, float, int, int, int]
 # Coefficient: (name, self-hosted utilisation, spot priced); see _coefficient.
 CoefficientKey = tuple[str, float, bool]
 # Terms are summed per (category, pool, profile); the pool ('cloud/gpu') only for GPU-hours.
@@ -290,9 +360,20 @@ def cost_terms(scenario: Scenario, gpu_hours: bool = False,
     requests × tokens / (tokens per GPU-second × 3,600 × utilisation) × the hourly price for
     output and input tokens; training runs per month × GPU-hours per run × the hourly price;
     experimentation GPU-hours per week × 52/12 × the hourly price; platform its monthly cost.
-    With `gpu_hours`, the GPU-hours of the GPU work instead (no price), per pool.
+    With `gpu_hours`, the GPU-hours of the GPU work instead (no price), per pool. With
+    [[changes]], each segment's plan gives the terms of its months.
     """
     out: dict[TermGroup, dict[CoefficientKey, list[float]]] = {}
+    for segment in scenario.segments():
+        _segment_terms(out, segment, gpu_hours)
+    return {group: {key: math.fsum(weights) for key, weights in terms.items()}
+            for group, terms in out.items()}
+
+
+def _segment_terms(out: dict[TermGroup, dict[CoefficientKey, list[float]]], segment: Segment,
+                   gpu_hours: bool) -> None:
+    """Add the terms of one segment's plan over its months to `out`."""
+    scenario = segment.scenario
 
     def add(category: str, profile: ProfileKey, coefficient: CoefficientKey, weight: float,
             cloud: str = "", gpu: str = "") -> None:
@@ -302,12 +383,13 @@ def cost_terms(scenario: Scenario, gpu_hours: bool = False,
     def hourly(cloud: str, gpu: str, pricing: str) -> float:
         return 1.0 if gpu_hours else list_usd_per_gpu_hour(scenario, cloud, gpu, pricing)
 
-    def window(row: Workload) -> tuple[int, int]:
-        return scenario.active_months(row.starts, row.ends)
+    def window(kind: str, growth: float, row: Workload) -> ProfileKey:
+        origin, last = scenario.active_months(row.starts, row.ends)
+        return (kind, growth, origin, max(origin, segment.first), min(last, segment.last))
 
     for w in scenario.inference:
         category = f"{w.kind}_inference"
-        growth: ProfileKey = ("inference", w.monthly_growth, *window(w))
+        growth = window("inference", w.monthly_growth, w)
         if w.serving == "api":
             if not gpu_hours:
                 add(category, growth, ("api_input", 0.0, False), w.requests_per_month * (
@@ -325,19 +407,17 @@ def cost_terms(scenario: Scenario, gpu_hours: bool = False,
                 w.requests_per_month * w.input_tokens / w.input_tokens_per_gpu_second * price,
                 w.cloud, w.gpu)
     for t in scenario.training:
-        add("training", ("flat", 0.0, *window(t)), ("training", 0.0, t.pricing == "spot"),
+        add("training", window("flat", 0.0, t), ("training", 0.0, t.pricing == "spot"),
             t.refreshes_per_quarter / MONTHS_PER_QUARTER * t.gpu_hours_per_run
             * hourly(t.cloud, t.gpu, t.pricing), t.cloud, t.gpu)
     for e in scenario.experimentation:
-        add("experimentation", ("flat", 0.0, *window(e)), ("gpu", 0.0, e.pricing == "spot"),
+        add("experimentation", window("flat", 0.0, e), ("gpu", 0.0, e.pricing == "spot"),
             e.gpu_hours_per_week * WEEKS_PER_MONTH * hourly(e.cloud, e.gpu, e.pricing),
             e.cloud, e.gpu)
     if not gpu_hours:
         for p in scenario.platform:
-            add("platform", ("fixed", p.monthly_growth, *window(p)), ("fixed", 0.0, False),
+            add("platform", window("fixed", p.monthly_growth, p), ("fixed", 0.0, False),
                 p.monthly_cost)
-    return {group: {key: math.fsum(weights) for key, weights in terms.items()}
-            for group, terms in out.items()}
 
 
 def _coefficient(key: CoefficientKey, v: InputValues, gpu_hours: bool = False,
@@ -372,7 +452,7 @@ def simulate_terms(scenario: Scenario, values: Mapping[str, np.ndarray], gpu_hou
     draws = next(iter(values.values())).shape[0]
     months = scenario.months
     sums: dict[tuple[str, str], np.ndarray] = {}
-    for (category, pool, (kind, growth, first, last)), terms in cost_terms(
+    for (category, pool, (kind, growth, origin, first, last)), terms in cost_terms(
             scenario, gpu_hours).items():
         factor: float | np.ndarray = 0.0
         for key, weight in terms.items():
@@ -387,6 +467,8 @@ def simulate_terms(scenario: Scenario, values: Mapping[str, np.ndarray], gpu_hou
             total = total[:, first:last + 1]
         if kind == "inference":
             rate = np.maximum(1.0 + growth + values["inference_growth"], 0.0)
+            if first > origin:  # a segment after a dated change: growth since the origin
+                factor = factor * rate ** (first - origin)
             if horizon:
                 total += factor * geometric_sum(rate, active)
             else:
@@ -396,7 +478,7 @@ def simulate_terms(scenario: Scenario, values: Mapping[str, np.ndarray], gpu_hou
         else:
             fixed = geometric_sum(1.0 + growth, active) if horizon else monthly_growth(
                 1.0 + growth, active)
-            total += factor * fixed
+            total += factor * fixed * (1.0 + growth) ** (first - origin)
     return sums
 
 
@@ -471,7 +553,7 @@ def geometric_sum(growth: float | np.ndarray, months: int) -> np.ndarray:
 
 
 def _gpu_labels(team: str, model: str, row: TrainingWorkload | ExperimentationWorkload,
-                ) -> dict[str, str]:
+                ) -> dict[str, Label]:
     return {"team": team, "model": model, "environment": "", "serving": "", "cloud": row.cloud,
             "gpu": row.gpu, "pricing": row.pricing}
 
@@ -509,14 +591,20 @@ def _explode(series: list[CostLine], months: list[str]) -> pd.DataFrame:
         return np.concatenate([np.broadcast_to(np.asarray(getattr(s, attr), dtype=float), (n,))
                                for s in series])
 
+    def texts(values: list[Label]) -> np.ndarray:
+        if all(isinstance(v, str) for v in values):
+            return np.repeat(np.array(values, dtype=object), n)
+        return np.concatenate([np.full(n, v, dtype=object) if isinstance(v, str) else v
+                               for v in values])
+
     def label(name: str) -> np.ndarray:
-        return np.repeat(np.array([s.labels[name] for s in series], dtype=object), n)
+        return texts([s.labels[name] for s in series])
 
     lines = pd.DataFrame({
         "month": np.tile(np.array(months, dtype=object), len(series)),
         "month_index": np.tile(np.arange(n), len(series)),
         "workload": np.repeat(np.array([s.name for s in series], dtype=object), n),
-        "category": np.repeat(np.array([s.category for s in series], dtype=object), n),
+        "category": texts([s.category for s in series]),
         **{k: label(k) for k in ("team", "model", "environment", "serving", "cloud", "gpu",
                                  "pricing")},
         **{k: column(k) for k in ("requests", "input_tokens", "output_tokens", "gpu_hours",

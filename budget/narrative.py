@@ -98,7 +98,7 @@ def _buys(result: Forecast) -> tuple[str, ...]:
     training = result.training_projects()
     if not training.empty:
         biggest = training.sort_values("usd_per_run", ascending=False).iloc[0]
-        count = len(training)
+        count = training["workload"].nunique()  # a dated change may add a row from its month
         buys.append(f"{count} training project{'s' if count != 1 else ''} cost "
                     f"{usd(float(training['usd_horizon'].sum()))}; the largest run, "
                     f"{biggest['workload']}, costs {usd(float(biggest['usd_per_run']))} and "

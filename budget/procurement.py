@@ -26,9 +26,9 @@ class PoolDemand:
     hours: np.ndarray  # hours in each month
     steady: np.ndarray  # (draws, months)
     checkpointable: np.ndarray  # (draws, months)
-    on_demand: float
-    spot: float | None
-    reserved: float | None
+    on_demand: np.ndarray  # USD per GPU-hour in each month (dated changes move them)
+    spot: np.ndarray | None  # None when some month has no spot price
+    reserved: np.ndarray | None
 
 
 def pool_demands(scenario: Scenario, draws: int = PROCUREMENT_DRAWS,
@@ -44,6 +44,13 @@ def pool_demands(scenario: Scenario, draws: int = PROCUREMENT_DRAWS,
     drawn["spot_overhead"] = np.zeros((draws, 1))
     prices = input_values(scenario)  # gpu_price as written prices every pool
     hours = np.array([hours_in_month(m) for m in forecast(scenario).months])
+    plans = [segment.scenario for segment in scenario.segments()
+             for _ in range(segment.first, segment.last + 1)]  # each month's plan
+
+    def monthly(cloud: str, gpu: str, pricing: str) -> np.ndarray | None:
+        offered = [offered_usd_per_gpu_hour(plan, cloud, gpu, pricing, prices) for plan in plans]
+        return None if any(o is None for o in offered) else np.array(offered, dtype=float)
+
     out: tuple[list[PoolDemand], list[PoolDemand]] = ([], [])
     for values, target in ((base_values, out[0]), (drawn, out[1])):
         pools: dict[str, dict[str, np.ndarray]] = {}
@@ -59,9 +66,9 @@ def pool_demands(scenario: Scenario, draws: int = PROCUREMENT_DRAWS,
             cloud, gpu = pool.split("/", 1)
             target.append(PoolDemand(
                 pool, hours, parts["steady"], parts["checkpointable"],
-                float(usd_per_gpu_hour(scenario, cloud, gpu, "on_demand", prices)),
-                offered_usd_per_gpu_hour(scenario, cloud, gpu, "spot", prices),
-                offered_usd_per_gpu_hour(scenario, cloud, gpu, "reserved", prices)))
+                np.array([float(usd_per_gpu_hour(plan, cloud, gpu, "on_demand", prices))
+                          for plan in plans]),
+                monthly(cloud, gpu, "spot"), monthly(cloud, gpu, "reserved")))
     return out
 
 
@@ -74,7 +81,7 @@ def strategy_cost(d: PoolDemand, reserved_gpus: int, spot_share: float,
     GPU-hours for interruptions; everything else runs on demand. Without a spot price, spot
     work runs on demand; without a reserved price, nothing is reserved.
     """
-    reserved_price = d.reserved if d.reserved is not None else 0.0
+    reserved_price = d.reserved if d.reserved is not None else np.zeros_like(d.on_demand)
     r = reserved_gpus if d.reserved is not None else 0
     capacity = r * d.hours  # reserved GPU-hours per month
     steady_left = np.maximum(d.steady - capacity, 0.0)
@@ -114,7 +121,8 @@ class Strategy:
 
 def _spot_worth_it(d: PoolDemand, overhead: float) -> float:
     """Return 1.0 when spot (with its overhead) is cheaper than on demand, else 0.0."""
-    return 1.0 if d.spot is not None and d.spot * (1 + overhead) < d.on_demand else 0.0
+    return 1.0 if d.spot is not None and bool(np.all(d.spot * (1 + overhead) < d.on_demand)) \
+        else 0.0
 
 
 def recommend(expected: list[PoolDemand], simulated: list[PoolDemand],

@@ -19,8 +19,11 @@ from budget.unit_costs import (
 
 
 def serving_in_first_month(scenario: Scenario) -> list[InferenceWorkload]:
-    """Return the inference workloads that run in the first forecast month (not starting later)."""
-    return [w for w in scenario.inference if scenario.active_months(w.starts, w.ends)[0] == 0]
+    """Return the inference workloads that run in the first forecast month (not starting later).
+
+    As they stand in that month: dated changes of the first month applied.
+    """
+    return [w for w in scenario.at(0).inference if scenario.active_months(w.starts, w.ends)[0] == 0]
 
 
 def total_requests_first_month(scenario: Scenario) -> float:
@@ -44,11 +47,12 @@ def mean_output_tokens(scenario: Scenario) -> float:
 def training_runs_per_quarter(scenario: Scenario) -> float:
     """Return training runs per quarter across all training workloads, drivers applied."""
     values = input_values(scenario)
-    return sum(float(runs_per_quarter(t, values)) for t in scenario.training)
+    return sum(float(runs_per_quarter(t, values)) for t in scenario.at(0).training)
 
 
 def busiest_gpu_pool(scenario: Scenario) -> tuple[str, str, str] | None:
     """Return the (cloud, gpu, pricing) used by most GPU workloads; first listed wins ties."""
+    scenario = scenario.at(0)  # the first month's plan, as every caption
     pools: list[tuple[str, str, str]] = [
         (w.cloud, w.gpu, w.pricing) for w in scenario.inference
         if w.cloud is not None and w.gpu is not None
@@ -63,7 +67,7 @@ def busiest_gpu_pool(scenario: Scenario) -> tuple[str, str, str] | None:
 def gpu_hour_usd(scenario: Scenario, pool: tuple[str, str, str]) -> float:
     """Return USD per GPU-hour of a (cloud, gpu, pricing) pool, gpu_price applied."""
     cloud, gpu, pricing = pool
-    return float(usd_per_gpu_hour(scenario, cloud, gpu, pricing, input_values(scenario)))
+    return float(usd_per_gpu_hour(scenario.at(0), cloud, gpu, pricing, input_values(scenario)))
 
 
 def blended_api_usd_per_1m_tokens(scenario: Scenario) -> float | None:

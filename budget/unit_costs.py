@@ -69,6 +69,12 @@ def gpu_seconds_per_hour(utilization: float, values: InputValues) -> float | np.
         "gpu_throughput"]
 
 
+def inference_growth_rate(workload: InferenceWorkload, values: InputValues,
+                          ) -> float | np.ndarray:
+    """Return one month's growth factor of a workload's requests (never below 0)."""
+    return np.maximum(1.0 + workload.monthly_growth + values["inference_growth"], 0.0)
+
+
 def requests_first_month(workload: InferenceWorkload, values: InputValues,
                          ) -> float | np.ndarray:
     """Return a workload's requests in its first month (inference_volume applied).

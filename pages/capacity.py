@@ -112,6 +112,6 @@ if base is not None:
         where = (f"break-even at {compact(point.requests_per_month)} requests a month; the "
                  f"plan has {compact(point.planned_requests_per_month)}"
                  if point.requests_per_month else "self-hosting never wins at this price")
-        st.markdown(f"**{md_escape(point.workload)}** ({point.serving.replace('_', '-')} "
-                    f"today): {where}.")
+        st.markdown(f"**{md_escape(point.label)}** ({point.serving.replace('_', '-')} "
+                    f"{'from then' if point.after_change else 'today'}): {where}.")
         st.altair_chart(break_even_point_chart(point), width="stretch")

@@ -72,10 +72,13 @@ def test_pool_demand_splits_checkpointable_work_and_prices_every_mode(small):
     # checkpointable (training, experimentation): ft 300 / 3 = 100 + research 60 × 52/12 = 260
     assert pool.steady[0].tolist() == pytest.approx([200.0] * 3)
     assert pool.checkpointable[0].tolist() == pytest.approx([360.0] * 3)
-    # aws/H100's $4, $2 spot and $3 reserved × gpu_price 1.5, the same on the simulated pool
-    assert (pool.on_demand, pool.spot, pool.reserved) == pytest.approx((6.0, 3.0, 4.5))
-    assert (simulated[0].on_demand, simulated[0].spot, simulated[0].reserved) == (
-        pytest.approx((6.0, 3.0, 4.5)))
+    # aws/H100's $4, $2 spot and $3 reserved × gpu_price 1.5 in each of the 3 months, the same
+    # on the simulated pool
+    for demand in (pool, simulated[0]):
+        assert demand.on_demand.tolist() == pytest.approx([6.0] * 3)
+        assert demand.spot is not None and demand.spot.tolist() == pytest.approx([3.0] * 3)
+        assert demand.reserved is not None and demand.reserved.tolist() == pytest.approx(
+            [4.5] * 3)
 
 
 def test_a_pool_without_a_reserved_price_reserves_nothing(small_data):
@@ -84,7 +87,8 @@ def test_a_pool_without_a_reserved_price_reserves_nothing(small_data):
     del small_data["gpu_prices"][0]["reserved"]
     small_data["experimentation"][0]["pricing"] = "on_demand"  # research ran reserved
     (pool,), _ = pool_demands(parse_scenario(small_data, "x"), draws=10)
-    assert (pool.on_demand, pool.spot, pool.reserved) == (4.0, 2.0, None)
+    assert pool.on_demand.tolist() == [4.0] * 3 and pool.reserved is None
+    assert pool.spot is not None and pool.spot.tolist() == [2.0] * 3
     # nothing reserved: all 560 GPU-hours a month on demand at $4, for 3 months
     assert strategy_cost(pool, 5, 0.0, 0.1)[0] == pytest.approx(560 * 3 * 4.0)
 

@@ -39,17 +39,20 @@ money = number(0.0, 1e5)
 count = number(0.0, 1e7)
 growth = number(-0.3, 0.3)
 positive = number(0.01, 1000.0)
+pricing = st.sampled_from(["on_demand", "spot", "reserved"])
 
 
 @st.composite
-def scenarios(draw: st.DrawFn, alternatives: bool = False, windows: bool = False) -> Scenario:
+def scenarios(draw: st.DrawFn, alternatives: bool = False, windows: bool = False,
+              changes: bool = False) -> Scenario:
     """Draw a small valid scenario touching every workload kind and pricing mode.
 
     With `alternatives`, every inference workload also describes how it could be served the
     other way (API prices for self-hosted ones, a GPU for API ones), for break-even. With
-    `windows`, some workloads get a `starts` and/or an `ends` inside the horizon.
+    `windows`, some workloads get a `starts` and/or an `ends` inside the horizon. With
+    `changes`, up to three [[changes]]: a workload's volume, tokens, growth, cost, pricing or
+    pool (a second price row, c/h), or a price row's prices, from a month of the horizon.
     """
-    pricing = st.sampled_from(["on_demand", "spot", "reserved"])
     data: dict[str, Any] = {
         "scenario": {"name": "generated", "start": "2027-01",
                      "months": draw(st.integers(1, 24))},
@@ -103,7 +106,43 @@ def scenarios(draw: st.DrawFn, alternatives: bool = False, windows: bool = False
                     row["starts"] = months[first]
                 if draw(st.booleans()):
                     row["ends"] = months[last]
+    if changes:
+        _draw_changes(draw, data)
     return parse_scenario({k: v for k, v in data.items() if v != []}, "generated")
+
+
+def _draw_changes(draw: st.DrawFn, data: dict[str, Any]) -> None:
+    """Add a second price row and up to three dated changes to generated scenario data."""
+    data["gpu_prices"].append({"cloud": "c", "gpu": "h", "on_demand": draw(positive),
+                               "spot": draw(positive), "reserved": draw(positive),
+                               "source": "test", "as_of": "2026-11"})
+    months = month_labels("2027-01", data["scenario"]["months"])
+    rows = [(table, row) for table in WORKLOAD_TABLES for row in data[table]]
+    data["changes"] = []
+    for _ in range(draw(st.integers(0, 3))):
+        month = months[draw(st.integers(0, len(months) - 1))]
+        if not rows or draw(st.integers(0, 3)) == 0:
+            data["changes"].append({"month": month, "gpu": draw(st.sampled_from(["c/g", "c/h"])),
+                                    "set": {"on_demand": draw(positive), "spot": draw(positive)}})
+            continue
+        table, row = draw(st.sampled_from(rows))
+        name = row.get("name", f"{row.get('team')}-experimentation")
+        options: dict[str, st.SearchStrategy[Any]] = {
+            "inference": st.fixed_dictionaries({}, optional={
+                "requests_per_month": count, "output_tokens": number(0, 2000),
+                "monthly_growth": growth}),
+            "training": st.fixed_dictionaries({}, optional={
+                "gpu_hours_per_run": positive, "gpu": st.just("h"), "pricing": pricing}),
+            "experimentation": st.fixed_dictionaries({}, optional={
+                "gpu_hours_per_week": number(0, 1000), "gpu": st.just("h")}),
+            "platform": st.fixed_dictionaries({}, optional={
+                "monthly_cost": money, "monthly_growth": growth}),
+        }
+        values = draw(options[table])
+        if table == "inference" and row["serving"] == "self_hosted" and draw(st.booleans()):
+            values.update(gpu="h", pricing=draw(pricing))
+        if values:
+            data["changes"].append({"month": month, "workload": name, "set": values})
 
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -237,7 +237,7 @@ def _first_difference(saved: dict[str, Any], wanted: dict[str, Any]) -> str:
         if isinstance(a, list) and isinstance(b, list):
             for i, row in enumerate(b):
                 if i >= len(a) or not same(a[i], row):
-                    return f"[[{table}]] {shown(row_key(table, row, i + 1))}"
+                    return f"[[{table}]] {shown(row_key(table, row))}"
             return f"[[{table}]] rows"
         return f"[{table}]"
     return "the price rows"

@@ -14,23 +14,24 @@ from typing import Any
 
 import tomlkit
 import tomlkit.exceptions
-from tomlkit.items import AoT, Comment, Integer, Item, Table, Whitespace
+from tomlkit.items import AoT, Comment, InlineTable, Integer, Item, Table, Whitespace
 
 from budget.errors import BudgetInputError
 
-# How a row of an array of tables is told apart from the others. None: by its position.
-ROW_KEYS: dict[str, tuple[str, ...] | None] = {"gpu_prices": ("cloud", "gpu"),
-                                               "portability": ("workload",),
-                                               "guardrails": ("environment",),
-                                               "changes": None}
+# How a row of an array of tables is told apart from the others (a dated change by its month
+# and what it changes, so that its comment stays with it). Rows a table cannot tell apart (two
+# changes of one workload in one month) are matched by position.
+ROW_KEYS: dict[str, tuple[str, ...]] = {"gpu_prices": ("cloud", "gpu"),
+                                        "portability": ("workload",),
+                                        "guardrails": ("environment",),
+                                        "changes": ("month", "workload", "gpu")}
 
 
-def row_key(table: str, row: dict[str, Any], position: int) -> str:
-    """Return what names a row: 'cloud/gpu' for a price row, a change its position, else name."""
-    fields = ROW_KEYS.get(table, ("name",))
-    if fields is None:
-        return f"#{position}"
-    return "/".join(str(row.get(f)) for f in fields)
+def row_key(table: str, row: dict[str, Any]) -> str:
+    """Return what names a row: 'cloud/gpu' for a price row, '2028-01 chat' for a change, …"""
+    if table == "changes":
+        return f"{row.get('month')} {row.get('workload', row.get('gpu'))}"
+    return "/".join(str(row.get(f)) for f in ROW_KEYS.get(table, ("name",)))
 
 
 def same(a: Any, b: Any) -> bool:
@@ -77,7 +78,10 @@ def _edit_mapping(table: Any, before: dict[str, Any], after: dict[str, Any]) -> 
     for key, value in after.items():
         if key in before and same(before[key], value):
             continue
-        if key in table:
+        if (key in table and isinstance(value, dict) and isinstance(before.get(key), dict)
+                and isinstance(table[key], InlineTable)):  # set = { … }: key by key
+            _edit_mapping(table[key], before[key], value)
+        elif key in table:
             old = table.item(key) if isinstance(table, Table) else None
             table[key] = _item(value, old if isinstance(old, Item) else None)
         else:
@@ -95,8 +99,8 @@ def _edit_rows(doc: Any, name: str, before: list[dict[str, Any]],
         doc[name] = _item(after, None)
         return
     written = len(rows) if rows is not None else 0
-    keys_before = [row_key(name, r, i) for i, r in enumerate(before)]
-    keys_after = [row_key(name, r, i) for i, r in enumerate(after)]
+    keys_before = [row_key(name, r) for r in before]
+    keys_after = [row_key(name, r) for r in after]
     if len(set(keys_before)) < len(keys_before) or len(set(keys_after)) < len(keys_after):
         keys_before = [f"#{i}" for i in range(len(before))]  # not told apart: by position
         keys_after = [f"#{i}" for i in range(len(after))]

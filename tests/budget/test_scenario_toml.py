@@ -373,3 +373,194 @@ def test_save_version_keeps_the_comments_too(tmp_path):
                      'reason = "H100 capacity is tight"', "gpu_price = 1.2",
                      "gpu_price = [0.96, 1.5]           # list-price cuts vs. tight H100 capacity"]
     assert save_version(tmp_path, load_scenario(source), NOW, name="x", reason="y").unchanged
+
+
+SMALL_ON_CATALOG = SMALL.read_text() + """
+[[training]]
+name = "rerank"
+team = "search"
+model = "reranker"
+cloud = "gcp"
+gpu = "A100"
+gpu_hours_per_run = 100
+refreshes_per_quarter = 3
+"""
+
+
+def test_an_edited_price_row_from_the_shipped_table_is_written_out(tmp_path):
+    source = tmp_path / "plan.toml"
+    source.write_text(SMALL_ON_CATALOG)
+    loaded = load_scenario(source)
+    catalog = loaded.price("gcp", "A100")  # not in the file: from data/prices/gpu_prices.toml
+    edited = dataclasses.replace(loaded, gpu_prices=(
+        loaded.gpu_prices[0], dataclasses.replace(catalog, on_demand=2.5, source="our quote")))
+    saved = save_edited(tmp_path, source, edited, "Small v2", "a quote for A100s", NOW)
+    text = saved.path.read_text()
+    # the new row follows aws/H100, every key it has written (the shipped spot and reserved)
+    assert ('as_of = "2026-11"\n\n[[gpu_prices]]\ncloud = "gcp"\ngpu = "A100"\n'
+            f"on_demand = 2.5\nspot = {catalog.spot}\nreserved = {catalog.reserved}\n"
+            f'reserved_3y = {catalog.reserved_3y}\nsource = "our quote"\n'
+            f'as_of = "{catalog.as_of}"\n\n[[inference]]\n') in text
+    version = load_scenario(saved.path)
+    assert version.price("gcp", "A100").on_demand == 2.5
+    assert version == dataclasses.replace(edited, name="Small v2", source=str(saved.path))
+
+
+def test_a_shipped_price_the_draft_keeps_after_its_workload_goes_is_written_out(tmp_path):
+    source = tmp_path / "plan.toml"
+    source.write_text(SMALL_ON_CATALOG)
+    loaded = load_scenario(source)
+    # rerank goes; the draft still holds the gcp/A100 row it was priced with, so the file must
+    edited = dataclasses.replace(loaded, training=loaded.training[:1])
+    saved = save_edited(tmp_path, source, edited, "Small v2", "rerank cancelled", NOW)
+    version = load_scenario(saved.path)
+    assert [f"{p.cloud}/{p.gpu}" for p in version.gpu_prices] == ["aws/H100", "gcp/A100"]
+    assert version.price("gcp", "A100") == loaded.price("gcp", "A100")
+    assert 'name = "rerank"' not in saved.path.read_text()
+
+
+def test_a_list_price_the_loader_would_change_is_written_out(tmp_path):
+    no_prices = SMALL.read_text().replace('model = "model-a"\nenvironment', 'model = "gpt-4o-mini"'
+                                          '\nenvironment').replace(
+        "price_per_1m_input = 1.0\nprice_per_1m_output = 4.0\n", "")
+    source = tmp_path / "plan.toml"
+    source.write_text(no_prices)
+    loaded = load_scenario(source)
+    assert (loaded.inference[0].price_per_1m_input, loaded.inference[0].price_per_1m_output) == (
+        0.15, 0.6)  # genai-prices' list price for gpt-4o-mini
+    # the model changes but the draft keeps the old prices: written, or gpt-4o's 2.5/10 would load
+    edited = dataclasses.replace(loaded, inference=replaced(loaded.inference, 0, model="gpt-4o"))
+    saved = save_edited(tmp_path, source, edited, "Small v2", "bigger model, same price", NOW)
+    _, added = line_changes(no_prices, saved.path.read_text())
+    assert added[3:] == ['model = "gpt-4o"', "price_per_1m_input = 0.15",
+                         "price_per_1m_output = 0.6"]
+    assert load_scenario(saved.path).inference[0].price_per_1m_output == 0.6
+    # a draft that only moves requests leaves the prices to genai-prices, as the file did
+    more = dataclasses.replace(loaded, inference=replaced(loaded.inference, 0,
+                                                          requests_per_month=2e6))
+    again = save_edited(tmp_path, source, more, "Small v3", "more chats", NOW)
+    assert "price_per_1m" not in again.path.read_text().split("[[inference]]")[1]
+
+
+def test_a_nameless_experimentation_row_keeps_its_name_when_its_team_changes(tmp_path):
+    source = copied(tmp_path)
+    loaded = load_scenario(source)
+    edited = dataclasses.replace(loaded, experimentation=replaced(
+        loaded.experimentation, 0, team="applied-ml"))
+    saved = save_edited(tmp_path, source, edited, "Small v2", "research moved", NOW)
+    version = load_scenario(saved.path)
+    # written without a name it would now be "applied-ml-experimentation": the name is written
+    assert (version.experimentation[0].name, version.experimentation[0].team) == (
+        "research-experimentation", "applied-ml")
+
+
+def test_a_file_with_a_byte_order_mark_and_windows_line_ends(tmp_path):
+    source = tmp_path / "plan.toml"
+    source.write_bytes(b"\xef\xbb\xbf" + SMALL.read_bytes().replace(b"\n", b"\r\n"))
+    edited = load_scenario(source).with_drivers(gpu_price=1.5)
+    saved = save_edited(tmp_path, source, edited, "Small v2", "GPUs dearer", NOW)
+    assert b"gpu_price = 1.5" in saved.path.read_bytes()
+    assert load_scenario(saved.path).drivers.gpu_price == 1.5
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()  # of the bytes, BOM included
+    assert load_scenario(saved.path).previous == f"plan.toml@{digest}"
+
+
+SAMPLE_LOADED = load_scenario(SAMPLE)
+REMOVABLE = ("code-assist-staging", "observability", "vector-db", "ml-platform-oncall")
+
+
+@st.composite
+def sample_edits(draw: st.DrawFn) -> tuple[Scenario, set[str]]:
+    """Return the sample with random edits, and the names of the rows it removed."""
+    s = SAMPLE_LOADED
+    if draw(st.booleans()):
+        s = s.with_drivers(gpu_price=draw(st.sampled_from([0.8, 1.0, 1.25])),
+                           inference_volume=draw(st.sampled_from([1.0, 1.5, 2.0])))
+    growth = st.sampled_from([0.0, 0.01, 0.05, 1 / 30])
+    for i in draw(st.sets(st.integers(0, len(s.inference) - 1))):
+        s = dataclasses.replace(s, inference=replaced(
+            s.inference, i, monthly_growth=draw(growth),
+            requests_per_month=s.inference[i].requests_per_month * draw(st.sampled_from([1, 2]))))
+    for i in draw(st.sets(st.integers(0, len(s.training) - 1))):
+        s = dataclasses.replace(s, training=replaced(s.training, i, gpu_hours_per_run=draw(
+            st.sampled_from([100.0, 6000.0, 12_345.5]))))
+    removed = draw(st.sets(st.sampled_from(REMOVABLE)))
+    s = dataclasses.replace(
+        s, inference=tuple(w for w in s.inference if w.name not in removed),
+        platform=tuple(p for p in s.platform if p.name not in removed))
+    for n in range(draw(st.integers(0, 2))):
+        s = dataclasses.replace(s, platform=(*s.platform, dataclasses.replace(
+            s.platform[0], name=f"added-{n}", monthly_cost=draw(st.sampled_from([1.0, 2500.0])))))
+    if draw(st.booleans()):
+        changed = parse_scenario_bytes(SAMPLE.read_bytes() + (
+            b'\n[[changes]]\nmonth = "2027-06"\nworkload = "search-answers"\n'
+            b"set = { utilization = 0.6 }\n"), "changed.toml")
+        s = dataclasses.replace(s, changes=changed.changes)
+    return s, removed
+
+
+@settings(max_examples=25, deadline=None)
+@given(sample_edits())
+def test_any_edit_of_the_sample_saves_what_the_draft_says_and_keeps_the_comments(tmp_path_factory,
+                                                                                  drafted):
+    edited, removed = drafted
+    folder = tmp_path_factory.mktemp("save")
+    source = folder / "fy27-plan.toml"
+    source.write_bytes(SAMPLE.read_bytes())
+    saved = save_edited(folder, source, edited, "Edited", "a random edit", NOW)
+    if saved.unchanged:
+        assert edited == SAMPLE_LOADED and saved.path == source
+        return
+    version = load_scenario(saved.path)
+    # ranges are written around the new expected value (0.8 × 0.8 = 0.64) and read back as
+    # ratios to it (0.64 / 0.8 = 0.7999999999999999): equal to the last bit or so
+    assert dataclasses.replace(version, ranges=()) == dataclasses.replace(
+        edited, name="Edited", source=str(saved.path), ranges=())
+    assert [(r.name, pytest.approx(r.relative, rel=1e-12)) for r in version.ranges] == [
+        (r.name, r.relative) for r in edited.ranges]
+    kept = [c for c in comments(SAMPLE.read_text())
+            if not ("code-assist-staging" in removed and c == "# OpenAI list price, 2026-11")]
+    assert comments(saved.path.read_text()) == kept
+
+
+TWO_CHANGES = SMALL.read_text() + """
+[[changes]]                  # prompts trimmed from January
+month = "2028-01"
+workload = "chat"
+set = { input_tokens = 500 }
+
+[[changes]]                  # the spot price drops from December
+month = "2027-12"
+gpu = "aws/H100"
+set = { spot = 1.5 }
+"""
+
+
+def test_a_dated_change_removed_and_one_edited(tmp_path):
+    source = tmp_path / "plan.toml"
+    source.write_text(TWO_CHANGES)
+    loaded = load_scenario(source)
+    spot = parse_scenario_bytes(TWO_CHANGES.replace("spot = 1.5", "spot = 1.25").encode(),
+                                "x").changes[1]
+    edited = dataclasses.replace(loaded, changes=(spot,))  # the first gone, the second at 1.25
+    saved = save_edited(tmp_path, source, edited, "Small v2", "prompts stay; spot lower", NOW)
+    version = load_scenario(saved.path)
+    assert version.changes == (spot,) and dict(spot.resolved) == {"spot": 1.25}
+    assert version == dataclasses.replace(edited, name="Small v2", source=str(saved.path))
+    # changes are matched by month and target: the first goes with its comment, the second is
+    # edited in place (its comment kept)
+    removed, added = line_changes(TWO_CHANGES, saved.path.read_text())
+    assert removed == ['name = "Small"', "[[changes]]                  # prompts trimmed from "
+                       "January", 'month = "2028-01"', 'workload = "chat"',
+                       "set = { input_tokens = 500 }", "", "set = { spot = 1.5 }"]
+    assert added[3:] == ["set = { spot = 1.25 }"]
+    assert "# the spot price drops from December" in saved.path.read_text()
+
+
+@pytest.mark.parametrize("name", ['Plan "Q1" – café', "a\\b", "𝔽𝕐27 [draft] # not a comment"])
+def test_names_with_quotes_and_symbols_are_written_as_typed(tmp_path, name):
+    source = copied(tmp_path)
+    edited = load_scenario(source).with_drivers(gpu_price=1.5)
+    saved = save_edited(tmp_path, source, edited, name, 'why "now"', NOW)
+    version = load_scenario(saved.path)
+    assert (version.name, version.reason) == (name, 'why "now"')

@@ -60,18 +60,27 @@ class TokenPrice:
     source: str
 
 
+PRICED_TOKENS = 1_000  # a request this size is in every model's base (short-context) tier
+
+
 @lru_cache(maxsize=256)
 def token_price(model: str, provider: str | None = None) -> TokenPrice | None:
-    """Return a model's list token prices from genai-prices' bundled snapshot, or None."""
+    """Return a model's list token prices from genai-prices' bundled snapshot, or None.
+
+    The base tier's: priced on a request of PRICED_TOKENS tokens each way, scaled to 1M. A
+    1M-token request would land in a long-context tier (claude-sonnet-4-5 bills $6 / $22.50
+    per 1M above 200K input tokens instead of its $3 / $15 list price).
+    """
     from genai_prices import Usage, calc_price
 
     try:
-        result = calc_price(Usage(input_tokens=1_000_000, output_tokens=1_000_000),
+        result = calc_price(Usage(input_tokens=PRICED_TOKENS, output_tokens=PRICED_TOKENS),
                             model_ref=model, provider_id=provider)
     except Exception:  # an unknown model or provider: the caller asks the user for prices
         return None
+
     def usd(value: Decimal | None) -> float:
-        return float(value) if value is not None else 0.0
+        return float(value * (1_000_000 // PRICED_TOKENS)) if value is not None else 0.0
 
     return TokenPrice(usd(result.input_price), usd(result.output_price),
                       f"genai-prices snapshot: {result.provider.name} {result.model.id}")

@@ -55,6 +55,16 @@ def test_token_prices_from_genai_prices(small_data):
     assert token_price("no-such-model-xyz") is None
 
 
+def test_token_prices_are_the_base_tiers():
+    # Tiered models bill more above 200K input tokens in one request; a plan's requests are
+    # priced at the list (short-context) price: Anthropic lists Claude Sonnet 4.5 at $3 / $15,
+    # Google Gemini 2.5 Pro at $1.25 / $10 per 1M tokens
+    sonnet = token_price("claude-sonnet-4-5", "anthropic")
+    assert sonnet is not None and (sonnet.input_usd, sonnet.output_usd) == (3.0, 15.0)
+    pro = token_price("gemini-2.5-pro", "google")
+    assert pro is not None and (pro.input_usd, pro.output_usd) == (1.25, 10.0)
+
+
 def test_budget_prices_points_at_another_table(tmp_path, monkeypatch):
     table = tmp_path / "prices.toml"
     table.write_text('[[gpu_prices]]\ncloud = "aws"\ngpu = "H100"\non_demand = 9.5\n'

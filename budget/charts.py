@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import altair as alt
 import numpy as np
@@ -475,10 +475,46 @@ def monthly_versions_chart(versions: Sequence[tuple[str, Forecast]],
         point=True, strokeWidth=3).encode(
         x=alt.X("month:O", title=None), y=alt.Y("usd:Q", title="USD per month",
                                                 axis=alt.Axis(format="$,.0f")),
-        color=alt.Color("version:N", title=None, legend=alt.Legend(orient="top")),
+        color=alt.Color("version:N", title=None, legend=alt.Legend(orient="top", labelLimit=360),
+                        scale=alt.Scale(domain=[name for name, _ in versions])),
         tooltip=["version:N", "month:O", alt.Tooltip("usd:Q", format="$,.0f")]).properties(
         height=height)
     return chart
+
+
+def category_variance_chart(by_category: pd.DataFrame,
+                            base: str) -> alt.LayerChart | alt.FacetChart:
+    """Return each scenario's horizon USD change against the base's, per category (bars).
+
+    `by_category` is budget.comparison.Comparison.by_category; the base's own (zero) bars are
+    left out, and each scenario keeps the colour it has in monthly_versions_chart.
+    """
+    names = list(dict.fromkeys(by_category["scenario"]))
+    data = by_category[by_category["scenario"] != base].copy()
+    data["text"] = data["delta_usd"].map(lambda d: signed_usd(d, short=True))
+    others = max(1, len(names) - 1)
+    y = alt.Y("category:N", sort=list(dict.fromkeys(by_category["category"])), title=None,
+              axis=alt.Axis(labelLimit=240, labelFontSize=13))
+    y_offset = alt.YOffset("scenario:N", sort=names)
+    color = alt.Color("scenario:N", title=None, scale=alt.Scale(domain=names),
+                      legend=alt.Legend(orient="top", labelLimit=360))
+    bars = alt.Chart(data).mark_bar().encode(
+        y=y, yOffset=y_offset, color=color,
+        x=alt.X("delta_usd:Q", title="Change against the base over the horizon (USD)",
+                axis=alt.Axis(format="$,.0f")),
+        tooltip=[alt.Tooltip("scenario:N"), alt.Tooltip("category:N"),
+                 alt.Tooltip("usd:Q", title="USD", format="$,.0f"),
+                 alt.Tooltip("base_usd:Q", title="Base USD", format="$,.0f"),
+                 alt.Tooltip("delta_usd:Q", title="Change", format="+$,.0f"),
+                 alt.Tooltip("delta_pct:Q", title="Change %", format="+.1f")])
+    sides: tuple[tuple[str, Literal["left", "right"], int], ...] = (
+        (">=", "left", 4), ("<", "right", -4))  # a label beyond each bar's end
+    labels = [alt.Chart(data).transform_filter(f"datum.delta_usd {op} 0").mark_text(
+        align=align, dx=dx, fontSize=12).encode(y=y, yOffset=y_offset, x="delta_usd:Q",
+                                                text="text:N")
+        for op, align, dx in sides]
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#6b7280").encode(x="x:Q")
+    return alt.layer(bars, *labels, zero, height=len(CATEGORIES) * (22 * others + 18))
 
 
 def placements_chart(table: pd.DataFrame, height: int = 320) -> alt.Chart:

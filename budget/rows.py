@@ -140,9 +140,14 @@ def portability_rows(scores: Sequence[WorkloadPortability]) -> pd.DataFrame:
                          for p in scores])
 
 
-def bridge_rows(steps: Sequence[Step]) -> pd.DataFrame:
-    """Return the bridge's steps: each change and what it is worth (USD over the horizon)."""
-    return pd.DataFrame([{"change": s.change, "delta_usd": s.delta} for s in steps])
+def bridge_rows(steps: Sequence[Step], with_changes: bool = False) -> pd.DataFrame:
+    """Return the bridge's steps: each change and what it is worth (USD over the horizon).
+
+    with_changes adds a column `changes`: the changes inside each step, joined by '; '.
+    """
+    return pd.DataFrame([{"change": s.change, "delta_usd": s.delta,
+                          **({"changes": "; ".join(s.changes)} if with_changes else {})}
+                         for s in steps])
 
 
 def alert_rows(alerts: Sequence[Alert]) -> pd.DataFrame:

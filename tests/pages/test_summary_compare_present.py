@@ -10,7 +10,7 @@ from budget.bridge import bridge
 from budget.fmt import usd
 from budget.forecast import forecast
 from budget.scenario import load_scenario
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SMALL
 from tests.pages.apptest import open_page
 
 PLAN = ROOT / "data" / "scenarios" / "fy27-plan.toml"
@@ -36,12 +36,64 @@ def test_summary_with_previous_version_explains_the_change():
 def test_compare_bridge_matches_the_engine():
     at = open_page("compare")
     result = bridge(load_scenario(PLAN), load_scenario(COST_DOWN))
-    table = at.dataframe[0].value
+    table = next(d.value for d in at.dataframe if "change" in d.value.columns)
     assert table["change"].tolist() == [s.change for s in result.steps]
+    assert table["changes"].tolist() == ["; ".join(s.changes) for s in result.steps]
     # the steps reconcile to the change to the cent (summed exactly, as the engine does)
     assert math.fsum(table["delta_usd"]) == pytest.approx(result.new_total - result.old_total,
                                                           abs=0.005)
-    assert at.metric[0].value == usd(result.new_total)
+    assert [m.value for m in at.metric] == [usd(result.old_total), usd(result.new_total)]
+    # a grouped step, even one worth $0, lists each change in its expander
+    search = next(e for e in at.expander if e.label.startswith("inference/search-answers"))
+    assert search.label == "inference/search-answers: 3 changes (+\\$0)"
+    assert search.markdown[0].value.splitlines() == [
+        "- min_gpus: 4 -> None", "- api_price_per_1m_input: 0.72 -> None",
+        "- api_price_per_1m_output: 0.72 -> None"]
+
+
+@pytest.fixture
+def three_files(tmp_path, monkeypatch):
+    """Put small.toml and two variants in the scenario folder."""
+    text = SMALL.read_text(encoding="utf-8")
+    doubled = text.replace("inference_volume = 1.0", "inference_volume = 2.0")
+    cheap = text.replace("gpu_price = 1.0", "gpu_price = 0.5")
+    for name, body in (("small", text), ("doubled", doubled), ("cheap-gpus", cheap)):
+        (tmp_path / f"{name}.toml").write_text(body, encoding="utf-8")
+    monkeypatch.setenv("BUDGET_SCENARIO_DIR", str(tmp_path))
+
+
+def test_compare_three_scenarios_against_a_chosen_base(three_files):
+    at = open_page("compare")
+    at.multiselect(key="cmp_files").set_value(["small", "doubled", "cheap-gpus"]).run()
+    at.selectbox(key="cmp_base").set_value("cheap-gpus").run()
+    assert not at.exception
+    # small.toml is 19,420; inference_volume 2 doubles chat (9,930) and batch-sum (1,200):
+    # 30,550; gpu_price 0.5 halves batch-sum, ft and experimentation (1,200 + 1,200 + 2,340):
+    # 19,420 − 2,370 = 17,050. Against 17,050: +2,370 (13.90%), +13,500 (79.18%)
+    assert [(m.label, m.value, m.delta) for m in at.metric] == [
+        ("small", "$19,420", "+$2,370 (+13.9%)"), ("doubled", "$30,550", "+$13,500 (+79.2%)"),
+        ("cheap-gpus (base)", "$17,050", "")]
+    categories = at.dataframe[0].value
+    training = categories[categories["category"] == "Training"]
+    assert training["usd"].tolist() == pytest.approx([1_200, 1_200, 600])
+    assert training["delta_usd"].tolist() == pytest.approx([600, 600, 0])
+    assert training["delta_pct"].tolist() == pytest.approx([100, 100, 0])
+    # the bridge opens from the base to the first other: gpu_price back to 1 is +2,370
+    assert (at.selectbox(key="cmp_old").value, at.selectbox(key="cmp_new").value) == (
+        "cheap-gpus", "small")
+    steps = at.dataframe[1].value
+    assert steps["change"].tolist() == ["drivers/gpu_price: 0.5 -> 1"]
+    assert steps["delta_usd"].tolist() == pytest.approx([2_370])
+
+
+@pytest.mark.parametrize("chosen", [["small"], []])
+def test_compare_fewer_than_two_says_so(three_files, chosen):
+    at = open_page("compare")
+    at.multiselect(key="cmp_files").set_value(chosen).run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == [
+        f"Choose 2 to 6 scenarios to compare ({len(chosen)} chosen)."]
+    assert not at.metric
 
 
 def test_present_walks_through_slides():

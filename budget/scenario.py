@@ -118,60 +118,95 @@ def _dated_changes(data: Mapping[str, Any], rows: list[dict[str, Any]], base: Sc
                    label: str) -> tuple[DatedChange, ...]:
     """Check each [[changes]] row against the plan as it stands then; return them resolved.
 
-    Changes apply in month order (file order within a month). Each one is checked by loading
-    the whole plan with it and every earlier change made, so a value out of bounds, a field
-    that does not belong to the workload's serving mode or a GPU without a price is refused
-    exactly as in a workload row, named by the change.
+    Changes apply in month order (file order within a month). Each month's are checked by
+    loading the whole plan with them and every earlier change made, so a value out of bounds,
+    a field that does not belong to the workload's serving mode or a GPU without a price is
+    refused exactly as in a workload row, named by the change. One load per month with changes,
+    however many changes it has (a lever on hundreds of workloads is one month).
     """
     labels = month_labels(base.start, base.months)
     current = {table: [dict(r) for r in data.get(table, [])]
                for table in ("gpu_prices", *WORKLOAD_TABLES)}
     before = base
     out: dict[int, DatedChange] = {}
-    for i in sorted(range(len(rows)), key=lambda n: rows[n]["month"]):
-        row = rows[i]
-        place = f"[[changes]] #{i + 1} ({row['month']})"
-        if row["month"] not in labels:
+    for month in sorted({row["month"] for row in rows}):
+        group = [i for i, row in enumerate(rows) if row["month"] == month]
+        if month not in labels:
             raise BudgetInputError(
-                label, f"{shown(row['month'])} is outside the horizon, {labels[0]} to "
-                f"{labels[-1]}", place=place, field="month",
+                label, f"{shown(month)} is outside the horizon, {labels[0]} to {labels[-1]}",
+                place=_change_place(group[0], month), field="month",
                 fix=f"use a month from {labels[0]} to {labels[-1]}")
-        table, index = _change_target(row, current, place, label)
-        spec = TABLES_BY_NAME[table]
-        for name in row["set"]:
-            if spec.key(name) is None:
-                raise BudgetInputError(
-                    label, f"[[{table}]] rows have no field {shown(name)}", place=place,
-                    field=f"set.{name}", fix=spec.suggest(name))
-            if name in FIXED_KEYS or name in FIXED_BY_TABLE.get(table, ()):
-                raise BudgetInputError(
-                    label, f"a dated change cannot set {name}", place=place,
-                    field=f"set.{name}",
-                    fix="set starts/ends on the workload itself" if name in ("starts", "ends")
-                    else "add a new row for it instead, and end the old one")
-        changed = dict(current[table][index])
-        if "serving" in row["set"] and row["set"]["serving"] != changed.get("serving"):
-            changed = {k: v for k, v in changed.items()  # keys of the old mode go with it
-                       if spec.key(k) is None or spec.key(k).only_for is None}  # type: ignore[union-attr]
-        changed.update(row["set"])
-        current[table][index] = changed
+        start = {table: list(r) for table, r in current.items()}
+        targets = [_apply_change(rows[i], current, _change_place(i, month), label)
+                   for i in group]
         try:
-            after = parse_scenario({**data, **{t: r for t, r in current.items() if r}}, label)
+            after = _plan_with(data, current, label)
+        except BudgetInputError:
+            _name_the_failing_change(data, rows, group, start, label)
+            raise  # not reached: one of the group fails alone
+        for i, (table, key) in zip(group, targets, strict=True):
+            spec = TABLES_BY_NAME[table]
+            old, new = _find(before, table, key), _find(after, table, key)
+            resolved = tuple((f.name, getattr(new, f.name)) for f in dataclasses.fields(new)
+                             if getattr(new, f.name) != getattr(old, f.name))
+            written = tuple((name, float(value) if spec.key(name).kind == "number"  # type: ignore[union-attr]
+                             else value) for name, value in rows[i]["set"].items())
+            out[i] = DatedChange(month, written, resolved,
+                                 workload=key if table != "gpu_prices" else None,
+                                 gpu=key if table == "gpu_prices" else None)
+        before = after
+    return tuple(out[i] for i in range(len(rows)))
+
+
+def _change_place(index: int, month: str) -> str:
+    """Return how messages name a change: '[[changes]] #N (YYYY-MM)'."""
+    return f"[[changes]] #{index + 1} ({month})"
+
+
+def _plan_with(data: Mapping[str, Any], current: dict[str, list[dict[str, Any]]],
+               label: str) -> Scenario:
+    """Return the plan of `data` with its workload and price rows replaced by `current`."""
+    return parse_scenario({**data, **{t: r for t, r in current.items() if r}}, label)
+
+
+def _name_the_failing_change(data: Mapping[str, Any], rows: list[dict[str, Any]],
+                             group: list[int], start: dict[str, list[dict[str, Any]]],
+                             label: str) -> None:
+    """Re-apply a month's changes one at a time from `start`; raise for the first that fails."""
+    current = {table: list(r) for table, r in start.items()}
+    for i in group:
+        place = _change_place(i, rows[i]["month"])
+        _apply_change(rows[i], current, place, label)
+        try:
+            _plan_with(data, current, label)
         except BudgetInputError as exc:
             raise BudgetInputError(
                 label, exc.problem, place=f"{place}, making {exc.place or 'the plan'}",
                 field=exc.field, fix=exc.fix) from None
-        key = _row_key(table, changed)
-        old, new = _find(before, table, key), _find(after, table, key)
-        resolved = tuple((f.name, getattr(new, f.name)) for f in dataclasses.fields(new)
-                         if getattr(new, f.name) != getattr(old, f.name))
-        written = tuple((name, float(value) if spec.key(name).kind == "number"  # type: ignore[union-attr]
-                         else value) for name, value in row["set"].items())
-        out[i] = DatedChange(row["month"], written, resolved,
-                             workload=key if table != "gpu_prices" else None,
-                             gpu=key if table == "gpu_prices" else None)
-        before = after
-    return tuple(out[i] for i in range(len(rows)))
+
+
+def _apply_change(row: Mapping[str, Any], current: dict[str, list[dict[str, Any]]], place: str,
+                  label: str) -> tuple[str, str]:
+    """Check one change's target and fields and make it on the raw rows; return (table, key)."""
+    table, index = _change_target(row, current, place, label)
+    spec = TABLES_BY_NAME[table]
+    for name in row["set"]:
+        if spec.key(name) is None:
+            raise BudgetInputError(
+                label, f"[[{table}]] rows have no field {shown(name)}", place=place,
+                field=f"set.{name}", fix=spec.suggest(name))
+        if name in FIXED_KEYS or name in FIXED_BY_TABLE.get(table, ()):
+            raise BudgetInputError(
+                label, f"a dated change cannot set {name}", place=place, field=f"set.{name}",
+                fix="set starts/ends on the workload itself" if name in ("starts", "ends")
+                else "add a new row for it instead, and end the old one")
+    changed = dict(current[table][index])
+    if "serving" in row["set"] and row["set"]["serving"] != changed.get("serving"):
+        changed = {k: v for k, v in changed.items()  # keys of the old mode go with it
+                   if spec.key(k) is None or spec.key(k).only_for is None}  # type: ignore[union-attr]
+    changed.update(row["set"])
+    current[table][index] = changed
+    return table, _row_key(table, changed)
 
 
 def _change_target(row: Mapping[str, Any], current: dict[str, list[dict[str, Any]]],

@@ -282,14 +282,18 @@ class Scenario:
         """Return a copy with these changes' resolved values set on their rows (no changes)."""
         tables: dict[str, list[Any]] = {t: list(getattr(self, t))
                                         for t in (*WORKLOAD_TABLES, "gpu_prices")}
+        where: dict[tuple[bool, str], tuple[str, int]] = {}  # (is a price row, key) → row
+        for table, rows in tables.items():
+            for i, row in enumerate(rows):
+                price = table == "gpu_prices"
+                where.setdefault((price, f"{row.cloud}/{row.gpu}" if price else row.name),
+                                 (table, i))
         for change in applied:
-            values = dict(change.resolved)
-            for table, rows in tables.items():
-                for i, row in enumerate(rows):
-                    key = (f"{row.cloud}/{row.gpu}" if table == "gpu_prices" else row.name)
-                    if key == change.target and (table == "gpu_prices") == (
-                            change.gpu is not None):
-                        rows[i] = dataclasses.replace(row, **values)
+            found = where.get((change.gpu is not None, change.target))
+            if found is not None:
+                table, i = found
+                tables[table][i] = dataclasses.replace(tables[table][i],
+                                                       **dict(change.resolved))
         fields: dict[str, Any] = {t: tuple(r) for t, r in tables.items()}
         return dataclasses.replace(self, changes=(), **fields)
 

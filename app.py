@@ -26,6 +26,7 @@ navigation = st.navigation({
                 url_path="multicloud"),
         st.Page("pages/assumptions.py", title="Assumptions", icon=":material/fact_check:",
                 url_path="assumptions"),
+        st.Page("pages/edit.py", title="Edit", icon=":material/edit:", url_path="edit"),
     ],
     "Report": [
         st.Page("pages/summary.py", title="Summary", icon=":material/article:",

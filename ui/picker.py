@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import streamlit as st
 
@@ -11,6 +12,7 @@ from budget.files import file_stamp
 from budget.scenario_model import Scenario
 from ui.cache import load
 from ui.config import scenario_dir, scenario_files
+from ui.draft import Draft, discard, get_draft, undo
 from ui.text import md_escape
 
 SCENARIO_KEY = "scenario"
@@ -18,7 +20,11 @@ DEFAULT_SCENARIO = "fy27-plan"  # the bundled sample opens first when present
 
 
 def pick_scenario(on_change: Callable[[], None] | None = None) -> Scenario | None:
-    """Show the sidebar picker; return the loaded scenario, or None after an st.error."""
+    """Show the sidebar picker; return the scenario, or None after an st.error.
+
+    When this session has a draft of the chosen file (the Edit page), return the draft's plan
+    and show under the picker that it is unsaved, with Undo and Discard.
+    """
     files = scenario_files()
     if not files:
         st.error(md_escape(f"No scenario files (*.toml) in {scenario_dir()}. Add one, then "
@@ -48,15 +54,51 @@ def pick_scenario(on_change: Callable[[], None] | None = None) -> Scenario | Non
         st.toast(md_escape(f"{path.name} changed on disk: showing the new version."),
                  icon=":material/sync:")
     seen[str(path)] = mtime
-    return scenario
+    draft = get_draft(path)
+    if draft is None:
+        return scenario
+    draft_marker(path, draft)
+    return draft.scenario
+
+
+def draft_marker(path: Path, draft: Draft) -> None:
+    """Show in the sidebar that the plan is an unsaved draft, with Undo and Discard buttons."""
+    edits = draft.edits
+    with st.sidebar, st.container(border=True, key="draft_marker"):
+        st.markdown(f":material/edit_note: **Unsaved draft — {edits} "
+                    f"change{'' if edits == 1 else 's'}**")
+        st.caption(md_escape(f"Every page shows this session's edits of {path.name}; "
+                             "Save as new version on the Edit page writes them to a new "
+                             "file."))
+        if draft.error is not None:
+            st.caption(":orange[The last edit does not load: pages show the plan before "
+                       "it. Fix it on the Edit page, or undo it.]")
+        try:
+            moved = draft.stamp is not None and file_stamp(path) != draft.stamp
+        except BudgetInputError:
+            moved = True
+        if moved:
+            st.caption(f":orange[{md_escape(path.name)} changed on disk since this draft "
+                       "began: saving it is refused. Discard it to see the file.]")
+        undo_column, discard_column = st.columns(2)
+        undo_column.button("Undo", key="draft_undo", on_click=undo, args=(str(path),),
+                           icon=":material/undo:", width="stretch",
+                           help="Take back the last edit of this draft; with none left, "
+                           "every page shows the file again.")
+        discard_column.button("Discard", key="draft_discard", on_click=discard,
+                              args=(str(path),), icon=":material/delete:", width="stretch",
+                              help="Forget every edit of this draft: every page shows the "
+                              "file as written. Nothing on disk changes.")
 
 
 def selected_scenario() -> Scenario | None:
-    """Return the scenario the picker currently names, or None when it cannot be loaded."""
+    """Return the scenario the picker currently names (its draft's plan when there is one)."""
     path = scenario_files().get(st.session_state.get(SCENARIO_KEY, DEFAULT_SCENARIO))
     if path is None:
         return None
     try:
-        return load(path)
+        scenario = load(path)
     except BudgetInputError:
         return None
+    draft = get_draft(path)
+    return scenario if draft is None else draft.scenario

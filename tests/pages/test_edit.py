@@ -1,0 +1,197 @@
+"""Edit page (AppTest): a draft of the scenario that every page shows, undo, discard, save."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from budget.fmt import usd
+from budget.scenario import load_scenario
+from tests.conftest import SMALL, SMALL_TOTAL_USD
+from tests.pages.apptest import open_page
+
+# small.toml by hand (tests/budget/test_forecast.py): chat is 1,000,000 requests × (1,000 × $1 +
+# 500 × $4) / 1M = $3,000 in 2027-11, growing 10% a month: 3,000 + 3,300 + 3,630 = 9,930.
+CHAT_USD = 9_930.0
+DOUBLED_CHAT_TOTAL = SMALL_TOTAL_USD + CHAT_USD  # requests_per_month 1,000,000 → 2,000,000
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    shutil.copy(SMALL, tmp_path / "small.toml")
+    monkeypatch.setenv("BUDGET_SCENARIO_DIR", str(tmp_path))
+    return tmp_path
+
+
+@pytest.fixture
+def app(folder) -> AppTest:
+    return open_page("edit")
+
+
+def grid_key(at: AppTest, table: str) -> str:
+    return next(e.key for e in at.data_editor if e.key.startswith(f"edit_grid_{table}_"))
+
+
+def edit_cells(at: AppTest, table: str, edited=None, added=None, deleted=None) -> AppTest:
+    """Make edits in one grid, as the browser sends them, and rerun."""
+    at.session_state[grid_key(at, table)] = {
+        "edited_rows": edited or {}, "added_rows": added or [], "deleted_rows": deleted or []}
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def horizon_total(at: AppTest, page: str = "planner") -> str:
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, at.exception
+    value = next(m.value for m in at.metric if m.label == "Horizon total")
+    at.switch_page("pages/edit.py").run()
+    return value
+
+
+def marker(at: AppTest) -> list[str]:
+    return [m.value for m in at.sidebar.markdown if "Unsaved draft" in m.value]
+
+
+def test_the_page_shows_every_table_with_help(app):
+    assert [grid_key(app, t).rsplit("_", 1)[0] for t in (
+        "inference", "training", "experimentation", "platform", "gpu_prices", "ranges",
+        "changes")] == [f"edit_grid_{t}" for t in (
+            "inference", "training", "experimentation", "platform", "gpu_prices", "ranges",
+            "changes")]
+    chat = app.data_editor(key=grid_key(app, "inference")).value
+    assert list(chat["name"]) == ["chat", "batch-sum"]
+    assert list(chat["requests_per_month"]) == [1_000_000, 360_000]
+    assert marker(app) == []
+    for widget in [*app.selectbox, *app.multiselect, *app.button, *app.text_input]:
+        assert widget.help, f"{widget.label} has no help text"
+
+
+def test_an_edited_cell_moves_every_page(app):
+    edit_cells(app, "inference", edited={0: {"requests_per_month": 2_000_000}})
+    assert marker(app) == [":material/edit_note: **Unsaved draft — 1 change**"]
+    changed = app.dataframe[0].value  # the "Changed from the file" table
+    assert changed.to_dict("records") == [{
+        "table": "inference", "row": "chat", "field": "requests_per_month",
+        "file value": "1000000", "draft value": "2000000"}]
+    assert app.data_editor(key=grid_key(app, "inference")).value["changed"].tolist() == [
+        "requests_per_month", ""]
+    assert horizon_total(app) == usd(DOUBLED_CHAT_TOTAL) == "$29,350"
+    # the summary's narrative and the overview follow too (one draft, every page)
+    app.switch_page("pages/overview.py").run()
+    assert any(m.value == "$29,350" for m in app.metric)
+    app.switch_page("pages/summary.py").run()
+    assert not app.exception
+    assert any("29,350" in m.value for m in app.markdown)
+
+
+def test_a_bad_cell_is_named_and_the_last_valid_plan_stays(app):
+    edit_cells(app, "inference", edited={0: {"requests_per_month": 2_000_000}})
+    edit_cells(app, "inference", edited={0: {"requests_per_month": -5}})
+    [error] = [e.value for e in app.error]  # table, row, field and the allowed range
+    assert ('small.toml: [[inference]] row 1 ("chat"), field "requests_per_month": must be ≥ 0 '
+            "and ≤ 10,000,000,000,000, got -5.0.") in error
+    assert horizon_total(app) == "$29,350"  # the last plan that loaded
+    assert marker(app) == [":material/edit_note: **Unsaved draft — 2 changes**"]
+
+
+def test_undo_and_discard(app):
+    edit_cells(app, "inference", edited={0: {"requests_per_month": 2_000_000}})
+    edit_cells(app, "inference", edited={0: {"requests_per_month": -5}})
+    app.sidebar.button(key="draft_undo").click().run()
+    assert [e.value for e in app.error] == []
+    assert horizon_total(app) == "$29,350"
+    app.sidebar.button(key="draft_undo").click().run()  # back to the file: the draft goes
+    assert marker(app) == []
+    assert horizon_total(app) == usd(SMALL_TOTAL_USD)
+    edit_cells(app, "inference", edited={0: {"requests_per_month": 2_000_000}})
+    edit_cells(app, "platform", edited={0: {"monthly_cost": 2_000}})
+    assert horizon_total(app) != usd(SMALL_TOTAL_USD)
+    app.sidebar.button(key="draft_discard").click().run()
+    assert marker(app) == []
+    assert horizon_total(app) == usd(SMALL_TOTAL_USD) == "$19,420"
+
+
+def test_a_dated_change_row_and_a_bad_set(app):
+    # chat from 2028-01 at 500 input tokens: 1,210,000 × (500 × $1 + 500 × $4) / 1M = 3,025
+    # instead of 3,630
+    edit_cells(app, "changes", added=[{"month": "2028-01", "workload": "chat",
+                                       "set": "input_tokens = 500"}])
+    assert horizon_total(app) == usd(SMALL_TOTAL_USD - 3_630 + 3_025) == "$18,815"
+    edit_cells(app, "changes", edited={0: {"set": "input_tokens = "}})
+    [error] = [e.value for e in app.error]
+    assert error.startswith('the draft: [[changes]] #1 (2028-01), field "set": cannot read '
+                            '"input_tokens = "')
+    assert marker(app) == [":material/edit_note: **Unsaved draft — 1 change**"]  # unchanged
+    assert horizon_total(app) == "$18,815"
+
+
+def test_delete_and_duplicate_rows(app):
+    # deleting the platform line obs (1,000 + 1,500 + 2,250 = 4,750)
+    edit_cells(app, "platform", deleted=[0])
+    assert horizon_total(app) == usd(SMALL_TOTAL_USD - 4_750)
+    app.sidebar.button(key="draft_undo").click().run()
+    # duplicating chat adds a second 9,930 under a new name
+    app.selectbox(key="edit_dup_inference").set_value(0)
+    app.button(key="edit_dup_button_inference").click().run()
+    names = app.data_editor(key=grid_key(app, "inference")).value["name"].tolist()
+    assert names == ["chat", "batch-sum", "chat-copy"]
+    assert horizon_total(app) == usd(SMALL_TOTAL_USD + CHAT_USD)
+
+
+def test_add_a_row_from_a_template(app):
+    if not any(s.key == "edit_template" for s in app.selectbox):
+        pytest.skip("budget.scenario_templates is not there yet")
+    app.selectbox(key="edit_template").set_value("platform-line").run()
+    app.button(key="edit_template_add").click().run()
+    assert not app.exception
+    platform = app.data_editor(key=grid_key(app, "platform")).value
+    assert platform["name"].tolist() == ["obs", "new-platform-line"]
+    # the template's line: $2,000 growing 2% a month: 2,000 + 2,040 + 2,080.80 = 6,120.80
+    assert horizon_total(app) == usd(SMALL_TOTAL_USD + 2_000 + 2_040 + 2_080.8) == "$25,541"
+
+
+def test_apply_a_lever(app):
+    if not any(s.key == "edit_lever" for s in app.selectbox):
+        pytest.skip("budget.levers.lever_changes is not there yet")
+    app.selectbox(key="edit_lever").set_value("Prompt caching").run()
+    app.selectbox(key="edit_lever_month").set_value("2027-12").run()
+    [workloads] = [m for m in app.multiselect if m.key.startswith("edit_lever_workloads")]
+    assert workloads.options == ["chat"] and workloads.value == ["chat"]
+    app.button(key="edit_lever_apply").click().run()
+    assert not app.exception, app.exception
+    changes = app.data_editor(key=grid_key(app, "changes")).value
+    assert changes[["month", "workload", "set"]].to_dict("records") == [
+        {"month": "2027-12", "workload": "chat", "set": "price_per_1m_input = 0.6"}]
+    # caching cuts chat's input price 40% from 2027-12: input cost 1,100 + 1,210 → × 0.6,
+    # 440 + 484 = 924 less
+    assert horizon_total(app) == usd(SMALL_TOTAL_USD - 924) == "$18,496"
+
+
+def test_save_as_a_new_version(app, folder):
+    if not any(t.key == "edit_save_name" for t in app.text_input):
+        pytest.skip("budget.scenario_toml.save_edited is not there yet")
+    app.text_input(key="edit_save_reason").input("nothing yet").run()
+    app.button(key="edit_save").click().run()
+    assert "Nothing written" in app.info[0].value
+    assert sorted(p.name for p in folder.iterdir()) == ["small.toml"]
+    edit_cells(app, "inference", edited={0: {"requests_per_month": 2_000_000}})
+    app.text_input(key="edit_save_name").input("Small doubled chat").run()
+    app.text_input(key="edit_save_reason").input("chat traffic doubles").run()
+    app.button(key="edit_save").click().run()
+    assert not app.exception, app.exception
+    assert "Saved as small-doubled-chat.toml" in app.success[0].value
+    saved = folder / "small-doubled-chat.toml"
+    text = saved.read_text(encoding="utf-8")
+    assert text.startswith("# A scenario small enough to check by hand")  # comments kept
+    plan = load_scenario(saved)
+    digest = hashlib.sha256((folder / "small.toml").read_bytes()).hexdigest()
+    assert (plan.name, plan.previous, plan.reason) == (
+        "Small doubled chat", f"small.toml@{digest}", "chat traffic doubles")
+    assert plan.inference[0].requests_per_month == 2_000_000
+    assert app.selectbox(key="scenario").value == "small-doubled-chat"  # the picker follows
+    assert marker(app) == []  # the draft became the file
+    assert horizon_total(app) == "$29,350"

@@ -65,3 +65,12 @@ def money(amount: float | None, currency: str, decimals: int | None = None) -> s
     if currency == "USD":
         return usd(amount, places)
     return f"{amount:,.{places}f} {currency}"
+
+
+def field_value(value: object) -> str:
+    """Return a scenario field's value as a person reads it: 3,000, 1.8, 0.45, "llama-3.1-8b"."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if float(value).is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    return f"{value:,.6g}" if abs(value) >= 1e-4 else f"{value:.3e}"

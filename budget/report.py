@@ -16,7 +16,7 @@ import pandas as pd
 from budget.actuals import ActualsSummary
 from budget.bridge import Bridge
 from budget.charts import monthly_by_category, tornado_chart
-from budget.fmt import usd, usd_compact
+from budget.fmt import field_value, usd, usd_compact
 from budget.forecast import CATEGORY_LABELS, Forecast, forecast
 from budget.narrative import Narrative, build_narrative
 from budget.scenario_model import Scenario
@@ -133,6 +133,14 @@ def _tables(results: ReportResults) -> list[dict[str, Any]]:
         _table("Assumptions: workloads", "Every cost line with its owner.", assumptions,
                [2.2, 1.2, 1.6, 1.2, 0.7], [False, False, False, True, True]),
     ]
+    if scenario.changes:
+        dated = pd.DataFrame([
+            {"From": c.month, "Workload or price row": c.target,
+             "Sets": ", ".join(f"{k} = {field_value(v)}" for k, v in c.written)}
+            for c in sorted(scenario.changes, key=lambda c: c.month)])
+        tables.append(_table("Assumptions: dated changes", "From each month on, the named "
+                             "row's fields take these values; every figure above includes "
+                             "them.", dated, [0.8, 2, 4.4], [False, False, False]))
     if not prices.empty:
         tables.append(_table("Assumptions: GPU prices (USD per GPU-hour)",
                              "Every price with its source and date.", prices,

@@ -387,3 +387,13 @@ def test_changed_tornado_ends_are_rerun_forecasts(scenario):
 def test_changed_scenarios_round_trip(scenario):
     again = parse_scenario(tomllib.loads(scenario_toml(scenario)), "generated")
     assert again == scenario
+
+
+def test_the_pdf_lists_them(dated):
+    import io
+
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(summary_pdf(dated))).pages)
+    assert "Assumptions: dated changes" in text
+    assert "requests_per_month = 500,000" in text and "on_demand = 5" in text

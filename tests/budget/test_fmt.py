@@ -23,3 +23,15 @@ def test_signed_usd_magnitude_is_usd() -> None:
     for value in (0.004, 12.5, 99_999.5, 1e9):
         assert signed_usd(-value, 2) == "-" + usd(value, 2)
         assert signed_usd(value, 2) == "+" + usd(value, 2)
+
+
+def test_field_values_read_as_written():
+    from budget.fmt import field_value
+
+    assert field_value(900_000.0) == "900,000"
+    assert field_value(1.7999999999999998) == "1.8"  # 3 × 0.6 in floating point
+    assert field_value(0.45) == "0.45"
+    assert field_value(3_076.923076923077) == "3,076.92"
+    assert field_value(0.00001) == "1.000e-05"
+    assert field_value("llama-3.1-8b") == "llama-3.1-8b"
+    assert field_value(True) == "True"

@@ -473,8 +473,8 @@ def monthly_versions_chart(versions: Sequence[tuple[str, Forecast]],
     """Return one line of monthly totals (USD) per named forecast, for comparing versions."""
     chart: alt.Chart = alt.Chart(monthly_versions_data(versions)).mark_line(
         point=True, strokeWidth=3).encode(
-        x=alt.X("month:O", title=None), y=alt.Y("usd:Q", title="USD per month",
-                                                axis=alt.Axis(format="$,.0f")),
+        x=alt.X("month:O", title=None, axis=alt.Axis(labelAngle=0, labelOverlap="greedy")),
+        y=alt.Y("usd:Q", title="USD per month", axis=alt.Axis(format="$,.0f")),
         color=alt.Color("version:N", title=None, legend=alt.Legend(orient="top", labelLimit=360),
                         scale=alt.Scale(domain=[name for name, _ in versions])),
         tooltip=["version:N", "month:O", alt.Tooltip("usd:Q", format="$,.0f")]).properties(
@@ -497,11 +497,12 @@ def category_variance_chart(by_category: pd.DataFrame,
               axis=alt.Axis(labelLimit=240, labelFontSize=13))
     y_offset = alt.YOffset("scenario:N", sort=names)
     color = alt.Color("scenario:N", title=None, scale=alt.Scale(domain=names),
-                      legend=alt.Legend(orient="top", labelLimit=360))
+                      legend=alt.Legend(orient="top", labelLimit=360,
+                                        values=[n for n in names if n != base]))
     bars = alt.Chart(data).mark_bar().encode(
         y=y, yOffset=y_offset, color=color,
         x=alt.X("delta_usd:Q", title="Change against the base over the horizon (USD)",
-                axis=alt.Axis(format="$,.0f")),
+                axis=alt.Axis(format="$,.0f"), scale=alt.Scale(padding=70)),  # room for labels
         tooltip=[alt.Tooltip("scenario:N"), alt.Tooltip("category:N"),
                  alt.Tooltip("usd:Q", title="USD", format="$,.0f"),
                  alt.Tooltip("base_usd:Q", title="Base USD", format="$,.0f"),

@@ -120,6 +120,8 @@ for step in steps.steps:
             st.markdown("\n".join(f"- {md_escape(change)}" for change in step.changes))
 table_with_download(bridge_rows(steps.steps, with_changes=True), "bridge",
                     f"bridge-{old_name}-to-{new_name}.csv", "cmp_dl_bridge",
-                    {"delta_usd": st.column_config.NumberColumn("USD", format="dollar"),
+                    {"change": st.column_config.TextColumn("Step", width="medium"),
+                     "delta_usd": st.column_config.NumberColumn("USD", format="dollar",
+                                                                width="small"),
                      "changes": st.column_config.TextColumn("Changes inside the step",
                                                             width="large")})

@@ -9,6 +9,7 @@ from functools import cached_property
 import pandas as pd
 
 from budget.errors import BudgetInputError
+from budget.fmt import signed_usd
 from budget.forecast import CATEGORIES, CATEGORY_LABELS, Forecast
 
 COMPARE_SCENARIOS = (2, 6)  # fewest and most scenarios compared at once
@@ -28,6 +29,12 @@ class Compared:
     total_usd: float
     delta_usd: float  # total − the base's total
     delta_pct: float | None  # delta_usd in percent of the base's total; None on a zero base
+
+    @property
+    def delta_text(self) -> str:
+        """Return the change as '+$11,130 (+57.3%)', or '+$11,130' on a zero base."""
+        pct = "" if self.delta_pct is None else f" ({self.delta_pct:+.1f}%)"
+        return signed_usd(self.delta_usd) + pct
 
 
 @dataclass(frozen=True)

@@ -102,6 +102,8 @@ def test_a_zero_base_has_no_percent(files):
     nothing = compare(versions(files, "nothing", "small"))
     assert [(s.total_usd, s.delta_usd, s.delta_pct) for s in nothing.scenarios] == [
         (0, 0, None), (pytest.approx(19_420), pytest.approx(19_420), None)]
+    assert nothing.scenarios[1].delta_text == "+$19,420"  # no percent of nothing
+    assert result.scenarios[1].delta_text == "+$4,750 (+32.4%)"
 
 
 def test_monthly_totals_for_the_overlay(files):

@@ -11,42 +11,17 @@ from pathlib import Path  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from budget.charts import monthly_category_data  # noqa: E402
-from budget.deltas import usd_change  # noqa: E402
-from budget.fmt import usd  # noqa: E402
 from budget.forecast import Forecast  # noqa: E402
 from budget.rows import gpu_hour_rows, monthly_rows, workload_rows  # noqa: E402
 from budget.scenario_model import Scenario  # noqa: E402
 from ui.cache import cached_forecast  # noqa: E402
 from ui.charts import live_chart  # noqa: E402
 from ui.drivers import driver_sliders, reset_for_new_scenario, scenario_from_url  # noqa: E402
+from ui.kpis import kpis  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
 from ui.text import md_escape  # noqa: E402
 from ui.versions import save_form  # noqa: E402
-
-
-def kpis(result: Forecast, baseline: Forecast) -> None:
-    """Show the five headline numbers with their change against the file's own drivers."""
-    units, base_units = result.unit_costs, baseline.unit_costs
-    row = st.container(horizontal=True, gap="small")
-    figures = [
-        ("Horizon total", result.total_cost_usd, baseline.total_cost_usd, 0,
-         f"All costs over {len(result.months)} months, "
-         f"{result.months[0]} to {result.months[-1]}."),
-        (f"Run-rate {result.months[0]}", result.run_rate_usd(0), baseline.run_rate_usd(0), 0,
-         "Total cost of the first forecast month."),
-        (f"Run-rate {result.months[-1]}", result.run_rate_usd(-1), baseline.run_rate_usd(-1), 0,
-         "Total cost of the last forecast month: where the run-rate is heading."),
-        ("Per 1K requests", units.usd_per_1k_requests, base_units.usd_per_1k_requests, 4,
-         "Inference cost (batch + real-time) over the horizon divided by its requests, × 1,000."),
-        ("Per 1M tokens", units.usd_per_1m_tokens, base_units.usd_per_1m_tokens, 4,
-         "Inference cost over the horizon divided by its input + output tokens, × 1,000,000."),
-    ]
-    for label, value, base, decimals, help_text in figures:
-        row.metric(label, usd(value, decimals), usd_change(value, base, decimals),
-                    delta_color="inverse", border=True,
-                    help=help_text + " The change is against the file's own drivers.")
-
 
 DOLLARS = st.column_config.NumberColumn(format="dollar")
 WORKLOAD_COLUMNS = {

@@ -91,7 +91,7 @@ def grid(draft: Draft, table: str) -> None:
     frame = table_frame(draft.data, table, cells)
     edited = st.data_editor(
         frame, key=f"edit_grid_{table}_{revision()}", hide_index=True, width="stretch",
-        num_rows="fixed" if table == "ranges" else "dynamic",
+        num_rows="fixed" if table == "ranges" else "dynamic", placeholder="—",
         column_config=column_config(table, draft.data))
     try:
         rows = frame_rows(edited, table)

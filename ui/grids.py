@@ -22,6 +22,8 @@ EDIT_TABLES: dict[str, str] = {
     "platform": "Platform", "gpu_prices": "GPU prices", "ranges": "Ranges",
     "changes": "Dated changes",
 }
+# The columns that name a row: pinned on the left, the changed column right after them.
+KEY_COLUMNS: dict[str, tuple[str, ...]] = {"gpu_prices": ("cloud", "gpu"), "changes": ()}
 CHANGED = "changed"  # the read-only column naming the fields the draft changed in a row
 RANGE_INPUT, RANGE_LOW, RANGE_HIGH = "input", "low", "high"
 DRAFT_LABEL = "the draft"  # how an error names a grid's text that never reached the data
@@ -58,6 +60,9 @@ def cell_text(value: Any) -> str:
         return "[" + ", ".join(cell_text(v) for v in value) + "]"
     if isinstance(value, str):
         return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and float(
+            value).is_integer() and abs(value) < 1e16:
+        return f"{int(value):,}"
     return toml_value(value)
 
 
@@ -127,8 +132,10 @@ def table_frame(data: Mapping[str, Any], table: str, cells: list[Cell]) -> pd.Da
             v is None or (isinstance(v, int | float) and not isinstance(v, bool)) for v in values)
         columns[key.name] = pd.Series(values, dtype=float if numeric else object)
     keys = [row_key(table, r, i) for i, r in enumerate(rows, start=1)]
-    columns[CHANGED] = pd.Series(_changed_column(table, keys, cells), dtype=object)
-    return pd.DataFrame(columns)
+    changed = pd.Series(_changed_column(table, keys, cells), dtype=object)
+    first = [name for name in KEY_COLUMNS.get(table, ("name",)) if name in columns]
+    return pd.DataFrame({**{name: columns[name] for name in first}, CHANGED: changed,
+                         **{n: c for n, c in columns.items() if n not in first}})
 
 
 def frame_rows(frame: pd.DataFrame, table: str) -> Any:
@@ -192,10 +199,13 @@ def key_help(key: Key) -> str:
     return " ".join(parts)
 
 
-def _column(key: Key, options: Mapping[str, list[str]]) -> Any:
+def _column(key: Key, options: Mapping[str, list[str]], pinned: bool = False) -> Any:
     """Return the st.column_config column of one schema key."""
     required = key.required and key.only_for is None
     help_text = key_help(key)
+    if pinned:
+        return st.column_config.TextColumn(key.name, help=help_text, required=required,
+                                           max_chars=NAME_MAX, pinned=True)
     if key.kind in ("number", "int"):
         return st.column_config.NumberColumn(
             key.name, help=help_text, required=required, min_value=key.low,
@@ -214,15 +224,16 @@ def _column(key: Key, options: Mapping[str, list[str]]) -> Any:
 def column_config(table: str, data: Mapping[str, Any]) -> dict[str, Any]:
     """Return the grid's column_config: each key's column from budget.schema."""
     changed = st.column_config.TextColumn(
-        "changed", disabled=True, help="The fields of this row the draft holds differently "
-        "from the file (all of them for a new row).")
+        "changed", disabled=True, pinned=table not in ("changes", "ranges"),
+        help="The fields of this row the draft holds differently from the file (all of them "
+        "for a new row).")
     if table == "ranges":
         spec = TABLES_BY_NAME["ranges"]
         low = min((k.low for k in spec.keys if k.low is not None), default=None)
         return {
             RANGE_INPUT: st.column_config.TextColumn(
-                "input", disabled=True, help="The uncertain input: a multiplier or offset "
-                "of the plan, as the [drivers] hold it."),
+                "input", disabled=True, pinned=True, help="The uncertain input: a multiplier "
+                "or offset of the plan, as the [drivers] hold it."),
             RANGE_LOW: st.column_config.NumberColumn(
                 "low (P10)", min_value=low, format="%.4g", help="P10 of the input: the low "
                 "end of its range, at most the expected value in [drivers]. Leave both ends "
@@ -235,7 +246,9 @@ def column_config(table: str, data: Mapping[str, Any]) -> dict[str, Any]:
     options: dict[str, list[str]] = {}
     if table == "changes":
         options = {"workload": workload_names(data), "gpu": price_rows(data)}
-    config = {key.name: _column(key, options) for key in TABLES_BY_NAME[table].keys}
+    pinned = KEY_COLUMNS.get(table, ("name",))
+    config = {key.name: _column(key, options, key.name in pinned)
+              for key in TABLES_BY_NAME[table].keys}
     if table == "changes":
         config["set"] = st.column_config.TextColumn(
             "set", required=True, max_chars=PROSE_MAX,

@@ -20,7 +20,8 @@ PAGES = {"": "AI infrastructure budget", "planner": "Budget planner",
          "capacity": "Capacity & procurement", "multicloud": "Multi-cloud",
          "compare": "Compare versions", "present": "FY27 plan", "actuals": "Actual spend",
          "assumptions": "Assumptions", "monitoring": "Monitoring",
-         "chargeback": "Showback & chargeback", "governance": "Governance"}
+         "chargeback": "Showback & chargeback", "governance": "Governance",
+         "edit": "Edit the scenario"}
 
 
 @pytest.mark.parametrize("path", list(PAGES), ids=lambda p: p or "overview")
@@ -33,7 +34,8 @@ def test_deep_link_on_a_fresh_server(browser, path):
         assert page.locator("h1").first.inner_text() == PAGES[path]
         assert page.title() == "AI budget planner" or page.title().startswith(
             ("Planner", "Sensitivity", "Summary", "Compare", "Present", "Actuals", "Assumptions",
-             "Overview", "Capacity", "Multi-cloud", "Monitoring", "Showback", "Governance"))
+             "Overview", "Capacity", "Multi-cloud", "Monitoring", "Showback", "Governance",
+             "Edit"))
         nav = page.locator('[data-testid="stSidebarNav"]').all_inner_texts()
         assert path == "present" or "Planner" in " ".join(nav)  # our navigation, not files
         assert problems(page) == []

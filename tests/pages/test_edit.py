@@ -76,7 +76,7 @@ def test_an_edited_cell_moves_every_page(app):
     changed = app.dataframe[0].value  # the "Changed from the file" table
     assert changed.to_dict("records") == [{
         "table": "inference", "row": "chat", "field": "requests_per_month",
-        "file value": "1000000", "draft value": "2000000"}]
+        "file value": "1,000,000", "draft value": "2,000,000"}]
     assert app.data_editor(key=grid_key(app, "inference")).value["changed"].tolist() == [
         "requests_per_month", ""]
     assert horizon_total(app) == usd(DOUBLED_CHAT_TOTAL) == "$29,350"

@@ -179,7 +179,7 @@ def test_key_help_states_bounds_units_and_whether_required():
 
 
 @pytest.mark.parametrize(("value", "text"), [
-    (None, "—"), (2_000_000.0, "2000000"), (0.6, "0.6"), ("chat", "chat"),
+    (None, "—"), (2_000_000.0, "2,000,000"), (0.6, "0.6"), ("chat", "chat"),
     ([0.9, 1.2], "[0.9, 1.2]"), ({"spot": 1.5}, "{ spot = 1.5 }"), (True, "true"),
 ])
 def test_cell_text(value, text):

@@ -26,6 +26,7 @@ from ui.grids import (  # noqa: E402
     cell_text,
     column_config,
     frame_rows,
+    highlighted,
     table_frame,
     with_table,
 )
@@ -90,7 +91,7 @@ def grid(draft: Draft, table: str) -> None:
     cells = changed_cells(draft.file_data, draft.data)
     frame = table_frame(draft.data, table, cells)
     edited = st.data_editor(
-        frame, key=f"edit_grid_{table}_{revision()}", hide_index=True, width="stretch",
+        highlighted(frame), key=f"edit_grid_{table}_{revision()}", hide_index=True, width="stretch",
         num_rows="fixed" if table == "ranges" else "dynamic", placeholder="—",
         column_config=column_config(table, draft.data))
     try:

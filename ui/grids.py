@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from budget.errors import BudgetInputError, shown
 from budget.fmt import sentence
@@ -24,6 +25,7 @@ EDIT_TABLES: dict[str, str] = {
 }
 # The columns that name a row: pinned on the left, the changed column right after them.
 KEY_COLUMNS: dict[str, tuple[str, ...]] = {"gpu_prices": ("cloud", "gpu"), "changes": ()}
+OVERRIDE_STYLE = "background-color: #fde68a; color: #78350f"  # amber, as overrides are marked
 CHANGED = "changed"  # the read-only column naming the fields the draft changed in a row
 RANGE_INPUT, RANGE_LOW, RANGE_HIGH = "input", "low", "high"
 DRAFT_LABEL = "the draft"  # how an error names a grid's text that never reached the data
@@ -136,6 +138,15 @@ def table_frame(data: Mapping[str, Any], table: str, cells: list[Cell]) -> pd.Da
     first = [name for name in KEY_COLUMNS.get(table, ("name",)) if name in columns]
     return pd.DataFrame({**{name: columns[name] for name in first}, CHANGED: changed,
                          **{n: c for n, c in columns.items() if n not in first}})
+
+
+def highlighted(frame: pd.DataFrame) -> Styler:
+    """Return the grid styled as overrides are marked: a changed row's changed cell in amber.
+
+    Streamlit 1.67 applies a Styler's colours only to read-only columns, so the edited cells
+    themselves cannot be coloured; the changed column beside the row's name is.
+    """
+    return frame.style.map(lambda value: OVERRIDE_STYLE if value else "", subset=[CHANGED])
 
 
 def frame_rows(frame: pd.DataFrame, table: str) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 
 import pytest
@@ -70,8 +71,17 @@ def test_the_page_shows_every_table_with_help(app):
         assert widget.help, f"{widget.label} has no help text"
 
 
+def amber(at: AppTest, table: str) -> list[str]:
+    """Return the grid cells (row, column) its Styler colours as overrides."""
+    css = at.data_editor(key=grid_key(at, table)).proto.arrow_data.styler.styles
+    return re.findall(r"_(row\d+_col\d+) \{ background-color: #fde68a", css)
+
+
 def test_an_edited_cell_moves_every_page(app):
+    assert amber(app, "inference") == []
     edit_cells(app, "inference", edited={0: {"requests_per_month": 2_000_000}})
+    assert amber(app, "inference") == ["row0_col1"]  # chat's changed cell, beside its name
+    assert amber(app, "platform") == []
     assert marker(app) == [":material/edit_note: **Unsaved draft — 1 change**"]
     changed = app.dataframe[0].value  # the "Changed from the file" table
     assert changed.to_dict("records") == [{
@@ -96,6 +106,17 @@ def test_a_bad_cell_is_named_and_the_last_valid_plan_stays(app):
             "and ≤ 10,000,000,000,000, got -5.0.") in error
     assert horizon_total(app) == "$29,350"  # the last plan that loaded
     assert marker(app) == [":material/edit_note: **Unsaved draft — 2 changes**"]
+
+
+def test_the_planners_drivers_apply_on_top_of_the_draft(app):
+    edit_cells(app, "inference", edited={0: {"requests_per_month": 2_000_000}})
+    app.switch_page("pages/planner.py").run()
+    app.slider(key="plan_gpu_price").set_value(1.5).run()
+    # the GPU lines (batch-sum 1,200, ft 1,200, experimentation 2,340) × 1.5 on top of the
+    # draft's 29,350: + 0.5 × 4,740
+    total = next(m for m in app.metric if m.label == "Horizon total")
+    assert total.value == usd(DOUBLED_CHAT_TOTAL + 0.5 * 4_740) == "$31,720"
+    assert total.delta == "+$2,370"  # against the draft's own drivers
 
 
 def test_undo_and_discard(app):

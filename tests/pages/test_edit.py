@@ -98,6 +98,20 @@ def test_an_edited_cell_moves_every_page(app):
     assert any("29,350" in m.value for m in app.markdown)
 
 
+@pytest.mark.parametrize(("page", "label", "value"), [
+    ("sensitivity", "Expected", "$29,350"),
+    ("present", "Horizon total", "$29,350"),
+    # the last month's run-rate: 7,460 + chat's 2028-01 again (3,630)
+    ("present", "Run-rate 2028-01", "$11,090"),
+])
+def test_the_other_pages_show_the_draft(app, page, label, value):
+    edit_cells(app, "inference", edited={0: {"requests_per_month": 2_000_000}})
+    app.switch_page(f"pages/{page}.py").run(timeout=120)
+    assert not app.exception, app.exception
+    assert next(m.value for m in app.metric if m.label == label) == value
+    assert marker(app) == [":material/edit_note: **Unsaved draft — 1 change**"]
+
+
 def test_a_bad_cell_is_named_and_the_last_valid_plan_stays(app):
     edit_cells(app, "inference", edited={0: {"requests_per_month": 2_000_000}})
     edit_cells(app, "inference", edited={0: {"requests_per_month": -5}})

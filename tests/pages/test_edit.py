@@ -230,3 +230,21 @@ def test_save_as_a_new_version(app, folder):
     assert app.selectbox(key="scenario").value == "small-doubled-chat"  # the picker follows
     assert marker(app) == []  # the draft became the file
     assert horizon_total(app) == "$29,350"
+
+
+def test_a_save_is_refused_when_the_file_changed_on_disk(app, folder):
+    if not any(t.key == "edit_save_name" for t in app.text_input):
+        pytest.skip("budget.scenario_toml.save_edited is not there yet")
+    edit_cells(app, "inference", edited={0: {"requests_per_month": 2_000_000}})
+    source = folder / "small.toml"
+    source.write_text(source.read_text(encoding="utf-8") + "\n# edited elsewhere\n",
+                      encoding="utf-8")
+    app.run()
+    assert any("small.toml changed on disk since this draft began" in c.value
+               for c in app.sidebar.caption)
+    app.text_input(key="edit_save_reason").input("chat traffic doubles").run()
+    app.button(key="edit_save").click().run()
+    [error] = [e.value for e in app.error]
+    assert "changed on disk after the page read it" in error
+    assert sorted(p.name for p in folder.iterdir()) == ["small.toml"]
+    assert marker(app) == [":material/edit_note: **Unsaved draft — 1 change**"]  # kept

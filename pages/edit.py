@@ -14,9 +14,11 @@ import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from budget.errors import BudgetInputError  # noqa: E402
+from budget.levers import LEVERS, lever_changes, lever_workloads  # noqa: E402
 from budget.months import month_labels  # noqa: E402
 from budget.scenario_model import Scenario  # noqa: E402
-from budget.scenario_toml import version_name  # noqa: E402
+from budget.scenario_templates import ROW_TEMPLATES, template_row, unique_name  # noqa: E402
+from budget.scenario_toml import save_edited, version_name  # noqa: E402
 from budget.schema import NAME_MAX, PROSE_MAX  # noqa: E402
 from ui.cache import load  # noqa: E402
 from ui.config import scenario_dir  # noqa: E402
@@ -32,19 +34,6 @@ from ui.grids import (  # noqa: E402
 )
 from ui.picker import SCENARIO_KEY, pick_scenario  # noqa: E402
 from ui.text import md_escape  # noqa: E402
-
-try:  # another part of #17 §2: row templates
-    from budget.scenario_templates import ROW_TEMPLATES, template_row, unique_name
-except ImportError:  # pragma: no cover - until budget/scenario_templates.py lands
-    ROW_TEMPLATES = {}
-try:  # levers as dated changes
-    from budget.levers import LEVERS, lever_changes, lever_workloads
-except ImportError:  # pragma: no cover - until lever_changes lands
-    LEVERS = ()
-try:  # save an edited draft as a new version
-    from budget.scenario_toml import save_edited
-except ImportError:  # pragma: no cover - until save_edited lands
-    save_edited = None
 
 DUPLICABLE = ("inference", "training", "experimentation", "platform", "changes")
 
@@ -112,7 +101,7 @@ def _duplicate(path: str, loaded: Scenario, table: str, key: str) -> None:
     if not isinstance(index, int) or not 0 <= index < len(rows):
         return
     row = copy.deepcopy(rows[index])
-    if "name" in row and ROW_TEMPLATES:
+    if "name" in row:
         row["name"] = unique_name(f"{row['name']}-copy", draft.data)
     edit(draft, with_table(draft.data, table, [*rows, row]))
 
@@ -154,9 +143,6 @@ def _add_template(path: str, loaded: Scenario) -> None:
 def template_form(draft: Draft, loaded: Scenario) -> None:
     """Show the row templates and the Add button."""
     st.subheader("Add from template")
-    if not ROW_TEMPLATES:
-        st.caption("Row templates are not available in this version.")
-        return
     ids = list(ROW_TEMPLATES)
     st.selectbox("Template", ids, format_func=lambda i: ROW_TEMPLATES[i].label,
                  key="edit_template",
@@ -188,9 +174,6 @@ def _apply_lever(path: str, loaded: Scenario, lever: str, month: str, key: str) 
 def lever_form(draft: Draft, loaded: Scenario) -> None:
     """Show the levers, the month and the eligible workloads, and the Apply button."""
     st.subheader("Apply a lever")
-    if not LEVERS:
-        st.caption("Levers as dated changes are not available in this version.")
-        return
     plan = draft.scenario
     names = [lever.name for lever in LEVERS]
     lever = st.selectbox("Lever", names, key="edit_lever",
@@ -243,9 +226,6 @@ def _save(path: str, loaded: Scenario) -> None:
 def save_form(draft: Draft, loaded: Scenario) -> None:
     """Show the name and reason inputs and the Save button."""
     st.subheader("Save as new version")
-    if save_edited is None:
-        st.caption("Saving an edited draft is not available in this version.")
-        return
     if st.session_state.get("edit_save_for") != draft.path:  # prefilled for each file
         st.session_state["edit_save_for"] = draft.path
         st.session_state["edit_save_name"] = version_name(draft.scenario.name,

@@ -8,14 +8,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from budget.errors import BudgetInputError, shown, visible
+from budget.errors import BudgetInputError, visible
 from budget.files import MAX_FILE_BYTES, file_stamp, read_bounded
 from budget.inputs import INPUTS_BY_NAME
 from budget.scenario import parse_scenario_bytes
 from budget.scenario_model import WORKLOAD_TABLES, Drivers, Scenario
 from budget.schema import NAME_MAX, TABLES_BY_NAME, TINY
 from budget.storage import safe_stem, save_once
-from budget.toml_edit import edited_text, row_key, same
+from budget.toml_edit import edited_text, same
 
 
 def _clean(row: dict[str, Any], table: str) -> dict[str, Any]:
@@ -185,7 +185,7 @@ def _save(folder: Path, source: Path, edited: Scenario, name: str, reason: str, 
     if not _says(saved, target):
         raise BudgetInputError(
             "the new version", "would not say what the draft says "
-            f"({_first_difference(scenario_data(saved), new)})",
+            f"({_first_difference(saved, target)})",
             fix="report this; the draft is kept, and no file was written")
     result = save_once(folder, stem, text)
     return SavedVersion(result.path, result.created)
@@ -228,19 +228,23 @@ def _says(saved: Scenario, target: Scenario) -> bool:
             and same(scenario_data(saved).get("ranges"), scenario_data(target).get("ranges")))
 
 
-def _first_difference(saved: dict[str, Any], wanted: dict[str, Any]) -> str:
-    """Return where two versions of scenario data first differ, e.g. '[[inference]] "chat"'."""
-    for table in [*wanted, *(t for t in saved if t not in wanted)]:
-        a, b = saved.get(table), wanted.get(table)
-        if same(a, b):
+_TABLE_OF = {"name": "scenario", "start": "scenario", "months": "scenario",
+             "currency": "scenario", "unit_name": "narrative", "unit_workload": "narrative",
+             "stress_surge": "capacity", "interruption_overhead": "capacity",
+             "budget_monthly": "budget"}
+
+
+def _first_difference(saved: Scenario, wanted: Scenario) -> str:
+    """Return where the saved file first differs from the draft, e.g. '[[changes]] row 1'."""
+    for f in dataclasses.fields(Scenario):
+        a, b = getattr(saved, f.name), getattr(wanted, f.name)
+        if not f.compare or f.name in ("source", "ranges", "gpu_prices") or a == b:
             continue
-        if isinstance(a, list) and isinstance(b, list):
-            for i, row in enumerate(b):
-                if i >= len(a) or not same(a[i], row):
-                    return f"[[{table}]] {shown(row_key(table, row))}"
-            return f"[[{table}]] rows"
-        return f"[{table}]"
-    return "the price rows"
+        if isinstance(b, tuple):
+            row = next((i for i, r in enumerate(b) if i >= len(a) or a[i] != r), len(b))
+            return f"[[{f.name}]] row {row + 1}"
+        return f"[{_TABLE_OF.get(f.name, f.name)}]"
+    return "[ranges] or [[gpu_prices]]"
 
 
 def _stamp_or_none(path: Path) -> tuple[int, int] | None:

@@ -27,11 +27,15 @@ def save_form(base: Scenario, prefix: str = "plan") -> None:
         loaded: tuple[int, int] | None = file_stamp(Path(base.source))
     except BudgetInputError:
         loaded = None
+    if st.session_state.get(f"{prefix}_save_for") != base.source:  # prefilled per file
+        st.session_state[f"{prefix}_save_for"] = base.source
+        st.session_state[f"{prefix}_save_name"] = version_name(
+            base.name, f"{date.today():%Y-%m-%d}")  # shown in the box as plain text
+        st.session_state[f"{prefix}_save_reason"] = ""
     with st.container(border=True):
         st.subheader("Save as a new version")
         st.text_input(
-            "Name", value=version_name(base.name, f"{date.today():%Y-%m-%d}"),
-            key=f"{prefix}_save_name", max_chars=NAME_MAX,
+            "Name", key=f"{prefix}_save_name", max_chars=NAME_MAX,
             help="The new version's [scenario] name, shown on every page; the file is named "
             "from it (letters, digits and dashes) in the scenario folder, never over a file.")
         st.text_input(

@@ -564,3 +564,17 @@ def test_names_with_quotes_and_symbols_are_written_as_typed(tmp_path, name):
     saved = save_edited(tmp_path, source, edited, name, 'why "now"', NOW)
     version = load_scenario(saved.path)
     assert (version.name, version.reason) == (name, 'why "now"')
+
+
+def test_a_draft_the_file_cannot_say_is_refused_naming_where(tmp_path):
+    source = copied(tmp_path)
+    loaded = load_scenario(source)
+    # a change whose resolved values disagree with what it sets: no text loads back as it
+    made = parse_scenario_bytes(SMALL.read_bytes() + b'\n[[changes]]\nmonth = "2028-01"\n'
+                                b'workload = "chat"\nset = { input_tokens = 500 }\n', "x")
+    wrong = dataclasses.replace(made.changes[0], resolved=(("input_tokens", 400.0),))
+    with pytest.raises(BudgetInputError, match=r"^the new version: would not say what the draft "
+                       r"says \(\[\[changes\]\] row 1\)"):
+        save_edited(tmp_path, source, dataclasses.replace(loaded, changes=(wrong,)), "Small v2",
+                    "a bad draft", NOW)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.toml"]

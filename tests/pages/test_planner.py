@@ -184,3 +184,12 @@ def test_a_save_after_a_disk_edit_is_refused(folder):
     save(at)
     assert [p.name for p in folder.glob("*.toml")] == ["small.toml"]
     assert "changed on disk after the page read it" in at.error[0].value
+
+
+def test_the_name_is_prefilled_from_the_picked_file(folder):
+    (folder / "other.toml").write_text(SMALL.read_text().replace('name = "Small"',
+                                                                 'name = "Other plan"'))
+    at = open_page("planner")
+    at.selectbox(key="scenario").set_value("other").run()
+    assert at.text_input(key="plan_save_name").value.startswith("Other plan (saved ")
+    assert at.text_input(key="plan_save_reason").value == ""

@@ -2,20 +2,27 @@
 input with one line on stderr.
 
 The rooms: cli_parser (arguments), cli_scenario and cli_exports (the commands), cli_json (the JSON
-contracts), cli_render (the text tables).
+contracts), cli_render (the text tables). A command's module loads only when that command runs,
+and each runner imports the engine it uses, so `forecast` never pays for DuckDB or Altair.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from budget import cli_exports, cli_scenario
 from budget.cli_parser import EXIT_BAD_INPUT, parser
 from budget.errors import BudgetInputError
 
-RUNNERS = {**cli_scenario.RUNNERS, **cli_exports.RUNNERS}
+SCENARIO_COMMANDS = ("forecast", "sensitivity", "capacity", "diff", "compare", "report", "new",
+                     "sample-data")
+EXPORTS_COMMANDS = ("ingest", "calibrate", "digest", "alerts", "chargeback", "focus-check")
+COMMAND_MODULES: dict[str, str] = {  # command → the module whose RUNNERS runs it
+    **dict.fromkeys(SCENARIO_COMMANDS, "budget.cli_scenario"),
+    **dict.fromkeys(EXPORTS_COMMANDS, "budget.cli_exports"),
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -28,6 +35,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
 
 
+def runner(command: str) -> Callable[[argparse.Namespace], int]:
+    """Return the function that runs `command`, importing its module now."""
+    runners: dict[str, Callable[[argparse.Namespace], int]]
+    runners = importlib.import_module(COMMAND_MODULES[command]).RUNNERS
+    return runners[command]
+
+
 def _run(args: argparse.Namespace) -> int:
     """Run the parsed command; BudgetInputError for bad input."""
-    return RUNNERS[args.command](args)
+    return runner(args.command)(args)

@@ -10,32 +10,15 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from budget.alerts import AlertSettings, all_alerts, planned_gpu_hours_per_run
-from budget.allocation import (
-    DEFAULT_WEIGHTS,
-    WEIGHTED_METHODS,
-    chargeback,
-    chargeback_json,
-    exports_total,
-    load_weights,
-)
-from budget.calibrate import calibration
 from budget.cli_json import print_json
-from budget.cli_render import (
-    money,
-    write_alerts_table,
-    write_chargeback_table,
-    write_ingest_table,
-)
-from budget.digest import digest_markdown
 from budget.errors import BudgetInputError
 from budget.export_folders import split_exports
 from budget.files import check_target, write_atomically
-from budget.focus_conformance import check_focus
 from budget.scenario import load_scenario
 from budget.weeks import week_bounds
 
-if TYPE_CHECKING:  # DuckDB, Ibis and Altair load only for the commands that use them
+if TYPE_CHECKING:  # pandas, DuckDB, Ibis and Altair load only for the commands that use them
+    from budget.alerts import AlertSettings
     from budget.exports import Exports
 
 
@@ -52,6 +35,7 @@ def open_exports(billing: list[str], telemetry: list[str] | None = None,
 
 def _ingest(args: argparse.Namespace) -> int:
     """Read and validate billing exports; print the totals as JSON or a table."""
+    from budget.cli_render import write_ingest_table
     from budget.exports import ingest_summary
 
     billing, _ = split_exports(args.paths, [])
@@ -65,6 +49,8 @@ def _ingest(args: argparse.Namespace) -> int:
 
 def _focus_check(args: argparse.Namespace) -> int:
     """Print each way the exports break FOCUS; exit 1 when there is any, 0 when none."""
+    from budget.focus_conformance import check_focus
+
     version = args.focus_version
     billing, _ = split_exports(args.paths, [])
     problems = [(path, p) for path in billing for p in check_focus(path, version)]
@@ -82,6 +68,7 @@ def _focus_check(args: argparse.Namespace) -> int:
 
 def _digest(args: argparse.Namespace) -> int:
     """Print the weekly digest as Markdown."""
+    from budget.digest import digest_markdown
     from budget.exports import billing_rollup, telemetry_rollup
 
     billing, telemetry = split_exports(args.paths, args.telemetry)
@@ -107,6 +94,8 @@ def _since(text: str | None) -> date | None:
 
 def _alert_settings(args: argparse.Namespace) -> AlertSettings:
     """Return the alert settings of --threshold and --floor-usd, refusing values out of range."""
+    from budget.alerts import AlertSettings
+
     if not 0 < args.threshold < 10:
         raise BudgetInputError("--threshold", f"must be above 0 and below 10, got "
                                f"{args.threshold}", fix="write 0.18 for 18%")
@@ -118,6 +107,8 @@ def _alert_settings(args: argparse.Namespace) -> AlertSettings:
 
 def _alerts(args: argparse.Namespace) -> int:
     """Print the trend-break alerts as JSON or a table."""
+    from budget.alerts import all_alerts, planned_gpu_hours_per_run
+    from budget.cli_render import write_alerts_table
     from budget.exports import billing_rollup, telemetry_rollup
 
     billing, telemetry = split_exports(args.paths, args.telemetry)
@@ -137,6 +128,8 @@ def _alerts(args: argparse.Namespace) -> int:
 
 def _weights(args: argparse.Namespace) -> tuple[dict[str, float] | None, str]:
     """Return (weights, where they came from) for --method; refuse --weights it does not take."""
+    from budget.allocation import DEFAULT_WEIGHTS, WEIGHTED_METHODS, load_weights
+
     if args.method in WEIGHTED_METHODS:
         path = Path(args.weights) if args.weights else DEFAULT_WEIGHTS
         return load_weights(path, args.method), str(path)
@@ -149,6 +142,8 @@ def _weights(args: argparse.Namespace) -> tuple[dict[str, float] | None, str]:
 
 def _chargeback(args: argparse.Namespace) -> int:
     """Print the chargeback: direct cost per team plus its share of the shared pool."""
+    from budget.allocation import chargeback, chargeback_json, exports_total
+    from budget.cli_render import write_chargeback_table
     from budget.exports import billing_rollup
 
     billing, _ = split_exports(args.paths, [])
@@ -170,6 +165,8 @@ def _chargeback(args: argparse.Namespace) -> int:
 
 def _calibrate(args: argparse.Namespace) -> int:
     """Write a scenario calibrated from the exports; refuse to overwrite without --force."""
+    from budget.calibrate import calibration
+    from budget.cli_render import money
     from budget.exports import billing_rollup, telemetry_rollup
 
     out = Path(args.out)

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from budget.breakeven import break_even
-from budget.capacity import capacity_plan
-from budget.forecast import CATEGORIES, Forecast
-from budget.procurement import strategies
-from budget.scenario_model import Scenario
-from budget.sensitivity import monte_carlo, scenario_sobol, tornado
+if TYPE_CHECKING:  # each contract imports the engine it reads when it is built
+    from budget.forecast import Forecast
+    from budget.scenario_model import Scenario
 
 
 def print_json(data: Any) -> None:
@@ -23,6 +20,8 @@ def print_json(data: Any) -> None:
 
 def forecast_json(result: Forecast) -> dict[str, Any]:
     """Return the forecast in the CLI's JSON contract (one number per month in each list)."""
+    from budget.forecast import CATEGORIES
+
     by_category = result.by_category
     by_workload = result.by_workload
     units = result.unit_costs
@@ -60,6 +59,8 @@ def compare_json(results: list[tuple[str, Forecast]]) -> dict[str, Any]:
 def sensitivity_json(scenario: Scenario, draws: int, seed: int,
                      with_sobol: bool) -> dict[str, Any]:
     """Return tornado, Monte Carlo and (optionally) Sobol results in the CLI's JSON contract."""
+    from budget.sensitivity import monte_carlo, scenario_sobol, tornado
+
     base, bars = tornado(scenario)
     mc = monte_carlo(scenario, draws, seed)
     out: dict[str, Any] = {
@@ -81,6 +82,10 @@ def sensitivity_json(scenario: Scenario, draws: int, seed: int,
 
 def capacity_json(scenario: Scenario) -> dict[str, Any]:
     """Return the capacity CLI's JSON contract."""
+    from budget.breakeven import break_even
+    from budget.capacity import capacity_plan
+    from budget.procurement import strategies
+
     plan = capacity_plan(scenario)
     return {
         "bands": {band: plan.peak_month(band)

@@ -6,17 +6,23 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, NoReturn
 
-from budget.alerts import AlertSettings
-from budget.allocation import COST_BASES, EXAMPLE_WEIGHTS, METHODS
 from budget.errors import visible
-from budget.focus_conformance import VERSIONS as FOCUS_VERSIONS
 from budget.inputs import INPUT_NAMES
 from budget.months import parse_month
 from budget.params import parse_decimal, parse_whole
 from budget.scenario_templates import COMPANY_TEMPLATES
-from budget.sensitivity import DEFAULT_DRAWS, DEFAULT_SEED
 
 EXIT_BAD_INPUT = 2
+# The engine's defaults and choices, written here so that parsing loads no engine (pandas, NumPy);
+# tests/budget/test_cli_imports.py checks each equals the engine's own.
+DEFAULT_DRAWS = 10_000  # budget.sensitivity.DEFAULT_DRAWS
+DEFAULT_SEED = 0  # budget.sensitivity.DEFAULT_SEED
+ALERT_THRESHOLD = 0.18  # budget.alerts.AlertSettings().unit_cost_threshold
+ALERT_FLOOR_USD = 200.0  # budget.alerts.AlertSettings().unit_cost_floor_usd
+METHODS = ("headcount", "usage", "revenue", "even")  # budget.allocation.METHODS
+COST_BASES = ("EffectiveCost", "BilledCost")  # budget.allocation.COST_BASES' keys
+EXAMPLE_WEIGHTS = "data/allocation/weights.toml"  # budget.allocation.EXAMPLE_WEIGHTS
+FOCUS_VERSIONS = ("1.0", "1.1", "1.2")  # budget.focus_conformance.VERSIONS
 EXPORTS_HELP = "FOCUS billing exports, or a folder holding billing/ and telemetry/"
 
 
@@ -173,11 +179,11 @@ def _add_alerts(sub: SubCommands) -> None:
     alr.add_argument("--since", metavar="YYYY-MM-DD", help="only alerts that began on or after")
     _output(alr, "table", "json")
     _telemetry(alr, "serving telemetry export, if not in the folder")
-    alr.add_argument("--threshold", type=_number, default=AlertSettings().unit_cost_threshold,
+    alr.add_argument("--threshold", type=_number, default=ALERT_THRESHOLD,
                      help="week-over-week rise in USD per 1K requests that alerts "
                      "(default 0.18 = 18%%)")
     alr.add_argument("--floor-usd", dest="floor_usd", type=_number,
-                     default=AlertSettings().unit_cost_floor_usd,
+                     default=ALERT_FLOOR_USD,
                      help="…only when the weekly impact is at least this many USD (default 200)")
     alr.add_argument("--scenario", help="scenario TOML whose [[training]] GPU-hours per run are "
                      "the training forecasts (default: the median of earlier runs)")
@@ -194,7 +200,7 @@ def _add_chargeback(sub: SubCommands) -> None:
                      "usage (each team's direct cost) or even")
     chg.add_argument("--weights", metavar="FILE", help=f"TOML with [headcount] and [revenue] "
                      f"tables, team = weight (default {EXAMPLE_WEIGHTS})")
-    chg.add_argument("--basis", choices=tuple(COST_BASES), default="EffectiveCost",
+    chg.add_argument("--basis", choices=COST_BASES, default="EffectiveCost",
                      help="amortised EffectiveCost (default) or invoiced BilledCost")
     chg.add_argument("--shared-team", dest="shared_team", action="append", metavar="TEAM",
                      help="a team whose cost is the shared pool (default: platform); repeat "

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import math
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from budget.alerts import Alert
-from budget.allocation import Chargeback
-from budget.breakeven import break_even
-from budget.bridge import Bridge
 from budget.fmt import signed_usd
-from budget.forecast import Forecast
-from budget.procurement import strategies
-from budget.scenario_model import Scenario
+
+if TYPE_CHECKING:  # the tables import the engine only where they compute with it
+    from budget.alerts import Alert
+    from budget.allocation import Chargeback
+    from budget.bridge import Bridge
+    from budget.forecast import Forecast
+    from budget.scenario_model import Scenario
 
 
 def money(value: float | None) -> str:
@@ -75,6 +75,9 @@ def write_sensitivity_table(data: dict[str, Any], out: TextIO) -> None:
 
 def write_capacity_table(data: dict[str, Any], scenario: Scenario, out: TextIO) -> None:
     """Write GPU bands, procurement strategies and break-even volumes as aligned text."""
+    from budget.breakeven import break_even
+    from budget.procurement import strategies
+
     bands = data["bands"]
     out.write("concurrent GPUs at the horizon's peak month:\n")
     for pool in bands["baseline"]:

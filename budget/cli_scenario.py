@@ -8,40 +8,20 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from budget.actuals import actuals_summary
-from budget.bridge import bridge, bridge_json
-from budget.cli_exports import open_exports
-from budget.cli_json import (
-    capacity_json,
-    forecast_json,
-    print_json,
-    sensitivity_json,
-)
-from budget.cli_render import (
-    write_capacity_table,
-    write_compare_table,
-    write_csv,
-    write_diff_table,
-    write_sensitivity_table,
-    write_table,
-)
-from budget.comparison import COMPARE_SCENARIOS, Comparison, compare
 from budget.errors import BudgetInputError
-from budget.export_folders import export_folders
 from budget.files import check_target, write_atomically
-from budget.forecast import forecast
 from budget.months import month_labels
-from budget.plan_scale import check_capacity_scale
-from budget.sample_data import generate
 from budget.scenario import load_scenario, override_drivers
 from budget.scenario_model import Scenario
 from budget.scenario_templates import COMPANY_TEMPLATES, template_toml
 from budget.storage import write_new
 
+if TYPE_CHECKING:  # each command imports the engine it uses when it runs: `new` loads no pandas
+    from budget.comparison import Comparison
+
 MAX_COPIES = 1_000  # sample-data --copies: 1,000 copies are ~1 GB of Parquet
-COMPARE_FILES = COMPARE_SCENARIOS  # compare: the base and 1 to 5 others
 
 
 def _scenario(args: argparse.Namespace) -> Scenario:
@@ -51,6 +31,10 @@ def _scenario(args: argparse.Namespace) -> Scenario:
 
 def _forecast(args: argparse.Namespace) -> int:
     """Print the monthly forecast as a table, JSON or CSV lines."""
+    from budget.cli_json import forecast_json, print_json
+    from budget.cli_render import write_csv, write_table
+    from budget.forecast import forecast
+
     result = forecast(_scenario(args))
     if args.format == "json":
         print_json(forecast_json(result))
@@ -63,6 +47,9 @@ def _forecast(args: argparse.Namespace) -> int:
 
 def _sensitivity(args: argparse.Namespace) -> int:
     """Print the tornado, Monte Carlo percentiles and (unless --no-sobol) Sobol indices."""
+    from budget.cli_json import print_json, sensitivity_json
+    from budget.cli_render import write_sensitivity_table
+
     scenario = _scenario(args)
     if args.draws < 100 or args.draws > 1_000_000:
         raise BudgetInputError("--draws", f"must be 100 to 1,000,000, got {args.draws}",
@@ -80,6 +67,10 @@ def _sensitivity(args: argparse.Namespace) -> int:
 
 def _capacity(args: argparse.Namespace) -> int:
     """Print GPU bands, procurement strategies and break-even volumes."""
+    from budget.cli_json import capacity_json, print_json
+    from budget.cli_render import write_capacity_table
+    from budget.plan_scale import check_capacity_scale
+
     scenario = _scenario(args)
     check_capacity_scale(scenario)
     data = capacity_json(scenario)
@@ -92,6 +83,10 @@ def _capacity(args: argparse.Namespace) -> int:
 
 def _diff(args: argparse.Namespace) -> int:
     """Print what changed between two scenario files and the bridge of the horizon total."""
+    from budget.bridge import bridge, bridge_json
+    from budget.cli_json import print_json
+    from budget.cli_render import write_diff_table
+
     result = bridge(load_scenario(args.old), load_scenario(args.new))
     if args.format == "json":
         print_json(bridge_json(result))
@@ -102,7 +97,12 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _compare(args: argparse.Namespace) -> int:
     """Print each file's horizon total and its change against the first file's (--set on all)."""
-    fewest, most = COMPARE_FILES
+    from budget.cli_json import print_json
+    from budget.cli_render import write_compare_table
+    from budget.comparison import COMPARE_SCENARIOS, compare
+    from budget.forecast import forecast
+
+    fewest, most = COMPARE_SCENARIOS  # the base and 1 to 5 others
     if not fewest <= len(args.files) <= most:
         raise BudgetInputError("compare", f"takes {fewest} to {most} scenario files, got "
                                f"{len(args.files)}",
@@ -129,6 +129,10 @@ def _compare_json(result: Comparison) -> dict[str, Any]:
 
 def _report(args: argparse.Namespace) -> int:
     """Write the executive summary PDF."""
+    from budget.actuals import actuals_summary
+    from budget.bridge import bridge
+    from budget.cli_exports import open_exports
+    from budget.export_folders import export_folders
     from budget.exports import billing_rollup
     from budget.report import summary_pdf
 
@@ -175,6 +179,8 @@ def _new(args: argparse.Namespace) -> int:
 
 def _sample_data(args: argparse.Namespace) -> int:
     """Write the seeded sample exports under --out, --copies times the billing rows."""
+    from budget.sample_data import generate
+
     if not 1 <= args.copies <= MAX_COPIES:
         raise BudgetInputError("--copies", f"must be 1 to {MAX_COPIES:,}, got {args.copies}",
                                fix="use 1 for the sample as shipped")

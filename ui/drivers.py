@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from pathlib import Path
-
 import streamlit as st
 
-from budget.errors import BudgetInputError
-from budget.files import file_stamp
 from budget.fmt import input_value, sentence
 from budget.inputs import INPUTS_BY_NAME, SLIDERS
 from budget.readouts import driver_readouts
 from budget.scenario_model import Drivers, Scenario
-from budget.scenario_toml import save_version as save_scenario_version
-from ui.config import scenario_dir
 from ui.picker import selected_scenario
 from ui.text import md_escape
 
@@ -61,19 +54,6 @@ def driver_sliders(base: Scenario) -> Scenario:
     st.button("Reset to the file's drivers", on_click=reset_sliders, args=(base.drivers,),
               icon=":material/restart_alt:",
               help="Set every slider back to the value in the scenario file.")
-    try:  # the version of the file these sliders were set against
-        loaded: tuple[int, int] | None = file_stamp(Path(base.source))
-    except BudgetInputError:
-        loaded = None
-    st.button("Save as a new version", on_click=save_version, args=(adjusted, loaded),
-              icon=":material/save:",
-              help="Writes these drivers into a new scenario file beside the original, to "
-              "review and diff like code. Never replaces a file.")
-    saved = st.session_state.pop("saved_version", None)
-    if saved:
-        kind, text = saved
-        (st.success if kind == "success" else st.info if kind == "info" else st.error)(
-            md_escape(text))
     return adjusted
 
 
@@ -81,22 +61,6 @@ def slider_help(name: str, file_value: float) -> str:
     """Return a slider's help: the input's help, what 1.00× means and the file's value."""
     return (f"{sentence(INPUTS_BY_NAME[name].help)}. {input_value(name, 1.0)} is the workloads "
             f"as written; the file sets {input_value(name, file_value)}.")
-
-
-def save_version(adjusted: Scenario, loaded: tuple[int, int] | None) -> None:
-    """Button callback: write the adjusted scenario as a new file (never over an old one).
-
-    Refused when the file changed on disk since the page read it; a second click on the same
-    drivers names the file the first one wrote.
-    """
-    try:
-        result = save_scenario_version(scenario_dir(), adjusted, datetime.now(), loaded)
-    except BudgetInputError as exc:
-        st.session_state["saved_version"] = ("error", str(exc))
-        return
-    st.session_state["saved_version"] = (
-        ("success", f"Saved as {result.path.name}.") if result.created
-        else ("info", f"Already saved as {result.path.name}: these drivers are in it."))
 
 
 def scenario_from_url(base: Scenario) -> Scenario:

@@ -22,7 +22,7 @@ from budget.scenario_toml import save_edited, version_name  # noqa: E402
 from budget.schema import NAME_MAX, PROSE_MAX  # noqa: E402
 from ui.cache import load  # noqa: E402
 from ui.config import scenario_dir  # noqa: E402
-from ui.draft import Draft, changed_cells, discard, draft_for, edit, revision  # noqa: E402
+from ui.draft import Cell, Draft, changed_cells, discard, draft_for, edit, revision  # noqa: E402
 from ui.grids import (  # noqa: E402
     EDIT_TABLES,
     cell_text,
@@ -35,6 +35,7 @@ from ui.grids import (  # noqa: E402
 from ui.picker import SCENARIO_KEY, pick_scenario  # noqa: E402
 from ui.text import md_escape  # noqa: E402
 
+TAB_KEY = "edit_tab"  # session key: the label of the table tab shown
 DUPLICABLE = ("inference", "training", "experimentation", "platform", "changes")
 
 
@@ -51,9 +52,8 @@ def _show(key: str) -> None:
         {"success": st.success, "info": st.info}.get(kind, st.error)(md_escape(text))
 
 
-def changed_table(draft: Draft) -> None:
+def changed_table(cells: list[Cell]) -> None:
     """Show every value the draft holds differently from the file, or that it holds none."""
-    cells = changed_cells(draft.file_data, draft.data)
     if not cells:
         st.caption("No edits yet: the grids below show the file as written. Edit a cell, add a "
                    "row from a template or apply a lever; every page then shows the draft.")
@@ -75,9 +75,8 @@ def changed_table(draft: Draft) -> None:
     })
 
 
-def grid(draft: Draft, table: str) -> None:
+def grid(draft: Draft, table: str, cells: list[Cell]) -> None:
     """Show one table as an editable grid; an edit becomes the draft's next state."""
-    cells = changed_cells(draft.file_data, draft.data)
     frame = table_frame(draft.data, table, cells)
     edited = st.data_editor(
         highlighted(frame), key=f"edit_grid_{table}_{revision()}", hide_index=True, width="stretch",
@@ -226,7 +225,8 @@ def _save(path: str, loaded: Scenario) -> None:
 def save_form(draft: Draft, loaded: Scenario) -> None:
     """Show the name and reason inputs and the Save button."""
     st.subheader("Save as new version")
-    if st.session_state.get("edit_save_for") != draft.path:  # prefilled for each file
+    if (st.session_state.get("edit_save_for") != draft.path  # prefilled for each file,
+            or "edit_save_name" not in st.session_state):  # and again after another page
         st.session_state["edit_save_for"] = draft.path
         st.session_state["edit_save_name"] = version_name(draft.scenario.name,
                                                           f"{date.today():%Y-%m-%d}")
@@ -252,13 +252,16 @@ def editor(picked: Scenario) -> None:
     if draft.error is not None:
         st.error(md_escape(draft.error))
         st.caption("Every page shows the last plan that loaded until this is fixed or undone.")
-    changed_table(draft)
-    tabs = st.tabs(list(EDIT_TABLES.values()))
+    cells = changed_cells(draft.file_data, draft.data)
+    changed_table(cells)
+    # The tab picked stays picked across the rerun an edit makes; only its grid is built.
+    tabs = st.tabs(list(EDIT_TABLES.values()), key=TAB_KEY, on_change="rerun")
     for tab, table in zip(tabs, EDIT_TABLES, strict=True):
-        with tab:
-            grid(draft, table)
-            if table in DUPLICABLE:
-                duplicate_control(draft, scenario, table)
+        if tab.open:
+            with tab:
+                grid(draft, table, cells)
+                if table in DUPLICABLE:
+                    duplicate_control(draft, scenario, table)
     columns = st.columns(3, gap="large", border=True)
     with columns[0]:
         template_form(draft, scenario)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+from datetime import date
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -13,6 +14,7 @@ from budget.fmt import usd
 from budget.scenario import load_scenario
 from tests.conftest import SMALL, SMALL_TOTAL_USD
 from tests.pages.apptest import open_page
+from ui.grids import EDIT_TABLES
 
 # small.toml by hand (tests/budget/test_forecast.py): chat is 1,000,000 requests × (1,000 × $1 +
 # 500 × $4) / 1M = $3,000 in 2027-11, growing 10% a month: 3,000 + 3,300 + 3,630 = 9,930.
@@ -32,8 +34,23 @@ def app(folder) -> AppTest:
     return open_page("edit")
 
 
+def show(at: AppTest, table: str) -> AppTest:
+    """Pick the table's tab, as a click on it does (only the open tab's grid is built)."""
+    if not any(e.key.startswith(f"edit_grid_{table}_") for e in at.data_editor):
+        at.session_state["edit_tab"] = EDIT_TABLES[table]
+        at.run()
+    return at
+
+
 def grid_key(at: AppTest, table: str) -> str:
+    show(at, table)
     return next(e.key for e in at.data_editor if e.key.startswith(f"edit_grid_{table}_"))
+
+
+def editor(at: AppTest, table: str):  # type: ignore[no-untyped-def]
+    """Return one table's grid (its tab picked first)."""
+    key = grid_key(at, table)
+    return at.data_editor(key=key)
 
 
 def edit_cells(at: AppTest, table: str, edited=None, added=None, deleted=None) -> AppTest:
@@ -58,12 +75,15 @@ def marker(at: AppTest) -> list[str]:
 
 
 def test_the_page_shows_every_table_with_help(app):
-    assert [grid_key(app, t).rsplit("_", 1)[0] for t in (
-        "inference", "training", "experimentation", "platform", "gpu_prices", "ranges",
-        "changes")] == [f"edit_grid_{t}" for t in (
-            "inference", "training", "experimentation", "platform", "gpu_prices", "ranges",
-            "changes")]
-    chat = app.data_editor(key=grid_key(app, "inference")).value
+    assert [t.label for t in app.tabs] == ["Inference", "Training", "Experimentation",
+                                           "Platform", "GPU prices", "Ranges", "Dated changes"]
+    assert [e.key for e in app.data_editor] == ["edit_grid_inference_0"]  # the open tab's
+    for table in EDIT_TABLES:
+        assert grid_key(app, table) == f"edit_grid_{table}_0"
+        assert [e.key for e in app.data_editor] == [f"edit_grid_{table}_0"]
+    app.session_state["edit_tab"] = "Inference"
+    app.run()
+    chat = editor(app, "inference").value
     assert list(chat["name"]) == ["chat", "batch-sum"]
     assert list(chat["requests_per_month"]) == [1_000_000, 360_000]
     assert marker(app) == []
@@ -73,7 +93,7 @@ def test_the_page_shows_every_table_with_help(app):
 
 def amber(at: AppTest, table: str) -> list[str]:
     """Return the grid cells (row, column) its Styler colours as overrides."""
-    css = at.data_editor(key=grid_key(at, table)).proto.arrow_data.styler.styles
+    css = editor(at, table).proto.arrow_data.styler.styles
     return re.findall(r"_(row\d+_col\d+) \{ background-color: #fde68a", css)
 
 
@@ -87,7 +107,7 @@ def test_an_edited_cell_moves_every_page(app):
     assert changed.to_dict("records") == [{
         "table": "inference", "row": "chat", "field": "requests_per_month",
         "file value": "1,000,000", "draft value": "2,000,000"}]
-    assert app.data_editor(key=grid_key(app, "inference")).value["changed"].tolist() == [
+    assert editor(app, "inference").value["changed"].tolist() == [
         "requests_per_month", ""]
     assert horizon_total(app) == usd(DOUBLED_CHAT_TOTAL) == "$29,350"
     # the summary's narrative and the overview follow too (one draft, every page)
@@ -172,7 +192,7 @@ def test_delete_and_duplicate_rows(app):
     # duplicating chat adds a second 9,930 under a new name
     app.selectbox(key="edit_dup_inference").set_value(0)
     app.button(key="edit_dup_button_inference").click().run()
-    names = app.data_editor(key=grid_key(app, "inference")).value["name"].tolist()
+    names = editor(app, "inference").value["name"].tolist()
     assert names == ["chat", "batch-sum", "chat-copy"]
     assert horizon_total(app) == usd(SMALL_TOTAL_USD + CHAT_USD)
 
@@ -181,7 +201,7 @@ def test_add_a_row_from_a_template(app):
     app.selectbox(key="edit_template").set_value("platform-line").run()
     app.button(key="edit_template_add").click().run()
     assert not app.exception
-    platform = app.data_editor(key=grid_key(app, "platform")).value
+    platform = editor(app, "platform").value
     assert platform["name"].tolist() == ["obs", "new-platform-line"]
     # the template's line: $2,000 growing 2% a month: 2,000 + 2,040 + 2,080.80 = 6,120.80
     assert horizon_total(app) == usd(SMALL_TOTAL_USD + 2_000 + 2_040 + 2_080.8) == "$25,541"
@@ -194,7 +214,7 @@ def test_apply_a_lever(app):
     assert workloads.options == ["chat"] and workloads.value == ["chat"]
     app.button(key="edit_lever_apply").click().run()
     assert not app.exception, app.exception
-    changes = app.data_editor(key=grid_key(app, "changes")).value
+    changes = editor(app, "changes").value
     assert changes[["month", "workload", "set"]].to_dict("records") == [
         {"month": "2027-12", "workload": "chat", "set": "price_per_1m_input = 0.6"}]
     # caching cuts chat's input price 40% from 2027-12: input cost 1,100 + 1,210 → × 0.6,
@@ -240,3 +260,11 @@ def test_a_save_is_refused_when_the_file_changed_on_disk(app, folder):
     assert "changed on disk after the page read it" in error
     assert sorted(p.name for p in folder.iterdir()) == ["small.toml"]
     assert marker(app) == [":material/edit_note: **Unsaved draft — 1 change**"]  # kept
+
+
+def test_the_name_is_prefilled_again_after_another_page(app):
+    expected = f"Small (saved {date.today():%Y-%m-%d})"
+    assert app.text_input(key="edit_save_name").value == expected
+    app.switch_page("pages/planner.py").run()
+    app.switch_page("pages/edit.py").run()
+    assert app.text_input(key="edit_save_name").value == expected

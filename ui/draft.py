@@ -23,6 +23,7 @@ from budget.scenario_model import Scenario
 from budget.scenario_toml import scenario_data
 
 DRAFTS_KEY = "_drafts"  # session key: {str(path): Draft}
+UNDO_DEPTH = 100  # edits a draft can take back; older ones stay in it (Discard drops all)
 REVISION_KEY = "_draft_revision"  # session key: bumped on every change, so grids start afresh
 
 
@@ -44,6 +45,7 @@ class Draft:
     now: Snapshot
     earlier: tuple[Snapshot, ...] = ()  # oldest first; undo pops the last
     stamp: tuple[int, int] | None = None  # file_stamp of the file when the draft began
+    dropped: int = 0  # edits older than UNDO_DEPTH: counted, no longer undoable
 
     @property
     def data(self) -> dict[str, Any]:
@@ -62,8 +64,8 @@ class Draft:
 
     @property
     def edits(self) -> int:
-        """Return how many edits the draft holds (each undo takes one back)."""
-        return len(self.earlier)
+        """Return how many edits the draft holds (each undo takes one back, UNDO_DEPTH at most)."""
+        return len(self.earlier) + self.dropped
 
 
 class Cell(NamedTuple):
@@ -92,7 +94,10 @@ def with_edit(draft: Draft, data: Mapping[str, Any]) -> Draft:
         now = Snapshot(copied, parse_scenario(copied, draft.path))
     except BudgetInputError as exc:
         now = Snapshot(copied, draft.scenario, str(exc))
-    return dataclasses.replace(draft, now=now, earlier=(*draft.earlier, draft.now))
+    earlier = (*draft.earlier, draft.now)
+    cut = max(0, len(earlier) - UNDO_DEPTH)  # a snapshot of a 1,000-workload plan is ~1 MB
+    return dataclasses.replace(draft, now=now, earlier=earlier[cut:],
+                               dropped=draft.dropped + cut)
 
 
 def undone(draft: Draft) -> Draft:

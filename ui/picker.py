@@ -12,7 +12,7 @@ from budget.files import file_stamp
 from budget.scenario_model import Scenario
 from ui.cache import load
 from ui.config import scenario_dir, scenario_files
-from ui.draft import Draft, discard, get_draft, undo
+from ui.draft import UNDO_DEPTH, Draft, discard, get_draft, undo
 from ui.text import md_escape
 
 SCENARIO_KEY = "scenario"
@@ -83,8 +83,10 @@ def draft_marker(path: Path, draft: Draft) -> None:
         undo_column, discard_column = st.columns(2)
         undo_column.button("Undo", key="draft_undo", on_click=undo, args=(str(path),),
                            icon=":material/undo:", width="stretch",
-                           help="Take back the last edit of this draft; with none left, "
-                           "every page shows the file again.")
+                           disabled=not draft.earlier,
+                           help=f"Take back the last edit of this draft (the last "
+                           f"{UNDO_DEPTH} can be); with none left, every page shows the "
+                           "file again.")
         discard_column.button("Discard", key="draft_discard", on_click=discard,
                               args=(str(path),), icon=":material/delete:", width="stretch",
                               help="Forget every edit of this draft: every page shows the "

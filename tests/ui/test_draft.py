@@ -184,3 +184,14 @@ def test_key_help_states_bounds_units_and_whether_required():
 ])
 def test_cell_text(value, text):
     assert cell_text(value) == text
+
+
+def test_undo_goes_back_undo_depth_edits_and_the_older_ones_stay(draft, monkeypatch):
+    monkeypatch.setattr("ui.draft.UNDO_DEPTH", 2)
+    for value in (2.0, 3.0, 4.0):
+        draft = with_edit(draft, chat_requests(draft.data, value))
+    assert draft.edits == 3 and len(draft.earlier) == 2 and draft.dropped == 1
+    once = undone(undone(draft))
+    assert once.data["inference"][0]["requests_per_month"] == 2.0  # the first edit stays
+    assert once.edits == 1
+    assert undone(once) is once  # nothing more to take back: Discard returns to the file

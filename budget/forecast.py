@@ -6,6 +6,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from operator import attrgetter, itemgetter
 
 import numpy as np
 import pandas as pd
@@ -78,23 +79,77 @@ def _ratio(numerator: float, denominator: float, scale: float) -> float | None:
     return numerator / denominator * scale if denominator > 0 else None
 
 
+# Label columns of `lines`, each a text per workload per month
+LINE_LABELS = ("category", "team", "model", "environment", "serving", "cloud", "gpu", "pricing")
+LINE_VALUES = ("requests", "input_tokens", "output_tokens", "gpu_hours", "cost_usd")
+
+
+@dataclass(frozen=True)
+class LineArrays:
+    """Every workload's lines as arrays: a row per workload (file order), a column per month.
+
+    `labels` are object arrays of (workloads,), or of (workloads, months) when a dated change
+    gives some workload a label per month; `values` are float arrays of (workloads, months).
+    """
+
+    names: np.ndarray
+    labels: dict[str, np.ndarray]
+    values: dict[str, np.ndarray]
+
+
 @dataclass(frozen=True)
 class Forecast:
-    """The forecast of one scenario: one row per workload per month in `lines`."""
+    """The forecast of one scenario: per-workload arrays, and `lines` made from them on demand.
+
+    The planner reruns on every slider move: its figures (totals, categories, the workload
+    table, unit costs) come straight from the (workloads, months) arrays; the long table
+    `lines` is built only for what needs a row per workload per month.
+    """
 
     scenario: Scenario
     months: tuple[str, ...]
-    lines: pd.DataFrame
+    arrays: LineArrays
+
+    @cached_property
+    def lines(self) -> pd.DataFrame:
+        """Return one row per workload per month (workload-major, file order): LINE_COLUMNS."""
+        return _explode(self.arrays, self.months)
+
+    @cached_property
+    def _unique(self) -> bool:
+        """Return whether there are workloads and their names are unique (validation's rule)."""
+        names = self.arrays.names
+        return len(names) > 0 and len(set(names.tolist())) == len(names)
+
+    def _frame(self, table: np.ndarray, column: str, order: list[str]) -> pd.DataFrame:
+        """Return (months, len(order)) values as a frame indexed by month, columns `column`."""
+        return pd.DataFrame(table, index=pd.Index(list(self.months), name="month"),
+                            columns=pd.Index(order, name=column))
 
     @cached_property
     def by_category(self) -> pd.DataFrame:
         """Return USD per month (rows) and category (columns, all five, zero-filled)."""
-        return self._wide("category", "cost_usd", list(CATEGORIES))
+        if not self._unique:
+            return self._wide("category", "cost_usd", list(CATEGORIES))
+        cost = self.arrays.values["cost_usd"].T  # (months, workloads)
+        categories = self.arrays.labels["category"]
+        table = np.zeros((len(self.months), len(CATEGORIES)))
+        for j, category in enumerate(CATEGORIES):
+            mask = categories == category
+            if mask.ndim == 1 and mask.any():  # sums along contiguous rows: numpy's pairwise
+                table[:, j] = np.ascontiguousarray(cost[:, mask]).sum(axis=1)
+            elif mask.ndim == 2 and mask.any():  # a dated change moves some workload
+                table[:, j] = np.ascontiguousarray(np.where(mask.T, cost, 0.0)).sum(axis=1)
+        return self._frame(table, "category", list(CATEGORIES))
 
     @cached_property
     def by_workload(self) -> pd.DataFrame:
         """Return USD per month (rows) and workload (columns, in file order)."""
-        return self._wide("workload", "cost_usd", list(dict.fromkeys(self.lines["workload"])))
+        if not self._unique:
+            return self._wide("workload", "cost_usd",
+                              list(dict.fromkeys(self.lines["workload"])))
+        return self._frame(self.arrays.values["cost_usd"].T.copy(), "workload",
+                           self.arrays.names.tolist())
 
     def _wide(self, column: str, value: str, order: list[str], lines: pd.DataFrame | None = None,
               ) -> pd.DataFrame:
@@ -110,55 +165,51 @@ class Forecast:
         """Return total USD per month."""
         return self.by_category.sum(axis=1)
 
-    @property
+    @cached_property
     def total_cost_usd(self) -> float:
         """Return the horizon total in USD (an exactly rounded sum of every line-month)."""
-        return math.fsum(self.lines["cost_usd"].tolist())
+        return exact_sum(self.arrays.values["cost_usd"])
 
     def run_rate_usd(self, month_index: int) -> float:
         """Return the total USD of one month (0-based; -1 for the last)."""
         return float(self.total_usd.iloc[month_index])
 
-    def _inference(self) -> pd.DataFrame:
-        return self.lines[self.lines["category"].isin(INFERENCE_CATEGORIES)]
+    def _inference_sum(self, value: str) -> float:
+        """Return the sum of `value` over the inference line-months, in `lines` order."""
+        categories = self.arrays.labels["category"]
+        mask = np.isin(categories, INFERENCE_CATEGORIES)
+        return float(self.arrays.values[value][mask].ravel().sum())
 
     @cached_property
     def unit_costs(self) -> UnitCosts:
         """Return horizon inference USD per 1K requests and per 1M (input + output) tokens."""
-        inf = self._inference()
-        cost = float(inf["cost_usd"].sum())
-        tokens = float(inf["input_tokens"].sum() + inf["output_tokens"].sum())
+        cost = self._inference_sum("cost_usd")
+        tokens = self._inference_sum("input_tokens") + self._inference_sum("output_tokens")
         return UnitCosts(
-            usd_per_1k_requests=_ratio(cost, float(inf["requests"].sum()), 1_000.0),
+            usd_per_1k_requests=_ratio(cost, self._inference_sum("requests"), 1_000.0),
             usd_per_1m_tokens=_ratio(cost, tokens, 1_000_000.0),
         )
 
     def workload_table(self) -> pd.DataFrame:
         """Return one row per workload: owner, category, horizon USD, GPU-hours and unit costs."""
-        labels = ["workload", "category", "team", "model", "environment", "serving", "cloud",
-                  "gpu", "pricing"]
-        lines, months = self.lines, len(self.months)  # a horizon has at least one month
-        # `lines` is workload-major (each workload's months in order, workloads in file order,
-        # names unique): per-workload figures are row sums of (workloads, months) blocks. Built
-        # in numpy and made a frame once: this runs on every slider move.
-        columns: dict[str, np.ndarray] = {label: lines[label].iloc[::months].to_numpy()
-                                          for label in labels}
-        if self.scenario.changes:  # a label a dated change moves reads "old → new"
-            for label in labels[1:]:
-                block = lines[label].to_numpy().reshape(-1, months)
-                columns[label] = np.array([" → ".join(dict.fromkeys(str(v) for v in row))
-                                           for row in block], dtype=object)
-        count = len(columns["workload"])
-        if count * months != len(lines) or len(set(columns["workload"])) != count:
+        # Straight from the (workloads, months) arrays, made a frame once: this runs on every
+        # slider move.
+        arrays = self.arrays
+        count = len(arrays.names)
+        if len(set(arrays.names.tolist())) != count:
             raise ValueError("forecast lines are not one block of months per workload")
-
-        def blocks(column: str) -> np.ndarray:
-            return lines[column].to_numpy(dtype=float).reshape(count, months)
-
-        cost_months = blocks("cost_usd")
+        columns: dict[str, np.ndarray] = {"workload": arrays.names}
+        for label in LINE_LABELS:
+            values = arrays.labels[label]
+            if values.ndim == 2 and self.scenario.changes:  # moved by a change: "old → new"
+                columns[label] = np.array([" → ".join(dict.fromkeys(str(v) for v in row))
+                                           for row in values], dtype=object)
+            else:
+                columns[label] = values if values.ndim == 1 else values[:, 0]
+        cost_months = arrays.values["cost_usd"]
         cost = cost_months.sum(axis=1)
-        requests = blocks("requests").sum(axis=1)
-        tokens = (blocks("input_tokens") + blocks("output_tokens")).sum(axis=1)
+        requests = arrays.values["requests"].sum(axis=1)
+        tokens = (arrays.values["input_tokens"] + arrays.values["output_tokens"]).sum(axis=1)
         is_inference = np.isin(columns["category"], INFERENCE_CATEGORIES)
         total = self.total_cost_usd
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -166,7 +217,7 @@ class Forecast:
                 cost_usd=cost,
                 first_month_usd=cost_months[:, 0],
                 last_month_usd=cost_months[:, -1],
-                gpu_hours=blocks("gpu_hours").sum(axis=1),
+                gpu_hours=arrays.values["gpu_hours"].sum(axis=1),
                 requests=requests,
                 usd_per_1k_requests=np.where(is_inference & (requests > 0),
                                              cost / requests * 1_000.0, np.nan),
@@ -558,6 +609,48 @@ def _gpu_labels(team: str, model: str, row: TrainingWorkload | ExperimentationWo
             "gpu": row.gpu, "pricing": row.pricing}
 
 
+def exact_sum(values: np.ndarray) -> float:
+    """Return math.fsum(values), the exactly rounded sum, without a Python float per value.
+
+    Rump, Ogita and Oishi's error-free extraction ("Accurate floating-point summation", 2008):
+    with σ a power of two at least 2^M × every |x| (2^M ≥ count + 2), q = (σ + x) − σ and
+    x − q split each x exactly, and the q, multiples of σ × 2^-53 below σ together, add up
+    exactly in any order. The remainders, each under σ × 2^-53, go round again; fsum of the
+    few exact partial sums and of whatever is left is then the exactly rounded total.
+    """
+    every = np.asarray(values, dtype=float).ravel()
+    if not np.isfinite(every).all():
+        return math.fsum(every.tolist())  # inf, nan: as fsum has them
+    partials: list[float] = []
+    for start in range(0, every.size, EXACT_SUM_CHUNK):  # chunks stay in cache
+        partials.extend(_exact_parts(every[start:start + EXACT_SUM_CHUNK]))
+    total = math.fsum(partials)
+    return total if total != 0.0 else math.fsum(every.tolist())  # the sign of a zero, as fsum
+
+
+EXACT_SUM_CHUNK = 32_768  # values per chunk of exact_sum (256 KB)
+
+
+def _exact_parts(x: np.ndarray) -> list[float]:
+    """Return floats whose exact sum is the exact sum of x (finite): a few per 53 − M bits."""
+    spare = math.ceil(math.log2(x.size + 2))  # M
+    parts: list[float] = []
+    for _ in range(64):  # each round takes 53 − M bits off the remainders
+        if parts:
+            x = x[x != 0.0]
+        if not x.size:
+            return parts
+        exponent = math.frexp(float(np.abs(x).max()))[1] + spare  # σ = 2^exponent
+        if exponent > 1023 or exponent - 53 < -1021:  # σ would overflow, or its grain underflow
+            break
+        sigma = math.ldexp(1.0, exponent)
+        q = (sigma + x) - sigma
+        parts.append(float(q.sum()))
+        x = x - q
+    rest: list[float] = x[x != 0.0].tolist()
+    return parts + rest
+
+
 def horizon_total_usd(scenario: Scenario) -> float:
     """Return the horizon total, bit-for-bit the same as forecast(scenario).total_cost_usd."""
     return line_months_fsum(cost_lines(scenario, input_values(scenario)), scenario.months)
@@ -577,39 +670,186 @@ def line_months_fsum(series: list[CostLine], months: int) -> float:
 def forecast(scenario: Scenario) -> Forecast:
     """Compute every workload's monthly USD, GPU-hours, requests and tokens for the horizon."""
     months = month_labels(scenario.start, scenario.months)
-    series = cost_lines(scenario, input_values(scenario))
-    return Forecast(scenario=scenario, months=tuple(months), lines=_explode(series, months))
+    values = input_values(scenario)
+    arrays = (_plain_arrays(scenario, values) if not scenario.changes
+              else line_arrays(cost_lines(scenario, values), len(months)))
+    if not np.isfinite(arrays.values["cost_usd"]).all():
+        raise ValueError("forecast produced a non-finite cost")  # guarded by validation
+    return Forecast(scenario=scenario, months=tuple(months), arrays=arrays)
 
 
-def _explode(series: list[CostLine], months: list[str]) -> pd.DataFrame:
-    """Turn per-workload arrays into one long table: a row per workload per month."""
-    n = len(months)
-    if not series:
-        return pd.DataFrame({c: pd.Series(dtype="float64") for c in LINE_COLUMNS})
+def line_arrays(series: list[CostLine], months: int) -> LineArrays:
+    """Stack per-workload lines ((months,) arrays or floats) into (workloads, months) arrays."""
+    shape = (months,)
 
-    def column(attr: str) -> np.ndarray:
-        return np.concatenate([np.broadcast_to(np.asarray(getattr(s, attr), dtype=float), (n,))
-                               for s in series])
+    def matrix(values: list[np.ndarray | float]) -> np.ndarray:
+        if (set(map(type, values)) == {np.ndarray}
+                and set(map(attrgetter("shape"), values)) == {shape}):
+            return np.concatenate(values).astype(float, copy=False).reshape(-1, months)
+        out = np.empty((len(values), months))  # floats (and any other shape) broadcast per row
+        for row, value in zip(out, values, strict=True):
+            row[...] = np.broadcast_to(np.asarray(value, dtype=float), shape)
+        return out
+
+    def mixed(values: list[np.ndarray | float]) -> np.ndarray:
+        """Return matrix(values), the floats (a line without volumes: 0.0) set in one step."""
+        floats = [i for i, v in enumerate(values) if type(v) is float]
+        if not floats or len(floats) == len(values):
+            return matrix(values) if not floats else np.repeat(
+                np.array(values, dtype=float)[:, None], months, axis=1)
+        rest = [i for i, v in enumerate(values) if type(v) is not float]
+        out = np.empty((len(values), months))
+        out[floats] = np.array([values[i] for i in floats])[:, None]
+        out[rest] = matrix([values[i] for i in rest])
+        return out
 
     def texts(values: list[Label]) -> np.ndarray:
-        if all(isinstance(v, str) for v in values):
-            return np.repeat(np.array(values, dtype=object), n)
-        return np.concatenate([np.full(n, v, dtype=object) if isinstance(v, str) else v
-                               for v in values])
+        if set(map(type, values)) <= {str}:
+            out = np.empty(len(values), dtype=object)
+            out[:] = values
+            return out
+        block = np.empty((len(values), months), dtype=object)
+        for row, value in zip(block, values, strict=True):
+            row[...] = value
+        return block
 
-    def label(name: str) -> np.ndarray:
-        return texts([s.labels[name] for s in series])
+    labels = list(map(attrgetter("labels"), series))
+    return LineArrays(
+        names=texts(list(map(attrgetter("name"), series))),
+        labels={"category": texts(list(map(attrgetter("category"), series))),
+                **{k: texts(list(map(itemgetter(k), labels))) for k in LINE_LABELS[1:]}},
+        values={k: mixed(list(map(attrgetter(k), series))) for k in LINE_VALUES},
+    )
 
-    lines = pd.DataFrame({
-        "month": np.tile(np.array(months, dtype=object), len(series)),
-        "month_index": np.tile(np.arange(n), len(series)),
-        "workload": np.repeat(np.array([s.name for s in series], dtype=object), n),
-        "category": texts([s.category for s in series]),
-        **{k: label(k) for k in ("team", "model", "environment", "serving", "cloud", "gpu",
-                                 "pricing")},
-        **{k: column(k) for k in ("requests", "input_tokens", "output_tokens", "gpu_hours",
-                                  "cost_usd")},
+
+def _plain_arrays(scenario: Scenario, values: InputValues) -> LineArrays:
+    """Return line_arrays(cost_lines(...)) of a plan without dated changes, bit for bit.
+
+    For the forecast (float input values), built as whole (workloads, months) arrays: each
+    workload's numbers are those _plain_cost_lines takes from budget.unit_costs, in the same
+    order, times its month profile (active_profile, computed once per distinct profile), with
+    the same products in the same order; tests hold the two equal.
+    """
+    months = scenario.months
+    profiles: dict[tuple[str, int, int], np.ndarray] = {}
+
+    def profile(growth: float | np.ndarray, window: tuple[int, int]) -> np.ndarray:
+        key = (float(growth).hex(), *window)  # hex: -0.0 and 0.0 are different profiles
+        if key not in profiles:
+            profiles[key] = active_profile(growth, months, window)
+        return profiles[key]
+
+    def column(numbers: list[float | np.ndarray]) -> np.ndarray:
+        return np.array(numbers, dtype=float).reshape(-1, 1)
+
+    # Written in place into the outputs: fresh memory is slow to touch, so no block is made
+    # twice (a 5,000 × 120 array is 4.8 MB).
+    inference, platform = scenario.inference, scenario.platform
+    count = (len(inference) + len(scenario.training) + len(scenario.experimentation)
+             + len(platform))
+    out = {k: np.empty((count, months)) for k in LINE_VALUES}
+    names: list[str] = []
+    categories: list[str] = []
+    labels: list[dict[str, Label]] = []
+    rows = slice(0, len(inference))
+    if inference:
+        shape = np.stack([profile(inference_growth_rate(w, values), scenario.active_months(
+            w.starts, w.ends)) for w in inference])
+        first = column([requests_first_month(w, values) for w in inference])
+        requests = np.multiply(first, shape, out=out["requests"][rows])
+        np.multiply(requests, column([w.input_tokens for w in inference]),
+                    out=out["input_tokens"][rows])
+        np.multiply(requests, column([output_tokens_per_request(w, values) for w in inference]),
+                    out=out["output_tokens"][rows])
+        gpu_hours = out["gpu_hours"][rows]
+        gpu_hours[:] = 0.0  # API lines have none
+        hosted = [i for i, w in enumerate(inference) if w.serving != "api"]
+        if hosted:
+            gpu_hours[hosted] = requests[hosted] * column(
+                [inference_gpu_hours_per_request(inference[i], values) for i in hosted])
+        per_request = column([usd_per_request(scenario, w, values) for w in inference])
+        np.multiply(first * per_request, shape, out=out["cost_usd"][rows])
+        for w in inference:
+            names.append(w.name)
+            categories.append(f"{w.kind}_inference")
+            labels.append({"team": w.team, "model": w.model, "environment": w.environment,
+                           "serving": w.serving, **({"cloud": "", "gpu": "", "pricing": ""}
+                           if w.serving == "api" else {"cloud": w.cloud or "",
+                                                       "gpu": w.gpu or "",
+                                                       "pricing": w.pricing})})
+    flat_usd: list[float | np.ndarray] = []
+    flat_hours: list[float | np.ndarray] = []
+    flat: list[np.ndarray] = []
+    for t in scenario.training:
+        flat.append(profile(1.0, scenario.active_months(t.starts, t.ends)))
+        runs_per_month = runs_per_quarter(t, values) / MONTHS_PER_QUARTER
+        flat_usd.append(runs_per_month * usd_per_run(scenario, t, values))
+        flat_hours.append(runs_per_month * billed_gpu_hours_per_run(t, values))
+        names.append(t.name)
+        categories.append("training")
+        labels.append(_gpu_labels(t.team, t.model, t))
+    for e in scenario.experimentation:
+        flat.append(profile(1.0, scenario.active_months(e.starts, e.ends)))
+        hours_per_month = experimentation_gpu_hours_per_month(e, values)
+        flat_usd.append(hours_per_month * usd_per_gpu_hour(scenario, e.cloud, e.gpu, e.pricing,
+                                                           values))
+        flat_hours.append(hours_per_month)
+        names.append(e.name)
+        categories.append("experimentation")
+        labels.append(_gpu_labels(e.team, "", e))
+    rows = slice(rows.stop, rows.stop + len(flat))
+    if flat:
+        shape = np.stack(flat)
+        for k in ("requests", "input_tokens", "output_tokens"):
+            out[k][rows] = 0.0
+        np.multiply(column(flat_hours), shape, out=out["gpu_hours"][rows])
+        np.multiply(column(flat_usd), shape, out=out["cost_usd"][rows])
+    rows = slice(rows.stop, count)
+    if platform:
+        shape = np.stack([profile(1.0 + p.monthly_growth, scenario.active_months(
+            p.starts, p.ends)) for p in platform])
+        for k in ("requests", "input_tokens", "output_tokens", "gpu_hours"):
+            out[k][rows] = 0.0
+        np.multiply(column([p.monthly_cost for p in platform]), shape, out=out["cost_usd"][rows])
+        for p in platform:
+            names.append(p.name)
+            categories.append("platform")
+            labels.append({"team": p.team, "model": p.category, "environment": "",
+                           "serving": "", "cloud": "", "gpu": "", "pricing": ""})
+
+    def texts(values: list[str]) -> np.ndarray:
+        out = np.empty(len(values), dtype=object)
+        out[:] = values
+        return out
+
+    return LineArrays(
+        names=texts(names),
+        labels={"category": texts(categories),
+                **{k: texts([str(row[k]) for row in labels]) for k in LINE_LABELS[1:]}},
+        values=out,
+    )
+
+
+def _explode(arrays: LineArrays, months: tuple[str, ...]) -> pd.DataFrame:
+    """Turn per-workload arrays into one long table: a row per workload per month."""
+    count, n = len(arrays.names), len(months)
+    if not count:
+        return pd.DataFrame({c: pd.Series(dtype="float64") for c in LINE_COLUMNS})
+
+    def texts(values: np.ndarray) -> pd.Series:
+        """Return a text column: each distinct text made once, then taken per row."""
+        codes, uniques = pd.factorize(values.ravel())
+        if values.ndim == 1:
+            codes = np.repeat(codes, n)
+        return pd.Series(uniques).take(codes).reset_index(drop=True)
+
+    month_index = np.tile(np.arange(n), count)
+    month = np.empty(n, dtype=object)
+    month[:] = months
+    return pd.DataFrame({
+        "month": pd.Series(month).take(month_index).reset_index(drop=True),
+        "month_index": month_index,
+        "workload": texts(arrays.names),
+        **{k: texts(arrays.labels[k]) for k in LINE_LABELS},
+        **{k: arrays.values[k].ravel() for k in LINE_VALUES},
     }, columns=list(LINE_COLUMNS))
-    if not np.isfinite(lines["cost_usd"].to_numpy()).all():
-        raise ValueError("forecast produced a non-finite cost")  # guarded by validation
-    return lines

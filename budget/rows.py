@@ -31,7 +31,11 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 def workload_rows(result: Forecast) -> pd.DataFrame:
     """Return the per-workload table with readable category names, largest cost first."""
     table = result.workload_table()
-    table["category"] = [CATEGORY_LABELS[c] for c in table["category"]]
+    # a dated change that moves a workload's kind reads "old → new" (Forecast.workload_table)
+    codes, categories = pd.factorize(table["category"])  # each distinct category named once
+    names = np.array([" → ".join(CATEGORY_LABELS[part] for part in str(c).split(" → "))
+                      for c in categories], dtype=object)
+    table["category"] = names[codes] if len(codes) else []
     # largest first, ties in file order
     order = np.argsort(-table["cost_usd"].to_numpy(), kind="stable")
     return table.take(order).reset_index(drop=True)

@@ -12,7 +12,7 @@ import streamlit as st  # noqa: E402
 
 from budget.charts import monthly_category_data  # noqa: E402
 from budget.forecast import Forecast  # noqa: E402
-from budget.rows import gpu_hour_rows, monthly_rows, workload_rows  # noqa: E402
+from budget.rows import csv_bytes, gpu_hour_rows, monthly_rows, workload_rows  # noqa: E402
 from budget.scenario_model import Scenario  # noqa: E402
 from ui.cache import cached_forecast  # noqa: E402
 from ui.charts import live_chart  # noqa: E402
@@ -23,6 +23,7 @@ from ui.tables import table_with_download  # noqa: E402
 from ui.text import md_escape  # noqa: E402
 from ui.versions import save_form  # noqa: E402
 
+SHOWN_WORKLOADS = 50  # rows of the workload table on screen before "Show all"
 DOLLARS = st.column_config.NumberColumn(format="dollar")
 WORKLOAD_COLUMNS = {
     "workload": "Workload", "category": "Category", "team": "Owner (team)",
@@ -55,8 +56,7 @@ def tables(result: Forecast) -> None:
         help="Which detail table to show; each downloads as CSV.")
     stem = Path(result.scenario.source).stem
     if choice == "By workload":
-        table_with_download(workload_rows(result), "workloads", f"{stem}-workloads.csv",
-                            "plan_dl_workloads", WORKLOAD_COLUMNS)
+        workloads(result, stem)
     elif choice == "By month":
         months = monthly_rows(result)
         table_with_download(months, "months", f"{stem}-months.csv", "plan_dl_months",
@@ -70,6 +70,30 @@ def tables(result: Forecast) -> None:
         table_with_download(hours, "GPU-hours", f"{stem}-gpu-hours.csv", "plan_dl_gpu",
                             {c: st.column_config.NumberColumn(format="%,.0f")
                              for c in hours.columns if c != "month"})
+
+
+def workloads(result: Forecast, stem: str) -> None:
+    """Show the costliest workloads (every one on request) and download them all as CSV."""
+    rows = workload_rows(result)  # largest cost first
+    if len(rows) <= SHOWN_WORKLOADS:
+        table_with_download(rows, "workloads", f"{stem}-workloads.csv", "plan_dl_workloads",
+                            WORKLOAD_COLUMNS)
+        return
+    # A big plan's table is sent to the browser on every slider move: the top rows by default.
+    every = st.toggle(f"Show all {len(rows):,} workloads", key="plan_all_workloads",
+                      help=f"The table shows the {SHOWN_WORKLOADS} costliest workloads; the "
+                      "download always has every workload.")
+    if every:
+        table_with_download(rows, "workloads", f"{stem}-workloads.csv", "plan_dl_workloads",
+                            WORKLOAD_COLUMNS)
+        return
+    st.caption(f"The {SHOWN_WORKLOADS} costliest of {len(rows):,} workloads.")
+    st.dataframe(rows.head(SHOWN_WORKLOADS), hide_index=True, width="stretch",
+                 column_config=WORKLOAD_COLUMNS)
+    st.download_button("Download workloads (CSV)", data=lambda: csv_bytes(rows),
+                       file_name=f"{stem}-workloads.csv", mime="text/csv",
+                       icon=":material/download:", key="plan_dl_workloads",
+                       help=f"All {len(rows):,} workloads as a CSV file, every column.")
 
 
 @st.fragment

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,10 @@ from budget.sensitivity import (
 from ui.config import MAX_UPLOAD_ROWS, exports_dir
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+# A resource, not data: a Scenario is frozen (tuples of frozen rows), so every rerun can share
+# the one object instead of unpickling a copy (5,000 workloads: tens of milliseconds), and the
+# table hashes below stay memoised across reruns.
+@st.cache_resource(max_entries=64, show_spinner=False)
 def _load(path: str, mtime_ns: int, size: int) -> Scenario:
     return load_scenario(path)
 
@@ -41,9 +45,35 @@ def load(path: Path) -> Scenario:
     return _load(str(path), mtime_ns, size)
 
 
-# A Scenario is a frozen, hashable dataclass: Python's own hash keys the caches in microseconds,
-# where Streamlit's generic hasher takes milliseconds on every rerun.
-BY_SCENARIO: dict[str | type[Any], Callable[[Any], Any]] = {Scenario: hash}
+# Hashes of a scenario's tables (tuples of frozen rows), by identity: a slider move makes a new
+# Scenario (with_drivers) that shares every table with the loaded file or draft, so each table
+# is hashed once per loaded version, not on every rerun (5,000 workloads take milliseconds).
+_TABLE_HASHES: dict[int, tuple[tuple[Any, ...], int]] = {}
+_TABLE_HASHES_KEPT = 512
+_KEY_FIELDS = tuple(f.name for f in dataclasses.fields(Scenario) if f.compare)
+
+
+def _table_hash(table: tuple[Any, ...]) -> int:
+    """Return hash(table), computed once while this very tuple is kept in the memo."""
+    seen = _TABLE_HASHES.get(id(table))
+    if seen is not None and seen[0] is table:  # the memo holds the tuple: its id is not reused
+        return seen[1]
+    value = hash(table)
+    if len(_TABLE_HASHES) >= _TABLE_HASHES_KEPT:
+        _TABLE_HASHES.pop(next(iter(_TABLE_HASHES)), None)  # the oldest
+    _TABLE_HASHES[id(table)] = (table, value)
+    return value
+
+
+def scenario_key(scenario: Scenario) -> int:
+    """Return a cache key equal for equal scenarios: hash(scenario), tables' hashes memoised."""
+    return hash(tuple(_table_hash(value) if isinstance(value, tuple) and len(value) > 8
+                      else value for value in map(scenario.__getattribute__, _KEY_FIELDS)))
+
+
+# A Scenario is a frozen, hashable dataclass: its hash (tables memoised) keys the caches in
+# microseconds, where Streamlit's generic hasher takes milliseconds on every rerun.
+BY_SCENARIO: dict[str | type[Any], Callable[[Any], Any]] = {Scenario: scenario_key}
 
 
 @st.cache_resource(max_entries=256, show_spinner=False, hash_funcs=BY_SCENARIO)

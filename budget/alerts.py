@@ -220,7 +220,9 @@ def planned_gpu_hours_per_run(scenario: Scenario | None) -> tuple[tuple[str, flo
     if scenario is None:
         return ()
     values = input_values(scenario)
-    return tuple((t.name, float(billed_gpu_hours_per_run(t, values))) for t in scenario.training)
+    plan = scenario.at(0)  # as the plan stands in its first month: the actual runs an alert
+    # reads come before the plan or open it (a dated change later on is not yet in force)
+    return tuple((t.name, float(billed_gpu_hours_per_run(t, values))) for t in plan.training)
 
 
 def training_overrun_alerts(billing: pd.DataFrame,

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from budget.errors import BudgetInputError, shown
-from budget.forecast import Forecast
+from budget.forecast import Forecast, forecast
 from budget.months import month_labels, month_offset
 from budget.scenario_model import InferenceWorkload, Scenario
 from budget.unit_costs import TOKENS_PER_PRICE_UNIT, api_usd_per_1m_tokens, input_values
@@ -32,6 +32,7 @@ class Lever:
     applies: Callable[[InferenceWorkload], bool] = lambda w: False  # may be a dated change on w
     scaled: tuple[str, ...] = ()  # fields × (1 − percent)
     sped_up: tuple[str, ...] = ()  # fields ÷ (1 − percent)
+    largest_only: bool = False  # its base is the largest eligible workload alone
 
 
 def _api_input_usd(result: Forecast) -> float:
@@ -91,7 +92,8 @@ LEVERS: tuple[Lever, ...] = (
           applies=_own_gpus(), sped_up=_THROUGHPUTS),
     Lever("Distillation", "the largest self-hosted workload", 0.35,
           "a distilled smaller model takes half of its traffic at 30% of the GPU time "
-          "(0.5 × 0.7)", _largest_self_hosted, applies=_own_gpus(), sped_up=_THROUGHPUTS),
+          "(0.5 × 0.7)", _largest_self_hosted, applies=_own_gpus(), sped_up=_THROUGHPUTS,
+          largest_only=True),
     Lever("Batching self-hosted requests", "batch inference on own GPUs", 0.20,
           "larger batches raise tokens per GPU-second by a quarter (1 − 1/1.25)",
           lambda f: _cost(f, lambda x: (x["category"] == "batch_inference")
@@ -110,10 +112,17 @@ def _lever(name: str) -> Lever:
 
 
 def lever_workloads(lever_name: str, scenario: Scenario, month: str | None = None) -> list[str]:
-    """Return the inference workloads a lever can apply to (as the plan stands in `month`)."""
+    """Return the inference workloads a lever can apply to (as the plan stands in `month`).
+
+    For a lever priced on the largest eligible workload (distillation), that one alone.
+    """
     lever = _lever(lever_name)
     index = 0 if month is None else month_offset(scenario.start, month)
-    return [w.name for w in scenario.at(index).inference if lever.applies(w)]
+    names = [w.name for w in scenario.at(index).inference if lever.applies(w)]
+    if lever.largest_only and names:  # as the levers table prices it: the largest one
+        by = forecast(scenario).lines.groupby("workload", sort=False)["cost_usd"].sum()
+        names = [max(names, key=lambda name: float(by.get(name, 0.0)))]
+    return names
 
 
 def lever_changes(lever_name: str, scenario: Scenario, workloads: Sequence[str], month: str,

@@ -131,12 +131,15 @@ def _all_on(lines: pd.DataFrame, primary: str, move_usd: dict[str, float],
     """Return every GPU workload moved to the primary cloud (unpriced GPUs keep their cost)."""
     one_cost = switching = 0.0
     for workload, group in lines.groupby("workload"):
-        if str(group["cloud"].iloc[0]) == primary:
-            one_cost += float(group["cost_usd"].sum())
+        here = group["cloud"] == primary  # a dated change may move a workload part-way
+        one_cost += float(group.loc[here, "cost_usd"].sum())
+        if here.all():
             continue
-        cost, priced = _cost_on(group, primary, values)
-        one_cost += cost if priced else float(group["cost_usd"].sum())
-        switching += move_usd[str(workload)]
+        away = group[~here]
+        cost, priced = _cost_on(away, primary, values)
+        one_cost += cost if priced else float(away["cost_usd"].sum())
+        if str(group["cloud"].iloc[-1]) != primary:  # a move the plan makes is its own cost
+            switching += move_usd[str(workload)]
     return Placement(f"all on {primary}", one_cost, 1.0, switching,
                      {str(w): primary for w in lines["workload"].unique()})
 
@@ -147,7 +150,7 @@ def _by_workload_type(lines: pd.DataFrame, clouds: list[str], move_usd: dict[str
     typed_cost = typed_switch = 0.0
     typed: dict[str, str] = {}
     for workload, group in lines.groupby("workload"):
-        cloud = str(group["cloud"].iloc[0])
+        cloud = str(group["cloud"].iloc[-1])  # where the plan has it by the end
         best_cost, best_cloud = float(group["cost_usd"].sum()), cloud
         if group["category"].iloc[0] in CHECKPOINTABLE_CATEGORIES:
             for other in clouds:
@@ -171,7 +174,7 @@ def _even_split(lines: pd.DataFrame, primary: str, secondary: str, move_usd: dic
     """Return every GPU workload half on the primary cloud, half on the secondary."""
     split_cost = split_switch = 0.0
     for workload, group in lines.groupby("workload"):
-        other = secondary if str(group["cloud"].iloc[0]) == primary else primary
+        other = secondary if str(group["cloud"].iloc[-1]) == primary else primary
         here = float(group["cost_usd"].sum()) / 2
         there, priced = _cost_on(group, other, values, 0.5)
         split_cost += here + (there if priced else here)

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from budget.errors import BudgetInputError, shown
+from budget.errors import BudgetInputError, shown, visible
 from budget.files import decode_toml, read_bounded
 from budget.inputs import INPUTS_BY_NAME
 from budget.months import month_labels
@@ -88,7 +88,7 @@ def parse_scenario(data: Mapping[str, Any], label: str) -> Scenario:
                     label, f"{table.name} must be a list of tables",
                     fix=f"write each row under its own [[{table.name}]] header")
             values[table.name] = [
-                _check_row(table, row, label, f"[[{table.name}]] row {i}")
+                _check_row(table, row, label, _row_place(table.name, i, row))
                 for i, row in enumerate(content, start=1)
             ]
         else:
@@ -100,9 +100,21 @@ def parse_scenario(data: Mapping[str, Any], label: str) -> Scenario:
     _check_references(scenario, label)
     if values.get("changes"):
         plain = {name: content for name, content in data.items() if name != "changes"}
-        scenario = dataclasses.replace(
-            scenario, changes=_dated_changes(plain, values["changes"], scenario, label))
+        changes, last = _dated_changes(plain, values["changes"], scenario, label)
+        priced = {(p.cloud, p.gpu) for p in scenario.gpu_prices}
+        filled = tuple(p for p in last.gpu_prices if (p.cloud, p.gpu) not in priced)
+        # a change moving a workload to a GPU only the reference table prices: that row is
+        # the plan's from the start, so every month's plan has it
+        scenario = dataclasses.replace(scenario, changes=changes,
+                                       gpu_prices=scenario.gpu_prices + filled)
     return scenario
+
+
+def _row_place(table: str, number: int, row: Mapping[str, Any]) -> str:
+    """Return how messages name a row: '[[TABLE]] row N', a change '[[changes]] #N (MONTH)'."""
+    if table == "changes" and isinstance(row.get("month"), str):
+        return _change_place(number - 1, visible(row["month"][:20]))
+    return f"[[{table}]] row {number}"
 
 
 def _row_key(table: str, row: Mapping[str, Any]) -> str:
@@ -115,8 +127,11 @@ def _row_key(table: str, row: Mapping[str, Any]) -> str:
 
 
 def _dated_changes(data: Mapping[str, Any], rows: list[dict[str, Any]], base: Scenario,
-                   label: str) -> tuple[DatedChange, ...]:
+                   label: str) -> tuple[tuple[DatedChange, ...], Scenario]:
     """Check each [[changes]] row against the plan as it stands then; return them resolved.
+
+    Also returns the plan with every change made (its price rows include any the reference
+    table filled in for a GPU a change moves to).
 
     Changes apply in month order (file order within a month). Each month's are checked by
     loading the whole plan with them and every earlier change made, so a value out of bounds,
@@ -155,7 +170,7 @@ def _dated_changes(data: Mapping[str, Any], rows: list[dict[str, Any]], base: Sc
                                  workload=key if table != "gpu_prices" else None,
                                  gpu=key if table == "gpu_prices" else None)
         before = after
-    return tuple(out[i] for i in range(len(rows)))
+    return tuple(out[i] for i in range(len(rows))), before
 
 
 def _change_place(index: int, month: str) -> str:
@@ -201,6 +216,8 @@ def _apply_change(row: Mapping[str, Any], current: dict[str, list[dict[str, Any]
                 fix="set starts/ends on the workload itself" if name in ("starts", "ends")
                 else "add a new row for it instead, and end the old one")
     changed = dict(current[table][index])
+    if table == "experimentation" and "name" not in changed:  # TEAM-experimentation: pinned,
+        changed["name"] = _row_key(table, changed)  # so a change of team keeps the row's name
     if "serving" in row["set"] and row["set"]["serving"] != changed.get("serving"):
         changed = {k: v for k, v in changed.items()  # keys of the old mode go with it
                    if spec.key(k) is None or spec.key(k).only_for is None}  # type: ignore[union-attr]

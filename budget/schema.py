@@ -87,7 +87,11 @@ class Key:
         if self.kind == "pair":
             return self._check_pair(value)
         if self.kind == "fields":
-            if not isinstance(value, dict) or not value:
+            if isinstance(value, dict) and not value:
+                return value, "sets no field", (
+                    f"write the fields it changes, like {self.name} = "
+                    "{ requests_per_month = 900000 }, or delete the change")
+            if not isinstance(value, dict):
                 return value, f"must be an inline table of fields, got {show_value(value)}", (
                     f"write it like {self.name} = {{ requests_per_month = 900000 }}")
             return None

@@ -260,7 +260,12 @@ def test_the_pdf_honours_them(dated):
      '[[changes]] #1 (2028-01), making [[training]] row 1 ("ft")', "gpu",
      'no [[gpu_prices]] row for cloud "aws", gpu "Z999"'),
     ({"month": "2028-01", "workload": "chat", "set": {}},
-     "[[changes]] row 1", "set", "must be an inline table of fields"),
+     "[[changes]] #1 (2028-01)", "set", "sets no field"),
+    ({"month": "2028-01", "workload": "chat", "set": {"model": {"nested": 1}}},
+     '[[changes]] #1 (2028-01), making [[inference]] row 1 ("chat")', "model",
+     "must be a non-empty text"),
+    ({"month": "2028-13", "workload": "chat", "set": {"model": "x"}},
+     "[[changes]] #1 (2028-13)", "month", "must be a real month"),
 ])
 def test_bad_changes_are_named(change, where, field, says):
     with pytest.raises(BudgetInputError) as caught:
@@ -291,10 +296,11 @@ def test_a_lever_as_a_dated_change_saves_what_the_table_says(lever):
     sample = parse_scenario(tomllib.loads(SAMPLE.read_text()), "sample")
     result = forecast(sample)
     row = lever_table(result).set_index("lever").loc[lever]
-    eligible = lever_workloads(lever, sample)
+    eligible = lever_workloads(lever, sample)  # distillation: the largest self-hosted alone
     if lever == "Distillation":
         by = result.workload_table().set_index("workload")["cost_usd"]
-        eligible = [max(eligible, key=lambda name: by[name])]
+        self_hosted = [w.name for w in sample.inference if w.serving == "self_hosted"]
+        assert eligible == [max(self_hosted, key=lambda name: by[name])]
     if not eligible:
         assert row["saving_usd"] == 0
         return
@@ -397,3 +403,61 @@ def test_the_pdf_lists_them(dated):
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(summary_pdf(dated))).pages)
     assert "Assumptions: dated changes" in text
     assert "requests_per_month = 500,000" in text and "on_demand = 5" in text
+
+
+def test_a_move_to_a_gpu_only_the_reference_table_prices():
+    # batch-sum moves to aws/A100 from 2027-12: small.toml prices only aws/H100, so the row is
+    # the reference table's (data/prices/gpu_prices.toml), in every month's plan
+    from budget.pricing import catalog_gpu_row
+
+    data = small_data([{"month": "2027-12", "workload": "batch-sum",
+                        "set": {"gpu": "A100"}}])
+    scenario = parse_scenario(data, "a100")
+    row = catalog_gpu_row("aws", "A100")
+    assert row is not None and row.get("spot") is not None
+    assert all(s.scenario.price("aws", "A100").spot == float(row["spot"])
+               for s in scenario.segments())
+    # 200 GPU-hours a month on spot: $2 on H100, then the A100's spot price
+    assert forecast(scenario).by_workload["batch-sum"].tolist() == pytest.approx(
+        [400.0] + [200 * float(row["spot"])] * 3)
+    again = parse_scenario(tomllib.loads(scenario_toml(scenario)), "again")
+    assert dataclasses.replace(again, source="x") == dataclasses.replace(scenario, source="x")
+
+
+def test_a_team_change_keeps_an_unnamed_experimentation_row():
+    # small.toml's experimentation row has no name: it is "research-experimentation" and stays
+    # so when a change moves it to another team
+    data = small_data([{"month": "2028-01", "workload": "research-experimentation",
+                        "set": {"team": "applied"}}])
+    scenario = parse_scenario(data, "team")
+    lines = forecast(scenario).lines.query("workload == 'research-experimentation'")
+    assert lines["team"].tolist() == ["research", "research", "applied", "applied"]
+    assert lines["cost_usd"].tolist() == pytest.approx([780.0] * 4)
+
+
+def test_multi_cloud_placements_read_each_months_cloud():
+    # batch-sum moves to gcp from 2027-12 (the reference table prices gcp/H100): "all on aws"
+    # keeps its 2027-11 line ($400 as planned) and prices its 3 gcp months' 200 GPU-hours at the
+    # table's aws/H100 spot price; ft (400 × 4) and research (780 × 4) are on aws already. The
+    # plan itself ends batch-sum on gcp, so moving it back is a switch
+    from budget.multicloud import placements
+    from budget.pricing import catalog_gpu_row
+
+    data = small_data([{"month": "2027-12", "workload": "batch-sum", "set": {"cloud": "gcp"}}])
+    scenario = parse_scenario(data, "moved")
+    options = {p.name: p for p in placements(scenario)}
+    aws = catalog_gpu_row("aws", "H100")
+    assert aws is not None
+    everything = options["all on aws"]
+    assert everything.cost_usd == pytest.approx(1_600 + 3_120 + 400 + 3 * 200 * float(aws["spot"]))
+    assert everything.switching_usd > 0
+    assert options["as planned"].clouds["batch-sum"] == "gcp"  # where the plan has it by then
+
+
+def test_planned_run_hours_are_the_first_months():
+    from budget.alerts import planned_gpu_hours_per_run
+
+    data = small_data([{"month": "2028-01", "workload": "ft", "set": {"gpu_hours_per_run": 900}}])
+    assert planned_gpu_hours_per_run(parse_scenario(data, "ft")) == (("ft", 300.0),)
+    data = small_data([{"month": "2027-11", "workload": "ft", "set": {"gpu_hours_per_run": 900}}])
+    assert planned_gpu_hours_per_run(parse_scenario(data, "ft")) == (("ft", 900.0),)

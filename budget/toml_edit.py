@@ -5,22 +5,28 @@ text says, as scenario_data writes it; new: what it should say) and returns the 
 the differences applied: a changed value set in place (its line's comment kept), a key added at
 the end of its table, a row added to its array of tables (after the row before it), a row or key
 removed, a table created when missing. Everything else (comments, order, blank lines, how
-numbers are written) stays as typed.
+numbers are written, Windows line ends) stays as typed.
+
+Rows are matched old to new in order: by what they say (a row unchanged is the same row), then
+by what names them (ROW_KEYS: an edited row), then by position between those (a change whose
+workload was renamed, a workload renamed): a matched row is edited in place with its comments;
+the others are removed, or added.
 """
 
 from __future__ import annotations
 
+from difflib import SequenceMatcher
 from typing import Any
 
 import tomlkit
 import tomlkit.exceptions
-from tomlkit.items import AoT, Comment, InlineTable, Integer, Item, Table, Whitespace
+from tomlkit.items import AoT, Comment, Integer, Item, Table, Whitespace
 
 from budget.errors import BudgetInputError
 
 # How a row of an array of tables is told apart from the others (a dated change by its month
-# and what it changes, so that its comment stays with it). Rows a table cannot tell apart (two
-# changes of one workload in one month) are matched by position.
+# and what it changes, so that its comment stays with it), once rows that say the same are
+# matched (two changes of one workload in one month: the one deleted goes, not the last).
 ROW_KEYS: dict[str, tuple[str, ...]] = {"gpu_prices": ("cloud", "gpu"),
                                         "portability": ("workload",),
                                         "guardrails": ("environment",),
@@ -50,6 +56,9 @@ def edited_text(text: str, old: dict[str, Any], new: dict[str, Any], label: str)
 
     `label` names the text in the error raised when tomlkit cannot read what tomllib read.
     """
+    windows = "\r\n" in text and "\n" not in text.replace("\r\n", "")  # CRLF throughout
+    if windows:  # edited with LF line ends, each written back as CRLF (new lines too)
+        text = text.replace("\r\n", "\n")
     try:
         doc = tomlkit.parse(text)
     except tomlkit.exceptions.TOMLKitError as exc:  # tomllib read it; tomlkit may not
@@ -70,22 +79,30 @@ def edited_text(text: str, old: dict[str, Any], new: dict[str, Any], label: str)
     out = doc.as_string()
     if text.endswith("\n") and not text.endswith("\n\n"):  # a table removed at the end
         out = out.rstrip("\n") + "\n"
-    return out
+    return out.replace("\n", "\r\n") if windows else out
 
 
-def _edit_mapping(table: Any, before: dict[str, Any], after: dict[str, Any]) -> None:
-    """Set the keys whose value changed, add the new ones, delete the ones gone."""
+def _edit_mapping(table: Any, before: dict[str, Any], after: dict[str, Any],
+                  last: Table | None = None) -> None:
+    """Set the keys whose value changed, add the new ones (to `last`), delete the ones gone.
+
+    `last` is the last line of a table written in dotted keys over several lines (set.a = …,
+    set.b = …), where a new key goes; tomlkit would put it after the first.
+    """
     for key, value in after.items():
         if key in before and same(before[key], value):
             continue
         if (key in table and isinstance(value, dict) and isinstance(before.get(key), dict)
-                and isinstance(table[key], InlineTable)):  # set = { … }: key by key
-            _edit_mapping(table[key], before[key], value)
+                and isinstance(table[key], dict)):  # set = { … }, [changes.set], set.x = …
+            parts = [item for k, item in table.value.body if k is not None and k.key == key
+                     ] if isinstance(table, Table) else []
+            _edit_mapping(table[key], before[key], value,  # key by key, comments kept
+                          parts[-1] if len(parts) > 1 and isinstance(parts[-1], Table) else None)
         elif key in table:
             old = table.item(key) if isinstance(table, Table) else None
             table[key] = _item(value, old if isinstance(old, Item) else None)
         else:
-            _add_key(table, key, _item(value, None))
+            _add_key(table if last is None else last, key, _item(value, None))
     for key in before:
         if key not in after and key in table:
             del table[key]
@@ -99,31 +116,69 @@ def _edit_rows(doc: Any, name: str, before: list[dict[str, Any]],
         doc[name] = _item(after, None)
         return
     written = len(rows) if rows is not None else 0
-    keys_before = [row_key(name, r) for r in before]
-    keys_after = [row_key(name, r) for r in after]
-    if len(set(keys_before)) < len(keys_before) or len(set(keys_after)) < len(keys_after):
-        keys_before = [f"#{i}" for i in range(len(before))]  # not told apart: by position
-        keys_after = [f"#{i}" for i in range(len(after))]
-    wanted = dict(zip(keys_after, after, strict=True))
-    # In the file: (key, row). Rows past `written` came from elsewhere (the shipped price table).
-    present = [(k, before[i]) for i, k in enumerate(keys_before[:written])]
+    # Rows past `written` came from elsewhere (the shipped price table): by key, never in place.
+    implicit = {row_key(name, r): r for r in before[written:]}
+    pairs = matched_rows(name, before[:written], after, set(implicit))
+    kept = {i for i, _ in pairs}
     for i in reversed(range(written)):
-        if present[i][0] not in wanted:
+        if i not in kept:
             assert rows is not None
             _remove_row(doc, name, rows, i)
-            del present[i]
-    for i, (key, row) in enumerate(present):
-        if not same(row, wanted[key]):
+    for at, (i, j) in enumerate(pairs):  # the rows left are the matched ones, in order
+        if not same(before[i], after[j]):
             assert rows is not None
-            _edit_mapping(rows[i], row, wanted[key])
-    implicit = {k: before[i] for i, k in enumerate(keys_before) if i >= written}
-    in_file = {k for k, _ in present}
-    for j, key in enumerate(keys_after):
-        if key in in_file or (key in implicit and same(implicit[key], after[j])):
+            _edit_mapping(rows[at], before[i], after[j])
+    in_file = {j for _, j in pairs}
+    for j, row in enumerate(after):
+        shipped = implicit.get(row_key(name, row))
+        if j in in_file or (shipped is not None and same(shipped, row)):
             continue
-        at = sum(1 for k in keys_after[:j] if k in in_file)  # after the rows before it
-        rows = _insert_row(doc, name, at, after[j])
-        in_file.add(key)
+        at = sum(1 for k in in_file if k < j)  # after the rows before it
+        _insert_row(doc, name, at, row)
+        in_file.add(j)
+
+
+def matched_rows(table: str, old: list[dict[str, Any]], new: list[dict[str, Any]],
+                 shipped: set[str] | frozenset[str] = frozenset()) -> list[tuple[int, int]]:
+    """Return the pairs (i, j), in order, of an old row i that new row j is (edited or not).
+
+    First rows that say the same (1_000 and 1000.0 alike), then, between those, rows of one
+    row_key, then, between those, rows by position (the k-th left old row is the k-th left new
+    one); a new row whose key names a row in `shipped` (the price table) is never matched by
+    position. Rows in no pair were removed (old) or added (new).
+    """
+    pairs: list[tuple[int, int]] = []
+
+    def align(old_at: int, old_end: int, new_at: int, new_end: int, stage: int) -> None:
+        if stage == 2:
+            fresh = [j for j in range(new_at, new_end) if row_key(table, new[j]) not in shipped]
+            pairs.extend(zip(range(old_at, old_end), fresh, strict=False))
+            return
+        token = _content if stage == 0 else (lambda row: row_key(table, row))
+        blocks = SequenceMatcher(None, [token(r) for r in old[old_at:old_end]],
+                                 [token(r) for r in new[new_at:new_end]],
+                                 autojunk=False).get_matching_blocks()
+        i, j = old_at, new_at
+        for a, b, size in blocks:  # the last block is (len, len, 0): the gap after the others
+            align(i, old_at + a, j, new_at + b, stage + 1)
+            pairs.extend((old_at + a + k, new_at + b + k) for k in range(size))
+            i, j = old_at + a + size, new_at + b + size
+
+    align(0, len(old), 0, len(new), 0)
+    return pairs
+
+
+def _content(value: Any) -> Any:
+    """Return a hashable form of a TOML value, equal for values `same` calls equal."""
+    if isinstance(value, dict):
+        return ("table", tuple(sorted((k, _content(v)) for k, v in value.items())))
+    if isinstance(value, list):
+        return ("array", tuple(_content(v) for v in value))
+    if isinstance(value, bool):
+        return ("bool", value)
+    if isinstance(value, int | float):
+        return ("number", float(value))
+    return (type(value).__name__, value)
 
 
 def _insert_row(doc: Any, name: str, at: int, row: dict[str, Any]) -> AoT:

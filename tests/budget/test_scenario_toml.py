@@ -17,10 +17,17 @@ from hypothesis import strategies as st
 from budget.errors import BudgetInputError
 from budget.files import file_stamp
 from budget.inputs import INPUTS, INPUTS_BY_NAME
-from budget.scenario import load_scenario, parse_scenario_bytes
+from budget.scenario import load_scenario, parse_scenario, parse_scenario_bytes
 from budget.scenario_model import Scenario, WrittenRange
-from budget.scenario_toml import save_edited, save_version, scenario_toml, version_name
+from budget.scenario_toml import (
+    save_edited,
+    save_version,
+    scenario_data,
+    scenario_toml,
+    version_name,
+)
 from budget.schema import NAME_MAX, TINY
+from budget.toml_edit import matched_rows
 from tests.conftest import SAMPLE, SMALL
 
 NOW = datetime(2026, 12, 1, 9, 30)
@@ -578,3 +585,185 @@ def test_a_draft_the_file_cannot_say_is_refused_naming_where(tmp_path):
         save_edited(tmp_path, source, dataclasses.replace(loaded, changes=(wrong,)), "Small v2",
                     "a bad draft", NOW)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.toml"]
+
+
+# ---- save_edited: comments stay with the change they belong to ---------------------------
+
+HEAD = 'name = "Small"\nstart = "2027-11"\nmonths = 3\ncurrency = "USD"\n'
+
+
+def saved_text(tmp_path, text: str, edit, reason: str = "a change edited") -> tuple[str, str]:
+    """Save `text` edited by `edit(data)` (on scenario_data); return (saved text, its header)."""
+    source = tmp_path / "plan.toml"
+    source.write_text(text)
+    data = scenario_data(load_scenario(source))
+    edit(data)
+    saved = save_edited(tmp_path, source, parse_scenario(data, str(source)), "Small v2", reason,
+                        NOW)
+    version = load_scenario(saved.path)
+    assert version == dataclasses.replace(parse_scenario(data, str(source)), name="Small v2",
+                                          source=str(saved.path), previous=previous_of(source),
+                                          reason=reason)
+    head = ('name = "Small v2"\nstart = "2027-11"\nmonths = 3\ncurrency = "USD"\n'
+            f'previous = "{previous_of(source)}"\nreason = "{reason}"\n')
+    return saved.path.read_text(), head
+
+
+SUB_TABLES = SMALL.read_text() + """
+[[changes]]  # trim
+month = "2028-01"
+workload = "chat"
+[changes.set]  # the set
+input_tokens = 500
+
+[[changes]]
+month = "2027-12"
+gpu = "aws/H100"
+[changes.set]
+spot = 1.5  # spot drop
+"""
+
+
+def test_a_change_set_in_a_sub_table_is_edited_key_by_key(tmp_path):
+    def edit(data):
+        data["changes"][0]["set"]["input_tokens"] = 400
+        data["changes"][1]["set"]["on_demand"] = 3.5
+
+    out, head = saved_text(tmp_path, SUB_TABLES, edit)
+    # the [changes.set] headers, their comments and 'spot = 1.5  # spot drop' stay as typed;
+    # 400 set in place, on_demand added at the end of its sub-table
+    assert out == SUB_TABLES.replace(HEAD, head).replace(
+        "input_tokens = 500\n", "input_tokens = 400\n").replace(
+        "spot = 1.5  # spot drop\n", "spot = 1.5  # spot drop\non_demand = 3.5\n")
+    assert out.endswith('[changes.set]  # the set\ninput_tokens = 400\n\n[[changes]]\n'
+                        'month = "2027-12"\ngpu = "aws/H100"\n[changes.set]\n'
+                        'spot = 1.5  # spot drop\non_demand = 3.5\n')
+
+
+DOTTED_SET = SMALL.read_text() + """
+[[changes]]  # trim
+month = "2028-01"
+workload = "chat"
+set.input_tokens = 500  # from the prompt review
+set.output_tokens = 400
+"""
+
+
+def test_a_change_set_in_dotted_keys_is_edited_key_by_key(tmp_path):
+    def edit(data):
+        data["changes"][0]["set"] = {"input_tokens": 450, "output_tokens": 400,
+                                     "requests_per_month": 900_000}
+
+    out, head = saved_text(tmp_path, DOTTED_SET, edit)
+    assert out.endswith('[[changes]]  # trim\nmonth = "2028-01"\nworkload = "chat"\n'
+                        "set.input_tokens = 450  # from the prompt review\n"
+                        "set.output_tokens = 400\nset.requests_per_month = 900000\n")
+    assert out.startswith(SMALL.read_text().replace(HEAD, head))
+
+
+RENAMED = SMALL.read_text().replace(
+    "requests_per_month = 1_000_000", "requests_per_month = 1_000_000  # the sales plan") + """
+[[changes]]  # trim
+month = "2028-01"
+workload = "chat"
+set = { input_tokens = 500 }  # shorter prompts
+"""
+
+
+def test_a_workload_renamed_keeps_its_row_and_its_change_with_their_comments(tmp_path):
+    def edit(data):  # as the Edit page renames: the workload and the change that names it
+        data["inference"][0]["name"] = "chat2"
+        data["changes"][0]["workload"] = "chat2"
+
+    out, head = saved_text(tmp_path, RENAMED, edit, "chat renamed")
+    # only the two names change: the change is the same row with another target (its comments
+    # kept), and so is the workload (1_000_000 and 0.10 stay as typed)
+    removed, added = line_changes(RENAMED, out)
+    assert removed == ['name = "Small"', 'name = "chat"', 'workload = "chat"']
+    assert added == ['name = "Small v2"', f'previous = "{previous_of(tmp_path / "plan.toml")}"',
+                     'reason = "chat renamed"', 'name = "chat2"', 'workload = "chat2"']
+    assert out == RENAMED.replace(HEAD, head).replace('name = "chat"', 'name = "chat2"').replace(
+        'workload = "chat"', 'workload = "chat2"')
+
+
+TWO_OF_ONE_MONTH = SMALL.read_text() + """
+[[changes]]  # trim
+month = "2028-01"
+workload = "chat"
+set = { input_tokens = 500 }
+
+[[changes]]  # second
+month = "2028-01"
+workload = "chat"
+set = { output_tokens = 100 }  # out
+"""
+
+
+def test_the_first_of_two_changes_of_one_month_and_workload_deleted(tmp_path):
+    out, head = saved_text(tmp_path, TWO_OF_ONE_MONTH, lambda data: data["changes"].pop(0))
+    # the first row goes with its '# trim'; the second stays as written, its comments with it
+    assert out == SMALL.read_text().replace(HEAD, head) + (
+        '\n[[changes]]  # second\nmonth = "2028-01"\nworkload = "chat"\n'
+        "set = { output_tokens = 100 }  # out\n")
+
+
+def test_the_second_of_two_changes_of_one_month_and_workload_edited(tmp_path):
+    def edit(data):
+        data["changes"][1]["set"]["output_tokens"] = 150
+
+    out, head = saved_text(tmp_path, TWO_OF_ONE_MONTH, edit)
+    assert out == TWO_OF_ONE_MONTH.replace(HEAD, head).replace(
+        "set = { output_tokens = 100 }  # out", "set = { output_tokens = 150 }  # out")
+
+
+def test_a_windows_file_keeps_crlf_on_every_line_written(tmp_path):
+    source = tmp_path / "plan.toml"
+    crlf = SMALL.read_text().replace("\n", "\r\n").encode()
+    source.write_bytes(b"\xef\xbb\xbf" + crlf)
+    data = scenario_data(load_scenario(source))
+    data["drivers"]["gpu_price"] = 1.5
+    data["changes"] = [{"month": "2028-01", "workload": "chat", "set": {"input_tokens": 500}}]
+    saved = save_edited(tmp_path, source, parse_scenario(data, str(source)), "Small v2",
+                        "GPUs dearer", NOW)
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()  # of the bytes, BOM included
+    head = ('name = "Small v2"\nstart = "2027-11"\nmonths = 3\ncurrency = "USD"\n'
+            f'previous = "plan.toml@{digest}"\nreason = "GPUs dearer"\n')
+    expected = SMALL.read_text().replace(HEAD, head).replace(
+        "gpu_price = 1.0", "gpu_price = 1.5") + (
+        '\n[[changes]]\nmonth = "2028-01"\nworkload = "chat"\nset = {input_tokens = 500}\n')
+    # the BOM is read past (as before); previous, reason, the edit and the new row: CRLF each
+    assert saved.path.read_bytes() == expected.replace("\n", "\r\n").encode()
+    assert load_scenario(saved.path).drivers.gpu_price == 1.5
+
+
+def change(month: str, workload: str, **values: float) -> dict:
+    return {"month": month, "workload": workload, "set": values}
+
+
+def price(gpu: str, on_demand: float) -> dict:
+    return {"cloud": "aws", "gpu": gpu, "on_demand": on_demand}
+
+
+@pytest.mark.parametrize(("table", "old", "new", "shipped", "pairs"), [
+    # a change whose only difference is its target (its workload renamed): the same row
+    ("changes", [change("2028-01", "chat", input_tokens=500), change("2027-12", "ft", a=1)],
+     [change("2028-01", "chat2", input_tokens=500), change("2027-12", "ft", a=1)], set(),
+     [(0, 0), (1, 1)]),
+    # two of one month and workload, the first deleted: the second is matched by what it says
+    ("changes", [change("2028-01", "chat", a=1), change("2028-01", "chat", b=2)],
+     [change("2028-01", "chat", b=2)], set(), [(1, 0)]),
+    # 1_000 and 1000.0 say the same
+    ("changes", [change("2028-01", "chat", a=1000), change("2028-01", "chat", b=2)],
+     [change("2028-01", "chat", a=1000.0)], set(), [(0, 0)]),
+    # the first deleted and the second edited: by month and target before position
+    ("changes", [change("2028-01", "chat", a=1), change("2027-12", "ft", b=2)],
+     [change("2027-12", "ft", b=3)], set(), [(1, 0)]),
+    # a row added after the one kept is no edit of the one deleted before it
+    ("platform", [{"name": "a"}, {"name": "b"}], [{"name": "b"}, {"name": "c"}], set(),
+     [(1, 0)]),
+    # a row of the shipped price table is never the file's row by position
+    ("gpu_prices", [price("H100", 4.0)], [price("A100", 1.0)], {"aws/A100"}, []),
+    ("gpu_prices", [price("H100", 4.0)], [price("H200", 5.0)], {"aws/A100"}, [(0, 0)]),
+])
+def test_matched_rows(table, old, new, shipped, pairs):
+    assert matched_rows(table, old, new, shipped) == pairs

@@ -190,14 +190,25 @@ class Forecast:
             usd_per_1m_tokens=_ratio(cost, tokens, 1_000_000.0),
         )
 
-    def workload_table(self) -> pd.DataFrame:
-        """Return one row per workload: owner, category, horizon USD, GPU-hours and unit costs."""
+    def workload_cost_usd(self) -> np.ndarray:
+        """Return each workload's horizon USD (file order), as workload_table's cost_usd."""
+        cost: np.ndarray = self.arrays.values["cost_usd"].sum(axis=1)
+        return cost
+
+    def workload_table(self, rows: np.ndarray | None = None) -> pd.DataFrame:
+        """Return one row per workload: owner, category, horizon USD, GPU-hours and unit costs.
+
+        With `rows` (positions in file order), only those workloads, in that order.
+        """
         # Straight from the (workloads, months) arrays, made a frame once: this runs on every
         # slider move.
         arrays = self.arrays
-        count = len(arrays.names)
-        if len(set(arrays.names.tolist())) != count:
+        if len(set(arrays.names.tolist())) != len(arrays.names):
             raise ValueError("forecast lines are not one block of months per workload")
+        if rows is not None:
+            arrays = LineArrays(arrays.names[rows], {k: v[rows] for k, v in arrays.labels.items()},
+                                {k: v[rows] for k, v in arrays.values.items()})
+        count = len(arrays.names)
         columns: dict[str, np.ndarray] = {"workload": arrays.names}
         for label in LINE_LABELS:
             values = arrays.labels[label]
@@ -743,11 +754,12 @@ def _plain_arrays(scenario: Scenario, values: InputValues) -> LineArrays:
         return np.array(numbers, dtype=float).reshape(-1, 1)
 
     # Written in place into the outputs: fresh memory is slow to touch, so no block is made
-    # twice (a 5,000 × 120 array is 4.8 MB).
+    # twice (a 5,000 × 120 array is 4.8 MB), and the zeros (volumes of lines without any) are
+    # left as allocated, never written.
     inference, platform = scenario.inference, scenario.platform
     count = (len(inference) + len(scenario.training) + len(scenario.experimentation)
              + len(platform))
-    out = {k: np.empty((count, months)) for k in LINE_VALUES}
+    out = {k: np.zeros((count, months)) for k in LINE_VALUES}
     names: list[str] = []
     categories: list[str] = []
     labels: list[dict[str, Label]] = []
@@ -761,12 +773,13 @@ def _plain_arrays(scenario: Scenario, values: InputValues) -> LineArrays:
                     out=out["input_tokens"][rows])
         np.multiply(requests, column([output_tokens_per_request(w, values) for w in inference]),
                     out=out["output_tokens"][rows])
-        gpu_hours = out["gpu_hours"][rows]
-        gpu_hours[:] = 0.0  # API lines have none
         hosted = [i for i, w in enumerate(inference) if w.serving != "api"]
-        if hosted:
-            gpu_hours[hosted] = requests[hosted] * column(
-                [inference_gpu_hours_per_request(inference[i], values) for i in hosted])
+        if hosted:  # API lines have none
+            gpu_hours = out["gpu_hours"][hosted]
+            np.multiply(requests[hosted], column(
+                [inference_gpu_hours_per_request(inference[i], values) for i in hosted]),
+                out=gpu_hours)
+            out["gpu_hours"][hosted] = gpu_hours
         per_request = column([usd_per_request(scenario, w, values) for w in inference])
         np.multiply(first * per_request, shape, out=out["cost_usd"][rows])
         for w in inference:
@@ -800,16 +813,12 @@ def _plain_arrays(scenario: Scenario, values: InputValues) -> LineArrays:
     rows = slice(rows.stop, rows.stop + len(flat))
     if flat:
         shape = np.stack(flat)
-        for k in ("requests", "input_tokens", "output_tokens"):
-            out[k][rows] = 0.0
         np.multiply(column(flat_hours), shape, out=out["gpu_hours"][rows])
         np.multiply(column(flat_usd), shape, out=out["cost_usd"][rows])
     rows = slice(rows.stop, count)
     if platform:
         shape = np.stack([profile(1.0 + p.monthly_growth, scenario.active_months(
             p.starts, p.ends)) for p in platform])
-        for k in ("requests", "input_tokens", "output_tokens", "gpu_hours"):
-            out[k][rows] = 0.0
         np.multiply(column([p.monthly_cost for p in platform]), shape, out=out["cost_usd"][rows])
         for p in platform:
             names.append(p.name)
@@ -825,7 +834,7 @@ def _plain_arrays(scenario: Scenario, values: InputValues) -> LineArrays:
     return LineArrays(
         names=texts(names),
         labels={"category": texts(categories),
-                **{k: texts([str(row[k]) for row in labels]) for k in LINE_LABELS[1:]}},
+                **{k: texts(list(map(itemgetter(k), labels))) for k in LINE_LABELS[1:]}},
         values=out,
     )
 

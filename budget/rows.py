@@ -28,17 +28,20 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
-def workload_rows(result: Forecast) -> pd.DataFrame:
-    """Return the per-workload table with readable category names, largest cost first."""
-    table = result.workload_table()
+def workload_rows(result: Forecast, limit: int | None = None) -> pd.DataFrame:
+    """Return the per-workload table with readable category names, largest cost first.
+
+    With `limit`, only that many of the costliest (the same rows as the head of all of them).
+    """
+    # largest first, ties in file order
+    order = np.argsort(-result.workload_cost_usd(), kind="stable")
+    table = result.workload_table(order[:limit] if limit is not None else order)
     # a dated change that moves a workload's kind reads "old → new" (Forecast.workload_table)
     codes, categories = pd.factorize(table["category"])  # each distinct category named once
     names = np.array([" → ".join(CATEGORY_LABELS[part] for part in str(c).split(" → "))
                       for c in categories], dtype=object)
     table["category"] = names[codes] if len(codes) else []
-    # largest first, ties in file order
-    order = np.argsort(-table["cost_usd"].to_numpy(), kind="stable")
-    return table.take(order).reset_index(drop=True)
+    return table
 
 
 def monthly_rows(result: Forecast) -> pd.DataFrame:

@@ -74,26 +74,26 @@ def tables(result: Forecast) -> None:
 
 def workloads(result: Forecast, stem: str) -> None:
     """Show the costliest workloads (every one on request) and download them all as CSV."""
-    rows = workload_rows(result)  # largest cost first
-    if len(rows) <= SHOWN_WORKLOADS:
-        table_with_download(rows, "workloads", f"{stem}-workloads.csv", "plan_dl_workloads",
-                            WORKLOAD_COLUMNS)
+    count = len(result.arrays.names)
+    if count <= SHOWN_WORKLOADS:
+        table_with_download(workload_rows(result), "workloads", f"{stem}-workloads.csv",
+                            "plan_dl_workloads", WORKLOAD_COLUMNS)
         return
     # A big plan's table is sent to the browser on every slider move: the top rows by default.
-    every = st.toggle(f"Show all {len(rows):,} workloads", key="plan_all_workloads",
+    every = st.toggle(f"Show all {count:,} workloads", key="plan_all_workloads",
                       help=f"The table shows the {SHOWN_WORKLOADS} costliest workloads; the "
                       "download always has every workload.")
     if every:
-        table_with_download(rows, "workloads", f"{stem}-workloads.csv", "plan_dl_workloads",
-                            WORKLOAD_COLUMNS)
+        table_with_download(workload_rows(result), "workloads", f"{stem}-workloads.csv",
+                            "plan_dl_workloads", WORKLOAD_COLUMNS)
         return
-    st.caption(f"The {SHOWN_WORKLOADS} costliest of {len(rows):,} workloads.")
-    st.dataframe(rows.head(SHOWN_WORKLOADS), hide_index=True, width="stretch",
+    st.caption(f"The {SHOWN_WORKLOADS} costliest of {count:,} workloads.")
+    st.dataframe(workload_rows(result, SHOWN_WORKLOADS), hide_index=True, width="stretch",
                  column_config=WORKLOAD_COLUMNS)
-    st.download_button("Download workloads (CSV)", data=lambda: csv_bytes(rows),
+    st.download_button("Download workloads (CSV)", data=lambda: csv_bytes(workload_rows(result)),
                        file_name=f"{stem}-workloads.csv", mime="text/csv",
                        icon=":material/download:", key="plan_dl_workloads",
-                       help=f"All {len(rows):,} workloads as a CSV file, every column.")
+                       help=f"All {count:,} workloads as a CSV file, every column.")
 
 
 @st.fragment

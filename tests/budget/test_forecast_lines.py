@@ -177,7 +177,11 @@ def test_a_change_of_kind_moves_the_line_between_categories():
 
 def test_a_generated_big_plan():
     data = scenario_data(300, 24)  # bench/scale_speed.py's copies of the bundled plan
-    assert_as_straightforward(parse_scenario(data, "scale"))
+    result = assert_as_straightforward(parse_scenario(data, "scale"))
+    every = workload_rows(result)
+    assert len(every) == 300
+    assert every["cost_usd"].is_monotonic_decreasing  # largest first
+    pd.testing.assert_frame_equal(workload_rows(result, 50), every.head(50), check_exact=True)
 
 
 def test_no_workloads():

@@ -8,6 +8,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # each contract imports the engine it reads when it is built
+    from budget.comparison import Comparison
     from budget.forecast import Forecast
     from budget.scenario_model import Scenario
 
@@ -40,20 +41,14 @@ def forecast_json(result: Forecast) -> dict[str, Any]:
     }
 
 
-def compare_json(results: list[tuple[str, Forecast]]) -> dict[str, Any]:
+def compare_json(result: Comparison) -> dict[str, Any]:
     """Return the compare CLI's JSON contract: each file's horizon total and its change against
-    the first file's (delta_pct in percent, null when the base total is 0)."""
-    base_usd = results[0][1].total_cost_usd
-    scenarios = []
-    for file, result in results:
-        total_usd = result.total_cost_usd
-        delta_usd = total_usd - base_usd
-        scenarios.append({
-            "file": file, "name": result.scenario.name, "months": result.scenario.months,
-            "total": total_usd, "total_cost": total_usd, "delta_usd": delta_usd,
-            "delta_pct": round(delta_usd / base_usd * 100, 2) if base_usd else None,
-        })
-    return {"base": results[0][0], "scenarios": scenarios}
+    the base's (delta_pct in percent rounded to 2 decimals, null when the base total is 0)."""
+    return {"base": result.base.label, "scenarios": [{
+        "file": s.label, "name": s.forecast.scenario.name, "months": s.forecast.scenario.months,
+        "total": s.total_usd, "total_cost": s.total_usd, "delta_usd": s.delta_usd,
+        "delta_pct": None if s.delta_pct is None else round(s.delta_pct, 2),
+    } for s in result.scenarios]}
 
 
 def sensitivity_json(scenario: Scenario, draws: int, seed: int,

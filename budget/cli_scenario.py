@@ -8,7 +8,6 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from budget.errors import BudgetInputError
 from budget.files import check_target, write_atomically
@@ -17,9 +16,6 @@ from budget.scenario import load_scenario, override_drivers
 from budget.scenario_model import Scenario
 from budget.scenario_templates import COMPANY_TEMPLATES, template_toml
 from budget.storage import write_new
-
-if TYPE_CHECKING:  # each command imports the engine it uses when it runs: `new` loads no pandas
-    from budget.comparison import Comparison
 
 MAX_COPIES = 1_000  # sample-data --copies: 1,000 copies are ~1 GB of Parquet
 
@@ -97,7 +93,7 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _compare(args: argparse.Namespace) -> int:
     """Print each file's horizon total and its change against the first file's (--set on all)."""
-    from budget.cli_json import print_json
+    from budget.cli_json import compare_json, print_json
     from budget.cli_render import write_compare_table
     from budget.comparison import COMPARE_SCENARIOS, compare
     from budget.forecast import forecast
@@ -109,22 +105,12 @@ def _compare(args: argparse.Namespace) -> int:
                                fix=f"give the base file, then 1 to {most - 1} others")
     results = [(file, forecast(override_drivers(load_scenario(file), args.overrides)))
                for file in args.files]
-    data = _compare_json(compare(results))
+    data = compare_json(compare(results))
     if args.format == "json":
         print_json(data)
     else:
         write_compare_table(data, sys.stdout)
     return 0
-
-
-def _compare_json(result: Comparison) -> dict[str, Any]:
-    """Return the compare CLI's JSON contract: each file's horizon total and its change against
-    the base's (delta_pct in percent rounded to 2 decimals, null when the base total is 0)."""
-    return {"base": result.base.label, "scenarios": [{
-        "file": s.label, "name": s.forecast.scenario.name, "months": s.forecast.scenario.months,
-        "total": s.total_usd, "total_cost": s.total_usd, "delta_usd": s.delta_usd,
-        "delta_pct": None if s.delta_pct is None else round(s.delta_pct, 2),
-    } for s in result.scenarios]}
 
 
 def _report(args: argparse.Namespace) -> int:

@@ -20,7 +20,7 @@ from budget.scenario_model import Scenario  # noqa: E402
 from budget.scenario_templates import ROW_TEMPLATES, template_row, unique_name  # noqa: E402
 from budget.scenario_toml import save_edited, version_name  # noqa: E402
 from budget.schema import NAME_MAX, PROSE_MAX  # noqa: E402
-from ui.cache import load  # noqa: E402
+from ui.cache import cached_forecast, load  # noqa: E402
 from ui.config import scenario_dir  # noqa: E402
 from ui.draft import Cell, Draft, changed_cells, discard, draft_for, edit, revision  # noqa: E402
 from ui.grids import (  # noqa: E402
@@ -32,6 +32,7 @@ from ui.grids import (  # noqa: E402
     table_frame,
     with_table,
 )
+from ui.kpis import kpis  # noqa: E402
 from ui.picker import SCENARIO_KEY, pick_scenario  # noqa: E402
 from ui.text import md_escape  # noqa: E402
 
@@ -249,6 +250,8 @@ def editor(picked: Scenario) -> None:
     """Show the draft's state, its grids, and the template, lever and save forms."""
     scenario = load(Path(picked.source))  # the file as loaded: a new draft starts from it
     draft = draft_for(picked.source, scenario)
+    kpis(cached_forecast(draft.scenario), cached_forecast(scenario), against="the file as "
+         "written (the last plan that loaded, while an edit is refused)")
     if draft.error is not None:
         st.error(md_escape(draft.error))
         st.caption("Every page shows the last plan that loaded until this is fixed or undone.")

@@ -109,6 +109,9 @@ def test_an_edited_cell_moves_every_page(app):
         "file value": "1,000,000", "draft value": "2,000,000"}]
     assert editor(app, "inference").value["changed"].tolist() == [
         "requests_per_month", ""]
+    # the Edit page's own headline numbers: the draft against the file
+    total = next(m for m in app.metric if m.label == "Horizon total")
+    assert (total.value, total.delta) == ("$29,350", "+$9,930")
     assert horizon_total(app) == usd(DOUBLED_CHAT_TOTAL) == "$29,350"
     # the summary's narrative and the overview follow too (one draft, every page)
     app.switch_page("pages/overview.py").run()
@@ -138,7 +141,8 @@ def test_a_bad_cell_is_named_and_the_last_valid_plan_stays(app):
     [error] = [e.value for e in app.error]  # table, row, field and the allowed range
     assert ('small.toml: [[inference]] row 1 ("chat"), field "requests_per_month": must be ≥ 0 '
             "and ≤ 10,000,000,000,000, got -5.0.") in error
-    assert horizon_total(app) == "$29,350"  # the last plan that loaded
+    assert next(m.value for m in app.metric if m.label == "Horizon total") == "$29,350"
+    assert horizon_total(app) == "$29,350"  # the last plan that loaded, on every page
     assert marker(app) == [":material/edit_note: **Unsaved draft — 2 changes**"]
 
 

@@ -33,6 +33,7 @@ from ui.grids import (  # noqa: E402
     with_table,
 )
 from ui.kpis import kpis  # noqa: E402
+from ui.new_scenario import new_scenario_panel  # noqa: E402
 from ui.picker import SCENARIO_KEY, pick_scenario  # noqa: E402
 from ui.text import md_escape  # noqa: E402
 
@@ -283,3 +284,4 @@ if picked is not None:
         "present) shows them at once, marked unsaved in the sidebar; nothing is written until "
         "Save as new version. Hover a column's name for what it holds and its allowed values.")
     editor(picked)
+new_scenario_panel()  # also when there is no scenario file yet: the way to start one

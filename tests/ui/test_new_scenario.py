@@ -60,3 +60,20 @@ def test_every_company_template(folder):
     assert len(list(folder.glob("*.toml"))) == 4
     for path in folder.glob("*.toml"):
         assert forecast(load_scenario(path)).total_cost_usd > 0
+
+
+def test_the_edit_page_creates_and_opens_one(folder):
+    import shutil
+
+    from tests.conftest import SMALL
+    from tests.pages.apptest import open_page
+
+    shutil.copy(SMALL, folder / "small.toml")
+    at = open_page("edit")
+    at.selectbox(key="new_template").set_value("company")
+    at.text_input(key="new_name").input("Next year")
+    at.button(key="new_create").click().run()
+    assert not at.exception and not at.error
+    assert (folder / "next-year.toml").is_file()
+    assert at.session_state["scenario"] == "next-year"
+    assert load_scenario(folder / "next-year.toml").name == "Next year"

@@ -308,9 +308,11 @@ class CostLine:
 def cost_lines(scenario: Scenario, values: InputValues) -> list[CostLine]:
     """Compute every workload's monthly arrays for input values (floats, or (draws, 1) arrays).
 
-    The per-workload formulas: the forecast and the tornado call it. Simulations (Monte Carlo,
-    Sobol, procurement draws) use cost_terms, the same formulas as terms summed across
-    workloads; tests hold the two to 1e-12. Drivers not in `values` are an error (pass every
+    The per-workload formulas: the tornado and the forecast of a plan with dated changes call
+    it (without changes, the forecast multiplies the same numbers as whole arrays,
+    _plain_arrays; tests/budget/test_forecast_lines.py holds the two bit for bit). Simulations
+    (Monte Carlo, Sobol, procurement draws) use cost_terms, the same formulas as terms summed
+    across workloads; tests hold the two to 1e-12. Drivers not in `values` are an error (pass every
     input). Unit costs (per request, run, GPU-hour) are budget.unit_costs'. With [[changes]],
     each month is costed by the plan as it stands that month (Scenario.segments): a workload's
     line is its lines under each version, each kept for its own months.

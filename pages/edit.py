@@ -27,6 +27,7 @@ from ui.grids import (  # noqa: E402
     EDIT_TABLES,
     cell_text,
     column_config,
+    edited_frame,
     frame_rows,
     highlighted,
     table_frame,
@@ -77,13 +78,32 @@ def changed_table(cells: list[Cell]) -> None:
     })
 
 
+GRID_ERROR = "edit_grid_error"  # session key: a grid edit whose text did not read
+
+
+def _grid_changed(draft: Draft, table: str, frame: pd.DataFrame, key: str) -> None:
+    """Editor callback: make the edit in the draft before the page runs (one run per edit)."""
+    try:
+        rows = frame_rows(edited_frame(frame, st.session_state[key]), table)
+    except BudgetInputError as exc:  # a change's set that does not read: the draft is kept
+        st.session_state[GRID_ERROR] = str(exc)
+        return
+    if rows != frame_rows(frame, table):
+        edit(draft, with_table(draft.data, table, rows))
+
+
 def grid(draft: Draft, table: str, cells: list[Cell]) -> None:
     """Show one table as an editable grid; an edit becomes the draft's next state."""
     frame = table_frame(draft.data, table, cells)
+    key = f"edit_grid_{table}_{revision()}"
+    message = st.session_state.pop(GRID_ERROR, None)
+    if message:
+        st.error(md_escape(message))
     edited = st.data_editor(
-        highlighted(frame), key=f"edit_grid_{table}_{revision()}", hide_index=True, width="stretch",
+        highlighted(frame), key=key, hide_index=True, width="stretch",
         num_rows="fixed" if table == "ranges" else "dynamic", placeholder="—",
-        column_config=column_config(table, draft.data))
+        column_config=column_config(table, draft.data), on_change=_grid_changed,
+        args=(draft, table, frame, key))
     try:
         rows = frame_rows(edited, table)
     except BudgetInputError as exc:  # a change's set that does not read: the draft is kept

@@ -149,6 +149,29 @@ def highlighted(frame: pd.DataFrame) -> Styler:
     return frame.style.map(lambda value: OVERRIDE_STYLE if value else "", subset=[CHANGED])
 
 
+def edited_frame(frame: pd.DataFrame, state: Mapping[str, Any]) -> pd.DataFrame:
+    """Return `frame` with a data_editor's edits made: its edited, deleted and added rows.
+
+    `state` is the editor's session value ({"edited_rows": {position: {column: value}},
+    "deleted_rows": [position], "added_rows": [{column: value}]}), read in its on_change
+    callback so that an edit is in the draft before the page runs (one run per edit, not two).
+    """
+    out = frame.astype(object).reset_index(drop=True)
+    columns = {str(c): i for i, c in enumerate(out.columns)}
+    for position, values in dict(state.get("edited_rows", {})).items():
+        for column, value in dict(values).items():
+            if column in columns:
+                out.iat[int(position), columns[column]] = value
+    deleted = [int(p) for p in state.get("deleted_rows", [])]
+    out = out.drop(index=deleted)
+    added = [{c: v for c, v in dict(row).items() if c in out.columns}
+             for row in state.get("added_rows", [])]
+    if added:
+        out = pd.concat([out, pd.DataFrame(added, columns=out.columns, dtype=object)],
+                        ignore_index=True)
+    return out.reset_index(drop=True)
+
+
 def frame_rows(frame: pd.DataFrame, table: str) -> Any:
     """Return a grid's rows as TOML data (a list of rows, or [ranges]' table); empty rows go.
 

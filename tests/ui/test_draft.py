@@ -195,3 +195,19 @@ def test_undo_goes_back_undo_depth_edits_and_the_older_ones_stay(draft, monkeypa
     assert once.data["inference"][0]["requests_per_month"] == 2.0  # the first edit stays
     assert once.edits == 1
     assert undone(once) is once  # nothing more to take back: Discard returns to the file
+
+
+def test_edited_frame_makes_a_data_editors_edits():
+    import pandas as pd
+
+    from ui.grids import edited_frame
+
+    frame = pd.DataFrame({"name": ["a", "b", "c"], "requests_per_month": [1.0, 2.0, 3.0]})
+    state = {"edited_rows": {1: {"requests_per_month": 20.0}, 2: {"name": "z"}},
+             "deleted_rows": [0], "added_rows": [{"name": "d"}]}
+    out = edited_frame(frame, state)
+    assert out["name"].tolist() == ["b", "z", "d"]
+    assert out["requests_per_month"].tolist()[:2] == [20.0, 3.0]
+    assert pd.isna(out["requests_per_month"].tolist()[2])
+    assert frame["requests_per_month"].tolist() == [1.0, 2.0, 3.0]  # the frame is not changed
+    assert edited_frame(frame, {}).equals(frame.astype(object))

@@ -56,6 +56,13 @@ CATEGORY_LABELS: dict[str, str] = {
     "experimentation": "Experimentation",
     "platform": "Platform",
 }
+
+
+def category_label(category: str) -> str:
+    """Return a category's display name; a line a dated change moves reads "A → B"."""
+    return " → ".join(CATEGORY_LABELS[part] for part in category.split(" → "))
+
+
 INFERENCE_CATEGORIES = ("batch_inference", "realtime_inference")  # the one list of them
 # GPU work that can stop and resume (spot, reserved leftovers): the one list of them
 CHECKPOINTABLE_CATEGORIES = ("training", "experimentation")
@@ -213,8 +220,8 @@ class Forecast:
         for label in LINE_LABELS:
             values = arrays.labels[label]
             if values.ndim == 2 and self.scenario.changes:  # moved by a change: "old → new"
-                columns[label] = np.array([" → ".join(dict.fromkeys(str(v) for v in row))
-                                           for row in values], dtype=object)
+                columns[label] = np.array([" → ".join(dict.fromkeys(str(v) for v in row if v))
+                                           for row in values], dtype=object)  # "" is none
             else:
                 columns[label] = values if values.ndim == 1 else values[:, 0]
         cost_months = arrays.values["cost_usd"]

@@ -17,7 +17,7 @@ from budget.actuals import ActualsSummary
 from budget.bridge import Bridge
 from budget.charts import monthly_by_category, tornado_chart
 from budget.fmt import field_value, usd, usd_compact
-from budget.forecast import CATEGORY_LABELS, Forecast, forecast
+from budget.forecast import CATEGORY_LABELS, Forecast, category_label, forecast
 from budget.narrative import Narrative, build_narrative
 from budget.scenario_model import Scenario
 from budget.sensitivity import MonteCarlo, TornadoBar, cases_by_category, monte_carlo, tornado
@@ -116,7 +116,7 @@ def _tables(results: ReportResults) -> list[dict[str, Any]]:
          "As of": p.as_of} for p in scenario.gpu_prices])
     assumptions = pd.DataFrame([
         {"Workload": r["workload"], "Owner": r["team"],
-         "Category": CATEGORY_LABELS[str(r["category"])], "Horizon": usd(float(r["cost_usd"])),
+         "Category": category_label(str(r["category"])), "Horizon": usd(float(r["cost_usd"])),
          "Share": f"{float(r['share_of_total']):.1%}"}
         for r in results.forecast.workload_table().to_dict("records")])
     levers = pd.DataFrame([

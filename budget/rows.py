@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from budget.forecast import CATEGORY_LABELS, Forecast
+from budget.forecast import CATEGORY_LABELS, Forecast, category_label
 from budget.inputs import INPUTS_BY_NAME
 from budget.procurement import Strategy, saving_vs_on_demand_usd
 from budget.scenario_model import WORKLOAD_TABLES, Scenario
@@ -38,8 +38,7 @@ def workload_rows(result: Forecast, limit: int | None = None) -> pd.DataFrame:
     table = result.workload_table(order[:limit] if limit is not None else order)
     # a dated change that moves a workload's kind reads "old → new" (Forecast.workload_table)
     codes, categories = pd.factorize(table["category"])  # each distinct category named once
-    names = np.array([" → ".join(CATEGORY_LABELS[part] for part in str(c).split(" → "))
-                      for c in categories], dtype=object)
+    names = np.array([category_label(str(c)) for c in categories], dtype=object)
     table["category"] = names[codes] if len(codes) else []
     return table
 

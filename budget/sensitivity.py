@@ -11,9 +11,9 @@ import numpy as np
 
 from budget.forecast import (
     CATEGORIES,
+    CostLine,
     cost_lines,
     horizon_total_usd,
-    line_months_fsum,
     simulated_costs,
 )
 from budget.inputs import INPUT_NAMES, INPUTS, INPUTS_BY_NAME
@@ -277,11 +277,19 @@ def interaction_warning(indices: dict[str, SobolIndex]) -> str | None:
             f"{', '.join(gaps)}.")
 
 
+def _category_usd(series: list[CostLine], category: str, months: int) -> float:
+    """Return the exactly rounded USD of a category's line-months (a dated change may move a
+    line to another category from a month on: only its months in `category` count)."""
+    parts = [np.broadcast_to(s.cost_usd, (months,)) if isinstance(s.category, str)
+             else np.where(s.category == category, s.cost_usd, 0.0)
+             for s in series if not isinstance(s.category, str) or s.category == category]
+    return math.fsum(np.concatenate(parts).tolist()) if parts else 0.0
+
+
 def cases_by_category(scenario: Scenario, mc: MonteCarlo) -> list[dict[str, float | str]]:
     """Return low (MC P10), expected (the forecast) and high (MC P90) per category and total."""
     series = cost_lines(scenario, input_values(scenario))
-    expected = {c: line_months_fsum([s for s in series if s.category == c], scenario.months)
-                for c in CATEGORIES}
+    expected = {c: _category_usd(series, c, scenario.months) for c in CATEGORIES}
     rows: list[dict[str, float | str]] = [
         {"line": c, "low_usd": mc.category_p10[c], "expected_usd": expected[c],
          "high_usd": mc.category_p90[c]} for c in CATEGORIES

@@ -461,3 +461,27 @@ def test_planned_run_hours_are_the_first_months():
     assert planned_gpu_hours_per_run(parse_scenario(data, "ft")) == (("ft", 300.0),)
     data = small_data([{"month": "2027-11", "workload": "ft", "set": {"gpu_hours_per_run": 900}}])
     assert planned_gpu_hours_per_run(parse_scenario(data, "ft")) == (("ft", 900.0),)
+
+
+def test_a_kind_change_reaches_every_table_and_the_pdf():
+    # chat (starting 2027-12) turns batch from 2028-01: real-time 0 + 3,000; batch 3,300 +
+    # 3,630 on top of batch-sum's 400 × 4; the PDF and every table show it without failing
+    from budget.rows import workload_rows
+    from budget.sensitivity import cases_by_category
+
+    scenario = parse_scenario(small_data([{"month": "2028-01", "workload": "chat",
+                                           "set": {"kind": "batch"}}]), "kind")
+    results = report_results(scenario)
+    cases = {r["line"]: r["expected_usd"] for r in cases_by_category(scenario,
+                                                                      results.monte_carlo)}
+    assert cases["realtime_inference"] == pytest.approx(3_000)
+    assert cases["batch_inference"] == pytest.approx(1_600 + 3_300 + 3_630)
+    rows = workload_rows(forecast(scenario)).set_index("workload")
+    assert rows.loc["chat", "category"] == "Real-time inference → Batch inference"
+    assert summary_pdf(scenario)[:5] == b"%PDF-"
+    # a move from self-hosted to the API leaves no dangling arrow in the cloud column
+    moved = parse_scenario(small_data([{"month": "2028-01", "workload": "batch-sum", "set": {
+        "serving": "api", "price_per_1m_input": 1.0, "price_per_1m_output": 2.0}}]), "api")
+    table = forecast(moved).workload_table().set_index("workload")
+    assert table.loc["batch-sum", "cloud"] == "aws"
+    assert table.loc["batch-sum", "serving"] == "self_hosted → api"

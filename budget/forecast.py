@@ -672,19 +672,15 @@ def _exact_parts(x: np.ndarray) -> list[float]:
 
 
 def horizon_total_usd(scenario: Scenario) -> float:
-    """Return the horizon total, bit-for-bit the same as forecast(scenario).total_cost_usd."""
-    return line_months_fsum(cost_lines(scenario, input_values(scenario)), scenario.months)
+    """Return the horizon total, bit-for-bit the same as forecast(scenario).total_cost_usd.
 
-
-def line_months_fsum(series: list[CostLine], months: int) -> float:
-    """Return the exactly rounded sum of every series' monthly USD (0.0 for none)."""
-    if not series:
-        return 0.0
-    shape = (months,)  # as every forecast cost is: broadcast only what is not (cheap per call,
-    # but the tornado sums thousands of workloads 28 times)
-    costs = np.concatenate([s.cost_usd if s.cost_usd.shape == shape
-                            else np.broadcast_to(s.cost_usd, shape) for s in series])
-    return math.fsum(costs.tolist())  # exact, so in any order: equal to the forecast's total
+    The same arrays the forecast builds (whole-array without dated changes) and the same exact
+    sum: the tornado calls this 28 times.
+    """
+    values = input_values(scenario)
+    arrays = (_plain_arrays(scenario, values) if not scenario.changes
+              else line_arrays(cost_lines(scenario, values), scenario.months))
+    return exact_sum(arrays.values["cost_usd"])
 
 
 def forecast(scenario: Scenario) -> Forecast:

@@ -13,7 +13,9 @@ from budget.scenario_model import Scenario
 from budget.scenario_toml import save_version, version_name
 from budget.schema import NAME_MAX
 from ui.config import scenario_dir
+from ui.draft import discard, get_draft
 from ui.drivers import scenario_from_url
+from ui.picker import SCENARIO_KEY
 from ui.text import md_escape
 
 
@@ -59,8 +61,10 @@ def _save(base: Scenario, loaded: tuple[int, int] | None, prefix: str) -> None:
     name = str(st.session_state.get(f"{prefix}_save_name", ""))
     reason = str(st.session_state.get(f"{prefix}_save_reason", ""))
     key = f"{prefix}_save_message"
+    draft = get_draft(base.source)  # the Edit page's unsaved edits, which `base` holds
     try:
-        saved = save_version(scenario_dir(), scenario_from_url(base), datetime.now(), loaded,
+        saved = save_version(scenario_dir(), scenario_from_url(base), datetime.now(),
+                             draft.stamp if draft is not None else loaded,
                              name=name, reason=reason)
     except BudgetInputError as exc:
         st.session_state[key] = ("error", str(exc))
@@ -68,6 +72,13 @@ def _save(base: Scenario, loaded: tuple[int, int] | None, prefix: str) -> None:
     if saved.unchanged:
         st.session_state[key] = ("info", f"Nothing saved: these drivers are the ones "
                                  f"{saved.path.name} already has.")
+    elif draft is not None:  # the draft is in the new file now: show that file everywhere
+        discard(base.source)
+        st.session_state[SCENARIO_KEY] = saved.path.stem
+        st.session_state[key] = ("success", f"{'Saved' if saved.created else 'Already saved'}"
+                                 f" as {saved.path.name} in {scenario_dir().name}/ (from "
+                                 f"{Path(base.source).name}, with the draft's edits and these "
+                                 "drivers): every page now shows it.")
     elif saved.created:
         st.session_state[key] = ("success", f"Saved as {saved.path.name} in "
                                  f"{scenario_dir().name}/ (from {Path(base.source).name}): "

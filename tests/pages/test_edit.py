@@ -272,3 +272,21 @@ def test_the_name_is_prefilled_again_after_another_page(app):
     app.switch_page("pages/planner.py").run()
     app.switch_page("pages/edit.py").run()
     assert app.text_input(key="edit_save_name").value == expected
+
+
+def test_the_planners_save_box_saves_the_draft_and_shows_the_new_file(app, folder):
+    # chat doubled on the Edit page, then saved from the Planner's box: the new file holds the
+    # edit (total 29,350 by hand), the draft is gone and every page shows the new file
+    edit_cells(app, "inference", edited={0: {"requests_per_month": 2_000_000}})
+    app.switch_page("pages/planner.py").run()
+    app.text_input(key="plan_save_name").input("Small, chat doubled")
+    app.text_input(key="plan_save_reason").input("support volume doubles")
+    app.button(key="plan_save").click().run()
+    assert not app.exception and not app.error
+    saved = folder / "small-chat-doubled.toml"
+    assert saved.is_file()
+    assert load_scenario(saved).inference[0].requests_per_month == 2_000_000
+    assert app.session_state["scenario"] == "small-chat-doubled"
+    assert marker(app) == []  # no draft left: the file says what it said
+    assert horizon_total(app) == "$29,350"
+    assert load_scenario(folder / "small.toml").inference[0].requests_per_month == 1_000_000

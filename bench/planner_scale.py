@@ -27,6 +27,7 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.planner_rerun import _time_move  # noqa: E402
 from bench.scale_speed import scenario_data  # noqa: E402
 
 RUNS = 20
@@ -50,15 +51,6 @@ def _profile_script_runs() -> None:
             PROFILE[0].disable()
 
     ScriptRunner._run_script = wrapped  # type: ignore[method-assign]
-
-
-def _time_move(at: AppTest, key: str, value: float) -> float:
-    start = time.perf_counter()
-    at.slider(key=key).set_value(value).run()
-    elapsed = time.perf_counter() - start
-    if at.exception:
-        sys.exit(f"rerun raised: {at.exception}")
-    return elapsed
 
 
 def main() -> int:

@@ -85,16 +85,7 @@ def scenario_toml(scenario: Scenario, comment: str = "") -> str:
 
     header = "".join(f"# {visible(line)}\n" for line in comment.splitlines())
     text = header + ("\n" if header else "") + tomli_w.dumps(scenario_data(scenario))
-    size = len(text.encode("utf-8"))
-    if size > MAX_FILE_BYTES:
-        raise BudgetInputError("the new version", f"would be {size / 1024 / 1024:,.1f} MB, "
-                               f"over the {MAX_FILE_BYTES // 1024 // 1024} MB a scenario may be",
-                               fix="save fewer rows, or split the plan into several files")
-    try:
-        parse_scenario_bytes(text.encode("utf-8"), "the new version")
-    except BudgetInputError as exc:
-        raise BudgetInputError("the new version", f"would not load: {exc.message}",
-                               fix="change the value it names, then save again") from None
+    _checked(text)
     return text
 
 

@@ -140,9 +140,9 @@ class Key:
         if self.low is not None and (
             value < self.low or (value == self.low and not self.low_inclusive)
         ):
-            return value, f"must be {self._bounds()}, got {show_value(value)}", self._fix()
+            return value, f"must be {self.bounds()}, got {show_value(value)}", self._fix()
         if self.high is not None and value > self.high:
-            return value, f"must be {self._bounds()}, got {show_value(value)}", self._fix()
+            return value, f"must be {self.bounds()}, got {show_value(value)}", self._fix()
         if value != 0 and abs(value) < TINY:
             return value, (f"must be 0 or at least {TINY:g} away from 0, got {show_value(value)}: "
                            "a smaller number means nothing in a budget and makes divisions "
@@ -164,7 +164,8 @@ class Key:
             return value, f"low must not exceed high, got [{_num(value[0])}, {_num(value[1])}]", fix
         return None
 
-    def _bounds(self) -> str:
+    def bounds(self) -> str:
+        """Return the allowed range as messages write it: "≥ 0 and ≤ 1", "> 0"."""
         parts = []
         if self.low is not None:
             parts.append(f"{'≥' if self.low_inclusive else '>'} {_num(self.low)}")
@@ -176,7 +177,7 @@ class Key:
         if self.choices:
             return f'use one of {", ".join(self.choices)}'
         if self.kind in ("int", "number") and (self.low is not None or self.high is not None):
-            return f"set {self.name} to a value {self._bounds()}"
+            return f"set {self.name} to a value {self.bounds()}"
         return f"set {self.name}: {self.help}"
 
 

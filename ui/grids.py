@@ -219,7 +219,7 @@ def key_help(key: Key) -> str:
     """Return a column's help: the key's help, its allowed values, whether it is required."""
     parts = [sentence(key.help.replace("[[", "").replace("]]", "")) + "."]
     if key.kind in ("number", "int") and (key.low is not None or key.high is not None):
-        parts.append(f"Allowed: {key._bounds()}" + (", whole numbers." if key.kind == "int"
+        parts.append(f"Allowed: {key.bounds()}" + (", whole numbers." if key.kind == "int"
                                                      else "."))
     if key.kind == "month":
         parts.append("Written YYYY-MM.")

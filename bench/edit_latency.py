@@ -15,15 +15,12 @@ Target: p50 ≤ 200 ms on the bundled plan; the big plan within 1 s.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import tomllib
-import urllib.request
 from pathlib import Path
 
 import tomli_w
@@ -33,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 from scale_speed import PLAN, scenario_data  # noqa: E402
 
-from tests.browser.harness import Server, free_port  # noqa: E402
+from tests.browser.harness import Server  # noqa: E402
 
 # The inference grid's columns left of requests_per_month: name, changed, team, model,
 # environment, kind (as tests/browser/test_edit.py steps them)
@@ -121,25 +118,11 @@ def _edit_page(chromium: str, folder: Path, edits: int) -> tuple[list[float], li
 
 def _reference(chromium: str, edits: int) -> tuple[list[float], list[float]]:
     """Return _edits of bench/reference_edit_page.py on a fresh Streamlit server."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "bench" / "reference_edit_page.py"),
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless",
-         "true"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ}, start_new_session=True)
+    server = Server(script=ROOT / "bench" / "reference_edit_page.py")
     try:
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(
-                        f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.3)
-        return _edits(chromium, f"http://127.0.0.1:{port}/", '[data-testid="stDataFrame"]',
-                      edits)
+        return _edits(chromium, f"{server.url}/", '[data-testid="stDataFrame"]', edits)
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        server.close()
 
 
 def _percentile(values: list[float], q: float) -> float:

@@ -25,14 +25,19 @@ def free_port() -> int:
 
 
 class Server:
-    """`python3 dev.py run` on a free loopback port, stopped on close."""
+    """`python3 dev.py run` on a free loopback port, stopped on close.
 
-    def __init__(self, env: dict[str, str] | None = None) -> None:
+    With `script`, plain `streamlit run script` instead (the benches' reference pages).
+    """
+
+    def __init__(self, env: dict[str, str] | None = None, script: Path | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = Path(tempfile.gettempdir()) / f"budget-server-{self.port}.log"
+        command = ([str(ROOT / "dev.py"), "run"] if script is None
+                   else ["-m", "streamlit", "run", str(script)])
         self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / "dev.py"), "run", "--server.port", str(self.port),
+            [sys.executable, *command, "--server.port", str(self.port),
              "--server.address", "127.0.0.1"],
             cwd=ROOT, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
             env={**os.environ, **(env or {})}, start_new_session=True)

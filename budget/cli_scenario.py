@@ -115,11 +115,7 @@ def _compare(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     """Write the executive summary PDF."""
-    from budget.actuals import actuals_summary
     from budget.bridge import bridge
-    from budget.cli_exports import open_exports
-    from budget.export_folders import export_folders
-    from budget.exports import billing_rollup
     from budget.report import summary_pdf
 
     out = Path(args.out)
@@ -127,7 +123,12 @@ def _report(args: argparse.Namespace) -> int:
     scenario = _scenario(args)
     previous = bridge(load_scenario(args.previous), scenario) if args.previous else None
     actuals = None
-    if args.actuals:
+    if args.actuals:  # the exports' engine (DuckDB, Ibis) is imported only when read
+        from budget.actuals import actuals_summary
+        from budget.cli_exports import open_exports
+        from budget.export_folders import export_folders
+        from budget.exports import billing_rollup
+
         billing = export_folders(Path(args.actuals)).billing
         actuals = actuals_summary(billing_rollup(open_exports([str(billing)])))
     pdf = summary_pdf(scenario, previous, actuals)

@@ -263,6 +263,10 @@ class Forecast:
         s = self.scenario
         values = input_values(s)
         lines = self.lines[self.lines["category"] == "training"]
+        # each workload's training line-months found once, not by filtering per project
+        positions = lines.groupby("workload", sort=False).indices
+        month_index = lines["month_index"].to_numpy()
+        cost_usd = lines["cost_usd"].to_numpy()
         rows: list[dict[str, object]] = []
         latest: dict[str, int] = {}  # workload → its row in `rows`
         for segment in s.segments():
@@ -272,9 +276,10 @@ class Forecast:
                     continue
                 runs = float(runs_per_quarter(job, values))
                 per_run = float(usd_per_run(segment.scenario, job, values))
-                in_segment = lines[(lines["workload"] == job.name) & lines["month_index"].between(
-                    segment.first, segment.last)]
-                usd_months = math.fsum(in_segment["cost_usd"].tolist())
+                own = positions.get(job.name, np.empty(0, dtype=np.intp))
+                months = month_index[own]
+                in_segment = own[(months >= segment.first) & (months <= segment.last)]
+                usd_months = math.fsum(cost_usd[in_segment].tolist())
                 row = {"workload": job.name, "from": self.months[max(first, segment.first)
                                                                   if first <= last else 0],
                        "team": job.team, "model": job.model, "cloud": job.cloud,

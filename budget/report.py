@@ -9,19 +9,21 @@ from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import altair as alt
 import pandas as pd
 
-from budget.actuals import ActualsSummary
 from budget.bridge import Bridge
 from budget.charts import monthly_by_category, tornado_chart
 from budget.fmt import field_value, usd, usd_compact
-from budget.forecast import CATEGORY_LABELS, Forecast, category_label, forecast
+from budget.forecast import CATEGORY_LABELS, Forecast, category_label, exact_sum, forecast
 from budget.narrative import Narrative, build_narrative
 from budget.scenario_model import Scenario
 from budget.sensitivity import MonteCarlo, TornadoBar, cases_by_category, monte_carlo, tornado
+
+if TYPE_CHECKING:
+    from budget.actuals import ActualsSummary
 
 FONT = "DejaVu Sans"
 PDF_WIDTH_PX = 640
@@ -112,6 +114,31 @@ def _kpis(results: ReportResults) -> list[dict[str, str]]:
     ]
 
 
+# A plan of thousands of workloads lists its largest ones and one row for the rest: the PDF is
+# read in a meeting (and typst lays a 5,000-row table out in seconds); the Planner's CSV lists all.
+WORKLOADS_LISTED = 50
+
+
+def _workload_rows(result: Forecast) -> tuple[pd.DataFrame, str]:
+    """Return the workloads table of the PDF and its caption: all, or the largest and the rest."""
+    table = result.workload_table()
+    caption = "Every cost line with its owner."
+    rest = None
+    if len(table) > WORKLOADS_LISTED:
+        ranked = table.sort_values("cost_usd", ascending=False, kind="stable")
+        table, others = ranked.iloc[:WORKLOADS_LISTED], ranked.iloc[WORKLOADS_LISTED:]
+        caption = (f"The {WORKLOADS_LISTED} largest of {len(ranked):,} cost lines with their "
+                   "owners, the rest in one row; the Planner's workload CSV lists "
+                   "every one.")
+        rest = {"Workload": f"{len(others):,} other workloads", "Owner": "",
+                "Category": "", "Horizon": usd(exact_sum(others["cost_usd"].to_numpy())),
+                "Share": f"{float(others['share_of_total'].sum()):.1%}"}
+    rows = [{"Workload": r["workload"], "Owner": r["team"],
+             "Category": category_label(str(r["category"])), "Horizon": usd(float(r["cost_usd"])),
+             "Share": f"{float(r['share_of_total']):.1%}"} for r in table.to_dict("records")]
+    return pd.DataFrame([*rows, *([rest] if rest else [])]), caption
+
+
 def _tables(results: ReportResults) -> list[dict[str, Any]]:
     scenario = results.scenario
     cases = pd.DataFrame([
@@ -123,11 +150,7 @@ def _tables(results: ReportResults) -> list[dict[str, Any]]:
         {"Cloud": p.cloud, "GPU": p.gpu, "On-demand": usd(p.on_demand, 2),
          "Spot": usd(p.spot, 2), "Reserved": usd(p.reserved, 2), "Source": p.source,
          "As of": p.as_of} for p in scenario.gpu_prices])
-    assumptions = pd.DataFrame([
-        {"Workload": r["workload"], "Owner": r["team"],
-         "Category": category_label(str(r["category"])), "Horizon": usd(float(r["cost_usd"])),
-         "Share": f"{float(r['share_of_total']):.1%}"}
-        for r in results.forecast.workload_table().to_dict("records")])
+    assumptions, workloads_caption = _workload_rows(results.forecast)
     levers = pd.DataFrame([
         {"Lever": r["lever"], "Applies to": r["base"], "Base": usd(float(r["base_usd"])),
          "%": f"{float(r['percent']):.0%}", "Saving": usd(float(r["saving_usd"]))}
@@ -139,7 +162,7 @@ def _tables(results: ReportResults) -> list[dict[str, Any]]:
         _table("Efficiency levers", "Each lever is a documented share of its cost base; they "
                "overlap, so do not add them up.", levers, [1.6, 2, 1.2, 0.5, 1.1],
                [False, False, True, True, True]),
-        _table("Assumptions: workloads", "Every cost line with its owner.", assumptions,
+        _table("Assumptions: workloads", workloads_caption, assumptions,
                [2.2, 1.2, 1.6, 1.2, 0.7], [False, False, False, True, True]),
     ]
     if scenario.changes:

@@ -60,3 +60,32 @@ def test_results_pdf_builds_without_the_engine(results: budget.report.ReportResu
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert usd(results.forecast.total_cost_usd) in text
     assert results.narrative.sections[0].heading in text
+
+
+def test_workloads_table_lists_every_workload_up_to_the_limit(
+        results: budget.report.ReportResults) -> None:
+    table = results.forecast.workload_table()
+    assert len(table) <= budget.report.WORKLOADS_LISTED
+    rows, caption = budget.report._workload_rows(results.forecast)
+    assert rows["Workload"].tolist() == table["workload"].tolist()  # file order, all of them
+    assert caption == "Every cost line with its owner."
+
+
+def test_a_big_plan_lists_its_largest_workloads_and_one_row_for_the_rest(
+        results: budget.report.ReportResults, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a limit of 3: the three costliest workloads, then the others summed in one row."""
+    monkeypatch.setattr(budget.report, "WORKLOADS_LISTED", 3)
+    table = results.forecast.workload_table()
+    costs = dict(zip(table["workload"], table["cost_usd"], strict=True))
+    largest = sorted(costs, key=lambda w: -costs[w])
+    rows, caption = budget.report._workload_rows(results.forecast)
+    assert rows["Workload"].tolist()[:3] == largest[:3]
+    assert rows["Horizon"].tolist()[:3] == [usd(costs[w]) for w in largest[:3]]
+    others = len(costs) - 3
+    assert rows["Workload"].iloc[-1] == f"{others} other workloads"
+    rest_usd = sum(costs[w] for w in largest[3:])
+    assert rows["Horizon"].iloc[-1] == usd(rest_usd)
+    listed = sum(costs[w] for w in largest[:3])
+    assert abs(listed + rest_usd - results.forecast.total_cost_usd) < 1e-6  # parts sum to total
+    assert caption.startswith(f"The 3 largest of {len(costs)} cost lines")
+    assert len(rows) == 4

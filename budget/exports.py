@@ -185,6 +185,7 @@ class Exports:
 
     def __post_init__(self) -> None:
         self.notes: list[str] = []
+        self._charges: ir.Table | None = None
         self.backend = ibis.duckdb.from_connection(self.con)
         self.raw_billing = self._register("billing_raw", self.billing_sources,
                                           check_focus_columns,
@@ -337,6 +338,22 @@ class Exports:
                                    f"{self.max_rows:,}", fix="read fewer months at a time, or "
                                    "run `python -m budget` on the exports instead")
 
+    def charges(self) -> ir.Table:
+        """Return the billing charges cleaned per group of `charges_by_kind`, summed once.
+
+        The groups are kept in a temporary table: the rollup reads them twice (their distinct
+        tag sets, then the join), and DuckDB would otherwise sum every raw row twice.
+        """
+        if self._charges is None:
+            try:
+                sql = self.backend.compile(charges_by_kind(self.raw_billing))
+                self.con.sql(f"CREATE OR REPLACE TEMP TABLE billing_charges AS {sql}")
+            except duckdb.Error as exc:
+                raise _value_error(self.billing_sources.label, exc) from None
+            self._charges = normalize_billing(self.backend.table("billing_charges"),
+                                              self.tag_map)
+        return self._charges
+
     def duplicate_rows(self) -> int:
         """Return how many billing rows repeat another row in every identifying column."""
         columns = set(self.raw_billing.columns)
@@ -380,10 +397,15 @@ def run(expr: ir.Expr, label: str) -> pd.DataFrame:
     try:
         result: pd.DataFrame = expr.execute()
     except duckdb.Error as exc:
-        raise BudgetInputError(label, f"could not be read: {_first_line(exc)}",
-                               fix="correct or remove the value on that line, or export the "
-                               "file again") from None
+        raise _value_error(label, exc) from None
     return result
+
+
+def _value_error(label: str, exc: Exception) -> BudgetInputError:
+    """Return the message for a value DuckDB could not convert while rolling up."""
+    return BudgetInputError(label, f"could not be read: {_first_line(exc)}",
+                            fix="correct or remove the value on that line, or export the "
+                            "file again")
 
 
 def _column(t: ir.Table, name: str) -> ir.Value | None:
@@ -600,19 +622,23 @@ def check_gpu_hours(frame: pd.DataFrame, label: str) -> None:
                                "hold another column's values, or the export is damaged")
 
 
+FLOAT_SUMS = ("billed_cost", "effective_cost", "gpu_hours", "largest_charge")
+
+
 def billing_rollup(exports: Exports) -> pd.DataFrame:
     """Run the billing rollup; costs as floats, days as datetime64, rows in key order."""
     label = exports.billing_sources.label
-    check_days(exports.billing, label)
-    grouped = normalize_billing(charges_by_kind(exports.raw_billing), exports.tag_map)
-    frame = run(grouped.pipe(billing_rollup_expr), label)
+    grouped = exports.charges()
+    check_days(grouped, label)
+    rollup = grouped.pipe(billing_rollup_expr)
+    # summed exactly, handed over as floats by the database (the nearest double, as Python's
+    # float(Decimal) gives, without a Decimal object per value)
+    frame = run(rollup.mutate(**{c: rollup[c].cast("float64") for c in FLOAT_SUMS}), label)
     if frame.empty:
         raise BudgetInputError(label, "has no billing rows", fix="export a period with charges")
     check_costs(frame, "largest_charge", label)
     check_gpu_hours(frame, label)
     frame = frame.drop(columns=["largest_charge", "largest_gpu_hours"])
-    for column in ("billed_cost", "effective_cost", "gpu_hours"):
-        frame[column] = frame[column].astype(float)
     frame["day"] = pd.to_datetime(frame["day"])
     return in_key_order(frame, ROLLUP_KEYS)
 

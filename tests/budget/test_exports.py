@@ -387,3 +387,19 @@ def test_huge_token_quantities_are_read_and_huge_gpu_hours_refused(tmp_path):
         with pytest.raises(BudgetInputError, match=r"GPU-hours, a trillion or more.*"
                                                    r"ConsumedQuantity"):
             billing_rollup(open_exports([path]))
+
+
+def test_charges_are_summed_once_per_exports(tmp_path):
+    """The raw charges are grouped into one temporary table, read by every step after it."""
+    rows = [f'{c},{c},2026-01-01,2026-01-02,USD,Usage,Compute,EC2,AWS,Standard,'
+            f'"{{""team"":""{team}""}}",{note}'
+            for c, team, note in (("1", "a", "x"), ("2", "a", "y"), ("3", "a", "z"),
+                                  ("4", "b", "w"))]
+    exports = open_exports([write(tmp_path, "four.csv", *rows)])
+    charges = exports.charges()
+    assert exports.charges() is charges
+    kept = exports.con.sql("SELECT count(*), sum(source_rows) FROM billing_charges").fetchall()[0]
+    assert (int(kept[0]), int(kept[1])) == (2, 4)  # team a's three charges are one group
+    rollup = billing_rollup(exports)
+    assert rollup["rows"].tolist() == [3, 1]
+    assert rollup["billed_cost"].tolist() == [6.0, 4.0]

@@ -668,13 +668,12 @@ def _cost_pair(billed: Any, effective: Any) -> dict[str, float]:
 
 def ingest_summary(exports: Exports) -> dict[str, Any]:
     """Return the ingest CLI's JSON: totals per currency, provider and service category."""
-    b = exports.billing
+    b = exports.charges()
     check_days(b, exports.billing_sources.label)
     grouped = run(b.group_by(["currency", "provider", "service_category", "allocated"])
                   .aggregate(billed=b.billed_cost.sum(), effective=b.effective_cost.sum(),
-                             rows=b.count(), start=b.day.min(), end=b.day.max(),
-                             largest=ibis.greatest(b.billed_cost.abs().max(),
-                                                   b.effective_cost.abs().max())),
+                             rows=b.source_rows.sum(), start=b.day.min(), end=b.day.max(),
+                             largest=b.largest_charge.max()),
                   exports.billing_sources.label)
     if grouped.empty:
         raise BudgetInputError(exports.billing_sources.label, "has no billing rows",
@@ -725,9 +724,10 @@ class ExactTotal:
 
 def exact_totals(exports: Exports) -> dict[str, ExactTotal]:
     """Return billed and effective cost per currency, summed exactly in DECIMAL(38,18)."""
-    b = exports.billing
+    b = exports.charges()
     frame = run(b.group_by("currency").aggregate(billed=b.billed_cost.sum(),
-                                                effective=b.effective_cost.sum(), rows=b.count()),
+                                                effective=b.effective_cost.sum(),
+                                                rows=b.source_rows.sum()),
                 exports.billing_sources.label)
     return {str(currency): ExactTotal(_dsum([billed]), _dsum([effective]), int(rows))
             for currency, billed, effective, rows in frame[

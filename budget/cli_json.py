@@ -23,16 +23,14 @@ def forecast_json(result: Forecast) -> dict[str, Any]:
     """Return the forecast in the CLI's JSON contract (one number per month in each list)."""
     from budget.forecast import CATEGORIES
 
-    by_category = result.by_category
-    by_workload = result.by_workload
     units = result.unit_costs
     return {
         "scenario": result.scenario.name,
         "currency": result.scenario.currency,
         "months": list(result.months),
-        "by_category": {c: [float(v) for v in by_category[c]] for c in CATEGORIES},
-        "by_workload": {w: [float(v) for v in by_workload[w]] for w in by_workload.columns},
-        "total": [float(v) for v in result.total_usd],
+        "by_category": {c: result.category_usd[:, j].tolist() for j, c in enumerate(CATEGORIES)},
+        "by_workload": result.workload_months_usd(),
+        "total": result.month_total_usd.tolist(),
         "total_cost": result.total_cost_usd,
         "unit_costs": {
             "per_1k_requests": units.usd_per_1k_requests,

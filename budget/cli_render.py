@@ -28,12 +28,15 @@ def _signed(change: float) -> tuple[str, str]:
 
 def write_table(result: Forecast, out: TextIO) -> None:
     """Write a human-readable month × category table with totals and unit costs."""
-    table = result.by_category.copy()
-    table["total"] = result.total_usd
-    headers = ["month", *table.columns]
+    import numpy as np
+
+    from budget.forecast import CATEGORIES
+
+    table = np.column_stack([result.category_usd, result.month_total_usd])
+    headers = ["month", *CATEGORIES, "total"]
     rows = [[month, *(money(v) for v in row)] for month, row in zip(
-        table.index, table.to_numpy(), strict=True)]
-    rows.append(["horizon", *(money(v) for v in table.sum(axis=0))])
+        result.months, table.tolist(), strict=True)]
+    rows.append(["horizon", *(money(v) for v in table.sum(axis=0).tolist())])
     widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
     out.write(f"{result.scenario.name} — {result.scenario.currency}, "
               f"{result.months[0]} to {result.months[-1]}\n\n")

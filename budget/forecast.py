@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from operator import attrgetter, itemgetter
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from budget.months import WEEKS_PER_MONTH, month_labels
 from budget.scenario_model import (
@@ -39,6 +39,9 @@ from budget.unit_costs import (
     usd_per_request,
     usd_per_run,
 )
+
+if TYPE_CHECKING:  # pandas is imported where a frame is made: `budget forecast` needs none
+    import pandas as pd
 
 Workload = InferenceWorkload | TrainingWorkload | ExperimentationWorkload | PlatformLine
 
@@ -130,14 +133,23 @@ class Forecast:
 
     def _frame(self, table: np.ndarray, column: str, order: list[str]) -> pd.DataFrame:
         """Return (months, len(order)) values as a frame indexed by month, columns `column`."""
+        import pandas as pd
+
         return pd.DataFrame(table, index=pd.Index(list(self.months), name="month"),
                             columns=pd.Index(order, name=column))
 
     @cached_property
     def by_category(self) -> pd.DataFrame:
         """Return USD per month (rows) and category (columns, all five, zero-filled)."""
+        return self._frame(self.category_usd, "category", list(CATEGORIES))
+
+    @cached_property
+    def category_usd(self) -> np.ndarray:
+        """Return USD as a (months, CATEGORIES) array: by_category without a frame."""
         if not self._unique:
-            return self._wide("category", "cost_usd", list(CATEGORIES))
+            frame = self._wide("category", "cost_usd", list(CATEGORIES))
+            by_lines: np.ndarray = frame.to_numpy(dtype=float)
+            return by_lines
         cost = self.arrays.values["cost_usd"].T  # (months, workloads)
         categories = self.arrays.labels["category"]
         table = np.zeros((len(self.months), len(CATEGORIES)))
@@ -147,7 +159,7 @@ class Forecast:
                 table[:, j] = np.ascontiguousarray(cost[:, mask]).sum(axis=1)
             elif mask.ndim == 2 and mask.any():  # a dated change moves some workload
                 table[:, j] = np.ascontiguousarray(np.where(mask.T, cost, 0.0)).sum(axis=1)
-        return self._frame(table, "category", list(CATEGORIES))
+        return table
 
     @cached_property
     def by_workload(self) -> pd.DataFrame:
@@ -157,6 +169,14 @@ class Forecast:
                               list(dict.fromkeys(self.lines["workload"])))
         return self._frame(self.arrays.values["cost_usd"].T.copy(), "workload",
                            self.arrays.names.tolist())
+
+    def workload_months_usd(self) -> dict[str, list[float]]:
+        """Return each workload's USD per month (file order): by_workload without a frame."""
+        if not self._unique:
+            frame = self.by_workload
+            return {str(w): frame[w].astype(float).tolist() for w in frame.columns}
+        return dict(zip(self.arrays.names.tolist(), self.arrays.values["cost_usd"].tolist(),
+                        strict=True))
 
     def _wide(self, column: str, value: str, order: list[str], lines: pd.DataFrame | None = None,
               ) -> pd.DataFrame:
@@ -170,7 +190,15 @@ class Forecast:
     @cached_property
     def total_usd(self) -> pd.Series:
         """Return total USD per month."""
-        return self.by_category.sum(axis=1)
+        import pandas as pd
+
+        return pd.Series(self.month_total_usd, index=self.by_category.index)
+
+    @cached_property
+    def month_total_usd(self) -> np.ndarray:
+        """Return total USD per month as an array (the categories of each month summed)."""
+        total: np.ndarray = self.category_usd.sum(axis=1)
+        return total
 
     @cached_property
     def total_cost_usd(self) -> float:
@@ -179,7 +207,7 @@ class Forecast:
 
     def run_rate_usd(self, month_index: int) -> float:
         """Return the total USD of one month (0-based; -1 for the last)."""
-        return float(self.total_usd.iloc[month_index])
+        return float(self.month_total_usd[month_index])
 
     def _inference_sum(self, value: str) -> float:
         """Return the sum of `value` over the inference line-months, in `lines` order."""
@@ -207,6 +235,8 @@ class Forecast:
 
         With `rows` (positions in file order), only those workloads, in that order.
         """
+        import pandas as pd
+
         # Straight from the (workloads, months) arrays, made a frame once: this runs on every
         # slider move.
         arrays = self.arrays
@@ -247,6 +277,8 @@ class Forecast:
 
     def gpu_hours_by_pool(self) -> pd.DataFrame:
         """Return GPU-hours per month (rows) and 'cloud/gpu' pool (columns)."""
+        import pandas as pd
+
         gpu = self.lines[self.lines["gpu_hours"] > 0]
         if gpu.empty:
             return pd.DataFrame(index=list(self.months))
@@ -260,6 +292,8 @@ class Forecast:
         that alters a project's run adds a row from its month (`from`), whose USD are those
         months' lines: the rows of a project sum to its horizon USD.
         """
+        import pandas as pd
+
         s = self.scenario
         values = input_values(s)
         lines = self.lines[self.lines["category"] == "training"]
@@ -851,6 +885,8 @@ def _plain_arrays(scenario: Scenario, values: InputValues) -> LineArrays:
 
 def _explode(arrays: LineArrays, months: tuple[str, ...]) -> pd.DataFrame:
     """Turn per-workload arrays into one long table: a row per workload per month."""
+    import pandas as pd
+
     count, n = len(arrays.names), len(months)
     if not count:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in LINE_COLUMNS})

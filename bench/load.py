@@ -76,8 +76,9 @@ def main() -> int:
     warm = [m for t, m in samples if t >= end / 3]
     pace = "in lockstep" if args.lockstep and args.clients == "ws" else "staggered"
     print(f"{sessions} sessions × {seconds:.0f} s, {args.think:g} s think time ({pace}): "
-          f"{len(result.latencies)} reruns, moves per session {min(result.moves)}–"
-          f"{max(result.moves)}")
+          f"{len(result.latencies)} reruns ({len(result.latencies) / seconds:.0f} a second: "
+          f"with --think near 0 this is one process's ceiling), moves per session "
+          f"{min(result.moves)}–{max(result.moves)}")
     what = ("fragment rerun, request → script_finished" if args.clients == "ws"
             else "slider → number repainted")
     print(f"{args.clients} clients, rerun ({what}): p50 {result.percentile(50):.0f} ms, p95 "

@@ -125,6 +125,14 @@ class Forecast:
         """Return one row per workload per month (workload-major, file order): LINE_COLUMNS."""
         return _explode(self.arrays, self.months)
 
+    def nbytes(self) -> int:
+        """Return the bytes of the arrays this forecast holds, its long table once built."""
+        arrays = [*self.arrays.values.values(), *self.arrays.labels.values(), self.arrays.names]
+        held = sum(a.nbytes for a in arrays)
+        if "lines" in self.__dict__:  # texts are shared objects: a pointer a row each
+            held += int(self.lines.memory_usage(index=True, deep=False).sum())
+        return held
+
     @cached_property
     def _unique(self) -> bool:
         """Return whether there are workloads and their names are unique (validation's rule)."""
@@ -777,6 +785,79 @@ def line_arrays(series: list[CostLine], months: int) -> LineArrays:
     )
 
 
+@dataclass(frozen=True)
+class _PlainLayout:
+    """What a plain plan's arrays take from its tables alone, whatever the drivers."""
+
+    tables: tuple[object, ...]  # held so the ids that key the memo stay theirs
+    names: np.ndarray
+    labels: dict[str, np.ndarray]
+    windows: tuple[tuple[int, int], ...]  # every row's active months, in row order
+    hosted: list[int]  # inference rows that are not served by an API
+
+
+# Layouts by the identity of a plan's tables: a slider move makes a new Scenario that shares
+# them, so the 5,000 names, labels and windows are made once per loaded plan, not per move.
+_LAYOUTS: dict[tuple[int, ...], _PlainLayout] = {}
+_LAYOUTS_KEPT = 16
+
+
+def _plain_layout(scenario: Scenario) -> _PlainLayout:
+    """Return the names, labels and windows of a plain plan's rows (memoised by its tables)."""
+    tables = (scenario.inference, scenario.training, scenario.experimentation,
+              scenario.platform, scenario.start, scenario.months)
+    key = tuple(map(id, tables))
+    kept = _LAYOUTS.get(key)
+    if kept is not None and all(a is b for a, b in zip(kept.tables, tables, strict=True)):
+        return kept
+    names: list[str] = []
+    categories: list[str] = []
+    labels: list[dict[str, Label]] = []
+    windows: list[tuple[int, int]] = []
+    for w in scenario.inference:
+        names.append(w.name)
+        categories.append(f"{w.kind}_inference")
+        labels.append({"team": w.team, "model": w.model, "environment": w.environment,
+                       "serving": w.serving, **({"cloud": "", "gpu": "", "pricing": ""}
+                       if w.serving == "api" else {"cloud": w.cloud or "",
+                                                   "gpu": w.gpu or "",
+                                                   "pricing": w.pricing})})
+        windows.append(scenario.active_months(w.starts, w.ends))
+    for t in scenario.training:
+        names.append(t.name)
+        categories.append("training")
+        labels.append(_gpu_labels(t.team, t.model, t))
+        windows.append(scenario.active_months(t.starts, t.ends))
+    for e in scenario.experimentation:
+        names.append(e.name)
+        categories.append("experimentation")
+        labels.append(_gpu_labels(e.team, "", e))
+        windows.append(scenario.active_months(e.starts, e.ends))
+    for p in scenario.platform:
+        names.append(p.name)
+        categories.append("platform")
+        labels.append({"team": p.team, "model": p.category, "environment": "",
+                       "serving": "", "cloud": "", "gpu": "", "pricing": ""})
+        windows.append(scenario.active_months(p.starts, p.ends))
+
+    def texts(values: list[str]) -> np.ndarray:
+        out = np.empty(len(values), dtype=object)
+        out[:] = values
+        out.flags.writeable = False  # shared by every forecast of this plan
+        return out
+
+    layout = _PlainLayout(
+        tables=tables, names=texts(names),
+        labels={"category": texts(categories),
+                **{k: texts(list(map(itemgetter(k), labels))) for k in LINE_LABELS[1:]}},
+        windows=tuple(windows),
+        hosted=[i for i, w in enumerate(scenario.inference) if w.serving != "api"])
+    if len(_LAYOUTS) >= _LAYOUTS_KEPT:
+        _LAYOUTS.pop(next(iter(_LAYOUTS)))  # the oldest
+    _LAYOUTS[key] = layout
+    return layout
+
+
 def _plain_arrays(scenario: Scenario, values: InputValues) -> LineArrays:
     """Return line_arrays(cost_lines(...)) of a plan without dated changes, bit for bit.
 
@@ -786,6 +867,8 @@ def _plain_arrays(scenario: Scenario, values: InputValues) -> LineArrays:
     the same products in the same order; tests hold the two equal.
     """
     months = scenario.months
+    layout = _plain_layout(scenario)
+    windows = layout.windows
     profiles: dict[tuple[str, int, int], np.ndarray] = {}
 
     def profile(growth: float | np.ndarray, window: tuple[int, int]) -> np.ndarray:
@@ -804,20 +887,17 @@ def _plain_arrays(scenario: Scenario, values: InputValues) -> LineArrays:
     count = (len(inference) + len(scenario.training) + len(scenario.experimentation)
              + len(platform))
     out = {k: np.zeros((count, months)) for k in LINE_VALUES}
-    names: list[str] = []
-    categories: list[str] = []
-    labels: list[dict[str, Label]] = []
     rows = slice(0, len(inference))
     if inference:
-        shape = np.stack([profile(inference_growth_rate(w, values), scenario.active_months(
-            w.starts, w.ends)) for w in inference])
+        shape = np.stack([profile(inference_growth_rate(w, values), window)
+                          for w, window in zip(inference, windows, strict=False)])
         first = column([requests_first_month(w, values) for w in inference])
         requests = np.multiply(first, shape, out=out["requests"][rows])
         np.multiply(requests, column([w.input_tokens for w in inference]),
                     out=out["input_tokens"][rows])
         np.multiply(requests, column([output_tokens_per_request(w, values) for w in inference]),
                     out=out["output_tokens"][rows])
-        hosted = [i for i, w in enumerate(inference) if w.serving != "api"]
+        hosted = layout.hosted
         if hosted:  # API lines have none
             gpu_hours = out["gpu_hours"][hosted]
             np.multiply(requests[hosted], column(
@@ -826,34 +906,23 @@ def _plain_arrays(scenario: Scenario, values: InputValues) -> LineArrays:
             out["gpu_hours"][hosted] = gpu_hours
         per_request = column([usd_per_request(scenario, w, values) for w in inference])
         np.multiply(first * per_request, shape, out=out["cost_usd"][rows])
-        for w in inference:
-            names.append(w.name)
-            categories.append(f"{w.kind}_inference")
-            labels.append({"team": w.team, "model": w.model, "environment": w.environment,
-                           "serving": w.serving, **({"cloud": "", "gpu": "", "pricing": ""}
-                           if w.serving == "api" else {"cloud": w.cloud or "",
-                                                       "gpu": w.gpu or "",
-                                                       "pricing": w.pricing})})
     flat_usd: list[float | np.ndarray] = []
     flat_hours: list[float | np.ndarray] = []
     flat: list[np.ndarray] = []
+    row = len(inference)
     for t in scenario.training:
-        flat.append(profile(1.0, scenario.active_months(t.starts, t.ends)))
+        flat.append(profile(1.0, windows[row]))
+        row += 1
         runs_per_month = runs_per_quarter(t, values) / MONTHS_PER_QUARTER
         flat_usd.append(runs_per_month * usd_per_run(scenario, t, values))
         flat_hours.append(runs_per_month * billed_gpu_hours_per_run(t, values))
-        names.append(t.name)
-        categories.append("training")
-        labels.append(_gpu_labels(t.team, t.model, t))
     for e in scenario.experimentation:
-        flat.append(profile(1.0, scenario.active_months(e.starts, e.ends)))
+        flat.append(profile(1.0, windows[row]))
+        row += 1
         hours_per_month = experimentation_gpu_hours_per_month(e, values)
         flat_usd.append(hours_per_month * usd_per_gpu_hour(scenario, e.cloud, e.gpu, e.pricing,
                                                            values))
         flat_hours.append(hours_per_month)
-        names.append(e.name)
-        categories.append("experimentation")
-        labels.append(_gpu_labels(e.team, "", e))
     rows = slice(rows.stop, rows.stop + len(flat))
     if flat:
         shape = np.stack(flat)
@@ -861,26 +930,10 @@ def _plain_arrays(scenario: Scenario, values: InputValues) -> LineArrays:
         np.multiply(column(flat_usd), shape, out=out["cost_usd"][rows])
     rows = slice(rows.stop, count)
     if platform:
-        shape = np.stack([profile(1.0 + p.monthly_growth, scenario.active_months(
-            p.starts, p.ends)) for p in platform])
+        shape = np.stack([profile(1.0 + p.monthly_growth, window)
+                          for p, window in zip(platform, windows[rows], strict=True)])
         np.multiply(column([p.monthly_cost for p in platform]), shape, out=out["cost_usd"][rows])
-        for p in platform:
-            names.append(p.name)
-            categories.append("platform")
-            labels.append({"team": p.team, "model": p.category, "environment": "",
-                           "serving": "", "cloud": "", "gpu": "", "pricing": ""})
-
-    def texts(values: list[str]) -> np.ndarray:
-        out = np.empty(len(values), dtype=object)
-        out[:] = values
-        return out
-
-    return LineArrays(
-        names=texts(names),
-        labels={"category": texts(categories),
-                **{k: texts(list(map(itemgetter(k), labels))) for k in LINE_LABELS[1:]}},
-        values=out,
-    )
+    return LineArrays(names=layout.names, labels=dict(layout.labels), values=out)
 
 
 def _explode(arrays: LineArrays, months: tuple[str, ...]) -> pd.DataFrame:

@@ -28,7 +28,8 @@ from budget.sensitivity import (
     scenario_sobol,
     tornado,
 )
-from ui.config import MAX_UPLOAD_ROWS, exports_dir
+from ui.bounded_cache import BoundedCache
+from ui.config import FORECAST_CACHE_MB, MAX_UPLOAD_ROWS, exports_dir
 
 
 # A resource, not data: a Scenario is frozen (tuples of frozen rows), so every rerun can share
@@ -76,10 +77,15 @@ def scenario_key(scenario: Scenario) -> int:
 BY_SCENARIO: dict[str | type[Any], Callable[[Any], Any]] = {Scenario: scenario_key}
 
 
-@st.cache_resource(max_entries=256, show_spinner=False, hash_funcs=BY_SCENARIO)
+# Forecasts are kept by the memory they hold (BUDGET_FORECAST_CACHE_MB), not only by count: a
+# count alone would let 256 forecasts of 5,000 workloads × 120 months take gigabytes.
+FORECASTS: BoundedCache[Scenario, Forecast] = BoundedCache(
+    FORECAST_CACHE_MB * 1_000_000, 256, Forecast.nbytes)
+
+
 def cached_forecast(scenario: Scenario) -> Forecast:
     """Return the forecast of a scenario, shared read-only across sessions."""
-    return forecast(scenario)
+    return FORECASTS.get(scenario_key(scenario), scenario, lambda: forecast(scenario))
 
 
 @st.cache_resource(max_entries=256, show_spinner=False, hash_funcs=BY_SCENARIO)

@@ -15,6 +15,7 @@ SAMPLE_SCENARIOS = ROOT / "data" / "scenarios"
 
 MAX_UPLOAD_MB = int(os.environ.get("BUDGET_MAX_UPLOAD_MB", "200"))  # all files of one upload
 MAX_UPLOAD_ROWS = int(os.environ.get("BUDGET_MAX_UPLOAD_ROWS", "50000000"))  # rows of one upload
+FORECAST_CACHE_MB = int(os.environ.get("BUDGET_FORECAST_CACHE_MB", "512"))  # forecasts kept
 TTL_MINUTES = float(os.environ.get("BUDGET_UPLOAD_TTL_MINUTES", "120"))  # an unused upload lives
 
 

@@ -259,3 +259,21 @@ def assert_terms_are_the_workloads_sums(scenario: Scenario, gpu_hours: bool) -> 
     horizon = simulate_terms(scenario, values, gpu_hours=gpu_hours, horizon=True)
     for key, want in expected.items():
         np.testing.assert_allclose(horizon[key][:, 0], want.sum(axis=1), rtol=1e-12, atol=0)
+
+
+def test_a_slider_move_shares_the_plans_names_and_labels_not_its_numbers():
+    """Names, labels and windows are made once per loaded plan; every number per move."""
+    plan = load_scenario(SMALL)
+    first, moved = forecast(plan), forecast(plan.with_drivers(inference_volume=2.0))
+    assert moved.arrays.names is first.arrays.names
+    assert moved.arrays.labels["team"] is first.arrays.labels["team"]
+    assert not first.arrays.names.flags.writeable  # shared: nobody may write into them
+    chat = first.arrays.names.tolist().index("chat")
+    # chat's requests double with the volume driver; its name and team stay as written
+    assert (moved.arrays.values["requests"][chat]
+            == 2.0 * first.arrays.values["requests"][chat]).all()
+    renamed = dataclasses.replace(plan, inference=tuple(
+        dataclasses.replace(w, name=f"{w.name}-2") for w in plan.inference))
+    other = forecast(renamed)
+    assert other.arrays.names is not first.arrays.names
+    assert other.arrays.names.tolist()[chat] == "chat-2"

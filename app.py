@@ -6,6 +6,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui.link import follow_link
+
 st.set_page_config(
     page_title="AI budget planner",
     # a file the app serves itself: a :material/…: favicon is fetched from Google's font server
@@ -47,4 +49,5 @@ navigation = st.navigation({
                 url_path="governance"),
     ],
 }, expanded=True)
+follow_link(navigation.url_path)  # the drivers stay in the URL on every page
 navigation.run()

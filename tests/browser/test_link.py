@@ -1,0 +1,80 @@
+"""The view in the URL: moved drivers follow the sidebar, reload anywhere, and bad links say so."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from budget.fmt import usd
+from budget.forecast import forecast
+from budget.scenario import load_scenario
+from tests.browser.conftest import problems, screenshot, wait_for_app
+from tests.conftest import ROOT
+
+PLAN = ROOT / "data" / "scenarios" / "fy27-plan.toml"
+
+
+def _metrics(page) -> list[str]:  # type: ignore[no-untyped-def]
+    return list(page.locator('[data-testid="stMetricValue"]').all_inner_texts())
+
+
+def _shows(page, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the page's main area shows `text` (the Summary writes its story last)."""
+    page.wait_for_function("t => document.querySelector('[data-testid=\"stMain\"]')"
+                           ".innerText.includes(t)", arg=text, timeout=30_000)
+
+
+def test_moved_drivers_follow_the_sidebar_and_reload_in_a_fresh_context(browser, server):
+    moved = usd(forecast(load_scenario(PLAN).with_drivers(inference_volume=1.3)).total_cost_usd)
+    assert moved != usd(forecast(load_scenario(PLAN)).total_cost_usd)
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    outside: list[str] = []
+    context.on("request", lambda r: outside.append(r.url)
+               if urlsplit(r.url).hostname not in ("127.0.0.1", None) else None)
+    page = context.new_page()
+    page.goto(f"{server.url}/planner?plan_volume=1.3")
+    wait_for_app(page)
+    assert moved in _metrics(page)
+    for name, path in (("Summary", "/summary"), ("Capacity", "/capacity"),
+                       ("Present", "/present")):
+        page.locator('[data-testid="stSidebarNav"] a', has_text=name).first.click()
+        page.wait_for_url(f"**{path}?*")
+        wait_for_app(page)
+        assert "plan_volume=1.3" in page.url, (name, page.url)
+        if name != "Capacity":  # the moved total, not the file's
+            _shows(page, moved)
+        shown = _metrics(page)
+        fresh = browser.new_context(viewport={"width": 1920, "height": 1080})
+        again = fresh.new_page()
+        again.goto(page.url)  # the address bar alone reproduces the view
+        wait_for_app(again)
+        if name != "Capacity":
+            _shows(again, moved)
+        assert _metrics(again) == shown, name
+        fresh.close()
+    page.goto(f"{server.url}/?plan_volume=1.3")  # Overview follows the drivers too
+    wait_for_app(page)
+    assert _metrics(page)[0] == moved
+    assert problems(page) == []
+    assert outside == []  # no request leaves the app: fonts, icons and favicon are local
+    context.close()
+
+
+def test_a_bad_link_is_named_and_the_page_shows_the_file(browser, server):
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    file_total = usd(forecast(load_scenario(PLAN)).total_cost_usd)
+    cases = {
+        "planner?scenario=nope": "The link names the scenario 'nope', which is not in "
+                                 "scenarios/: the page shows 'fy27-plan'.",
+        "planner?plan_volume=5": "The link's plan_volume=5 is outside the slider's 0 to 3: "
+                                 "every page uses the file's value, 1.",
+        "planner?plan_volume=abc": "The link's plan_volume=abc is not a number: every page "
+                                   "uses the file's value, 1.",
+    }
+    for link, message in cases.items():
+        page.goto(f"{server.url}/{link}")
+        wait_for_app(page)
+        alerts = page.locator('[data-testid="stAlert"]').all_inner_texts()
+        assert any(message in a for a in alerts), (link, alerts)
+        assert _metrics(page)[0] == file_total, link
+    screenshot(page, "link-bad-value")
+    page.close()

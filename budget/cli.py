@@ -16,8 +16,8 @@ from collections.abc import Callable, Sequence
 from budget.cli_parser import EXIT_BAD_INPUT, parser
 from budget.errors import BudgetInputError
 
-SCENARIO_COMMANDS = ("forecast", "sensitivity", "capacity", "diff", "compare", "report", "new",
-                     "sample-data")
+SCENARIO_COMMANDS = ("forecast", "sensitivity", "capacity", "diff", "compare", "report", "export",
+                     "new", "sample-data")
 EXPORTS_COMMANDS = ("ingest", "calibrate", "digest", "alerts", "chargeback", "focus-check")
 COMMAND_MODULES: dict[str, str] = {  # command → the module whose RUNNERS runs it
     **dict.fromkeys(SCENARIO_COMMANDS, "budget.cli_scenario"),

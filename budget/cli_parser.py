@@ -137,6 +137,18 @@ def _add_report(sub: SubCommands) -> None:
                      help="exports folder (billing/ …) to compare the plan with actual spend")
 
 
+def _add_export(sub: SubCommands) -> None:
+    """Add `export SCENARIO --out FILE.xlsx|FILE.pptx [--set …] [--previous OLD]`."""
+    exp = sub.add_parser("export", help="Excel workbook (.xlsx) or slide deck (.pptx) of a "
+                         "scenario, with its provenance")
+    exp.add_argument("scenario", help="path to a scenario TOML file")
+    exp.add_argument("--out", required=True, metavar="FILE.xlsx|FILE.pptx",
+                     help="file to write; its suffix chooses the format")
+    _overrides(exp)
+    exp.add_argument("--previous", metavar="OLD.toml",
+                     help="the previous version, for a 'what changed' part")
+
+
 def _add_diff(sub: SubCommands) -> None:
     """Add `diff OLD.toml NEW.toml`."""
     dif = sub.add_parser("diff", help="what changed between two scenario versions")
@@ -239,6 +251,7 @@ def _add_sample_data(sub: SubCommands) -> None:
 
 
 SUB_COMMANDS = (_add_forecast, _add_sensitivity, _add_ingest, _add_calibrate, _add_report,
+                _add_export,
                 _add_diff, _add_compare, _add_capacity, _add_digest, _add_alerts, _add_chargeback,
                 _add_focus_check, _add_new, _add_sample_data)
 

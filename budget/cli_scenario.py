@@ -1,5 +1,5 @@
 """The CLI commands over scenario files: forecast, sensitivity, capacity, diff, compare, report,
-new, and the sample exports."""
+export, new, and the sample exports."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from budget.errors import BudgetInputError
+from budget.errors import BudgetInputError, shown
 from budget.files import check_target, write_atomically
 from budget.months import month_labels
 from budget.scenario import load_scenario, override_drivers
@@ -116,11 +116,13 @@ def _compare(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     """Write the executive summary PDF."""
     from budget.bridge import bridge
+    from budget.provenance import provenance
     from budget.report import summary_pdf
 
     out = Path(args.out)
     check_target(out, "--out")  # before the PDF is built
-    scenario = _scenario(args)
+    file_plan = load_scenario(args.scenario)
+    scenario = override_drivers(file_plan, args.overrides)
     previous = bridge(load_scenario(args.previous), scenario) if args.previous else None
     actuals = None
     if args.actuals:  # the exports' engine (DuckDB, Ibis) is imported only when read
@@ -131,9 +133,33 @@ def _report(args: argparse.Namespace) -> int:
 
         billing = export_folders(Path(args.actuals)).billing
         actuals = actuals_summary(billing_rollup(open_exports([str(billing)])))
-    pdf = summary_pdf(scenario, previous, actuals)
+    pdf = summary_pdf(scenario, previous, actuals, view=provenance(file_plan, scenario))
     write_atomically(out, pdf)
     print(f"wrote {out} ({len(pdf) / 1024:,.0f} KB)", file=sys.stderr)
+    return 0
+
+
+EXPORT_FORMATS = (".xlsx",)  # the suffixes `export` writes
+
+
+def _export(args: argparse.Namespace) -> int:
+    """Write the Excel workbook of a scenario (with its provenance) to --out."""
+    from budget.bridge import bridge
+    from budget.provenance import provenance
+    from budget.report import report_results
+    from budget.workbook import workbook_xlsx
+
+    out = Path(args.out)
+    if out.suffix.lower() not in EXPORT_FORMATS:
+        raise BudgetInputError("--out", f"{shown(out.name)} is not a workbook (.xlsx)",
+                               fix="name the file FILE.xlsx")
+    check_target(out, "--out")
+    file_plan = load_scenario(args.scenario)
+    scenario = override_drivers(file_plan, args.overrides)
+    previous = bridge(load_scenario(args.previous), scenario) if args.previous else None
+    data = workbook_xlsx(report_results(scenario, previous), provenance(file_plan, scenario))
+    write_atomically(out, data)
+    print(f"wrote {out} ({len(data) / 1024:,.0f} KB)", file=sys.stderr)
     return 0
 
 
@@ -179,5 +205,6 @@ def _sample_data(args: argparse.Namespace) -> int:
 
 RUNNERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "forecast": _forecast, "sensitivity": _sensitivity, "capacity": _capacity, "diff": _diff,
-    "compare": _compare, "report": _report, "new": _new, "sample-data": _sample_data,
+    "compare": _compare, "report": _report, "export": _export, "new": _new,
+    "sample-data": _sample_data,
 }

@@ -49,3 +49,9 @@ def hours_in_month(label: str) -> float:
     """Return the calendar hours in a 'YYYY-MM' month (672 to 744), not an average month."""
     year, month = parse_month(label)
     return 24.0 * calendar.monthrange(year, month)[1]
+
+
+def quarter_label(month: str) -> str:
+    """Return the calendar quarter of a YYYY-MM month: '2027-Q1'."""
+    year, number = parse_month(month)
+    return f"{year}-Q{(number - 1) // 3 + 1}"

@@ -24,6 +24,7 @@ from budget.sensitivity import MonteCarlo, TornadoBar, cases_by_category, monte_
 
 if TYPE_CHECKING:
     from budget.actuals import ActualsSummary
+    from budget.provenance import Provenance
 
 FONT = "DejaVu Sans"
 PDF_WIDTH_PX = 640
@@ -181,16 +182,23 @@ def _tables(results: ReportResults) -> list[dict[str, Any]]:
     return tables
 
 
-def report_inputs(results: ReportResults, today: date | None = None) -> ReportInputs:
-    """Lay out the results' numbers, narrative, tables and chart SVGs for the summary."""
+def report_inputs(results: ReportResults, today: date | None = None,
+                  view: Provenance | None = None) -> ReportInputs:
+    """Lay out the results' numbers, narrative, tables and chart SVGs for the summary.
+
+    With `view`, the first page says where the numbers come from: the file and its SHA-256,
+    every driver moved from it, unsaved edits, and the link that reopens the view.
+    """
     scenario = results.scenario
     tables = _tables(results)
     day = today or date.today()
+    version = view.version if view is not None else version_of(scenario)
     data = {
         "title": scenario.name,
-        "subtitle": f"Executive summary · {day:%Y-%m-%d} · version {version_of(scenario)} · "
+        "subtitle": f"Executive summary · {day:%Y-%m-%d} · version {version} · "
                     f"{scenario.months} months from {scenario.start} · {scenario.currency}",
-        "footer": f"{scenario.name} · {version_of(scenario)}",
+        "provenance": view.lines() if view is not None else [],
+        "footer": f"{scenario.name} · {version}",
         "kpis": _kpis(results),
         "charts": [
             {"key": "forecast_svg", "title": "Monthly forecast by category",
@@ -221,12 +229,14 @@ def render_pdf(inputs: ReportInputs) -> bytes:
     return pdf
 
 
-def results_pdf(results: ReportResults, today: date | None = None) -> bytes:
+def results_pdf(results: ReportResults, today: date | None = None,
+                view: Provenance | None = None) -> bytes:
     """Return the executive summary of results already computed as PDF bytes."""
-    return render_pdf(report_inputs(results, today))
+    return render_pdf(report_inputs(results, today, view))
 
 
 def summary_pdf(scenario: Scenario, previous: Bridge | None = None,
-                actuals: ActualsSummary | None = None, today: date | None = None) -> bytes:
+                actuals: ActualsSummary | None = None, today: date | None = None,
+                view: Provenance | None = None) -> bytes:
     """Return the executive summary of a scenario as PDF bytes, computing its results."""
-    return results_pdf(report_results(scenario, previous, actuals), today)
+    return results_pdf(report_results(scenario, previous, actuals), today, view)

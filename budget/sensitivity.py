@@ -188,6 +188,11 @@ class MonteCarlo:
         """Return the 90th percentile of the horizon total."""
         return float(np.percentile(self.totals_usd, 90))
 
+    @property
+    def mean(self) -> float:
+        """Return the mean of the simulated horizon totals (the point forecast is not it)."""
+        return float(np.mean(self.totals_usd))
+
 
 def monte_carlo(scenario: Scenario, draws: int = DEFAULT_DRAWS,
                 seed: int = DEFAULT_SEED) -> MonteCarlo:

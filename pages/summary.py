@@ -14,7 +14,9 @@ from budget.actuals import actuals_summary  # noqa: E402
 from budget.bridge import bridge  # noqa: E402
 from budget.errors import BudgetInputError  # noqa: E402
 from budget.narrative import build_narrative, narrative_markdown  # noqa: E402
+from budget.provenance import provenance  # noqa: E402
 from budget.report import ReportResults, results_pdf  # noqa: E402
+from budget.workbook import workbook_xlsx  # noqa: E402
 from ui.cache import (  # noqa: E402
     cached_forecast,
     cached_monte_carlo,
@@ -23,6 +25,7 @@ from ui.cache import (  # noqa: E402
     load_rollups,
 )
 from ui.config import exports_dir, scenario_files  # noqa: E402
+from ui.draft import get_draft  # noqa: E402
 from ui.drivers import scenario_from_url  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
@@ -57,18 +60,25 @@ if base is not None:
     tornado_base_usd, bars = cached_tornado(scenario)
     story = build_narrative(result, mc, bars, previous, actuals)
     results = ReportResults(scenario, result, mc, tornado_base_usd, bars, story)
-    moved = scenario.drivers != base.drivers
-    st.caption(f"From {md_escape(Path(base.source).name)}"
-               + (" with the drivers set on the planner" if moved else "")
-               + ". Every number is computed by the same engine as the other pages.")
+    draft = get_draft(Path(base.source))
+    view = provenance(base, scenario, draft.edits if draft is not None else 0)
+    st.caption(md_escape(" ".join([f"From {view.file}.", *view.lines()[1:-1]]) + " Every "
+                         "number is computed by the same engine as the other pages."))
     stem = Path(base.source).stem
-    pdf_col, md_col = st.columns(2)
+    pdf_col, xlsx_col, md_col = st.columns(3)
     pdf_col.download_button(
-        "Download the PDF summary", data=lambda: results_pdf(results),
+        "Download the PDF summary", data=lambda: results_pdf(results, view=view),
         file_name=f"{stem}-summary.pdf", mime="application/pdf", icon=":material/picture_as_pdf:",
         key="sum_pdf", type="primary",
         help="KPIs, forecast and tornado charts, low/expected/high, this narrative and the "
         "assumptions with their sources. Built when you click.")
+    xlsx_col.download_button(
+        "Download the Excel workbook", data=lambda: workbook_xlsx(results, view),
+        file_name=f"{stem}.xlsx", icon=":material/table_view:", key="sum_xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        help="Summary with where the numbers come from, months × categories, months × "
+        "workloads, quarters, sensitivity and every assumption; amounts as numbers. Built when "
+        "you click.")
     md_col.download_button(
         "Download the text (Markdown)", data=narrative_markdown(story),
         file_name=f"{stem}-summary.md", mime="text/markdown", icon=":material/description:",

@@ -139,3 +139,24 @@ def test_chargeback_csv_sums_to_the_pool(browser, server):
     assert max(shared) - min(shared) <= 1  # evenly: equal to within a cent
     assert problems(page) == []
     page.close()
+
+
+def test_workbook_download_records_the_view(browser, server):
+    import openpyxl
+
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page.goto(f"{server.url}/summary?plan_volume=1.3")
+    wait_for_app(page)
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="Download the Excel workbook").click()
+    assert info.value.suggested_filename == "fy27-plan.xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(info.value.path().read_bytes()))
+    monthly = book["Monthly"]
+    moved = forecast(load_scenario(PLAN).with_drivers(inference_volume=1.3)).total_cost_usd
+    assert monthly.cell(monthly.max_row, monthly.max_column).value == moved
+    text = " ".join(str(c) for row in book["Summary"].iter_rows(values_only=True) for c in row
+                    if c is not None)
+    assert "Drivers moved from the file: Inference volume 1.00× → 1.30×." in text
+    assert problems(page) == []
+    screenshot(page, "summary-downloads")
+    page.close()

@@ -89,3 +89,17 @@ def test_a_big_plan_lists_its_largest_workloads_and_one_row_for_the_rest(
     assert abs(listed + rest_usd - results.forecast.total_cost_usd) < 1e-6  # parts sum to total
     assert caption.startswith(f"The 3 largest of {len(costs)} cost lines")
     assert len(rows) == 4
+
+
+def test_the_pdf_lists_the_drivers_moved_from_the_file(tmp_path):
+    from budget.cli import main
+
+    out = tmp_path / "moved.pdf"
+    assert main(["report", str(PLAN), "--out", str(out), "--set", "inference_volume=1.3"]) == 0
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(out).pages).split())
+    assert "Drivers moved from the file: Inference volume 1.00× → 1.30×." in text
+    assert "?scenario=fy27-plan&plan_volume=1.3" in text
+    plain = tmp_path / "plain.pdf"
+    assert main(["report", str(PLAN), "--out", str(plain)]) == 0
+    assert "Drivers as in the file." in " ".join(
+        " ".join(p.extract_text() for p in PdfReader(plain).pages).split())

@@ -1,0 +1,112 @@
+"""Tests for budget.workbook (read back with openpyxl) and `python -m budget export`."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import math
+
+import openpyxl
+import pytest
+
+from budget.cli import main
+from budget.forecast import forecast
+from budget.provenance import provenance
+from budget.report import report_results
+from budget.scenario import load_scenario, override_drivers
+from budget.workbook import SHEETS, workbook_xlsx
+from tests.conftest import ROOT, SMALL
+
+PLAN = ROOT / "data" / "scenarios" / "fy27-plan.toml"
+
+
+def _read(data: bytes) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+@pytest.fixture(scope="module")
+def moved_book() -> tuple[openpyxl.Workbook, float]:
+    file_plan = load_scenario(PLAN)
+    shown = override_drivers(file_plan, ["inference_volume=1.3"])
+    data = workbook_xlsx(report_results(shown), provenance(file_plan, shown))
+    return _read(data), forecast(shown).total_cost_usd
+
+
+def _column(sheet, header: str) -> list:  # type: ignore[no-untyped-def]
+    names = [c.value for c in sheet[1]]
+    index = names.index(header)
+    return [row[index] for row in sheet.iter_rows(min_row=2, values_only=True)]
+
+
+def test_every_sheet_and_the_totals_equal_the_forecast(moved_book):
+    book, total = moved_book
+    assert book.sheetnames == list(SHEETS)
+    monthly = book["Monthly"]
+    horizon = [c.value for c in monthly[monthly.max_row]]
+    assert horizon[0] == "Horizon" and horizon[-1] == total  # the forecast's own exact sum
+    assert round(horizon[-1], 2) == round(total, 2)  # to the cent
+    months = [r for r in monthly.iter_rows(min_row=2, max_row=monthly.max_row - 1,
+                                           values_only=True)]
+    assert len(months) == 12
+    for row in months:  # each month's categories add up to its total
+        assert math.isclose(math.fsum(row[1:-1]), row[-1], rel_tol=1e-12)
+    assert math.isclose(math.fsum(r[-1] for r in months), total, rel_tol=1e-12)
+    cell = monthly.cell(row=2, column=2)
+    assert cell.data_type == "n" and cell.number_format == '"$"#,##0.00'  # a number, in dollars
+    quarters = book["Quarters"]
+    assert [r[0] for r in quarters.iter_rows(min_row=2, values_only=True)] == [
+        "2027-Q1", "2027-Q2", "2027-Q3", "2027-Q4"]
+    assert math.isclose(math.fsum(_column(quarters, "Total")), total, rel_tol=1e-12)
+
+
+def test_workloads_sheet_is_every_line_with_its_owner(moved_book):
+    book, total = moved_book
+    sheet = book["Workloads"]
+    result = forecast(override_drivers(load_scenario(PLAN), ["inference_volume=1.3"]))
+    assert sheet.max_row - 1 == len(result.arrays.names) * 12
+    assert math.isclose(math.fsum(_column(sheet, "Cost")), total, rel_tol=1e-12)
+    owners = dict(zip(_column(sheet, "Workload"), _column(sheet, "Owner (team)"), strict=True))
+    table = result.workload_table()
+    assert owners == dict(zip(table["workload"], table["team"], strict=True))
+    assert "Real-time inference" in _column(sheet, "Category")  # labels, not raw keys
+
+
+def test_summary_records_the_view_it_was_made_from(moved_book):
+    book, total = moved_book
+    sheet = book["Summary"]
+    cells = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    assert cells[cells.index("Horizon total (point forecast)") + 1] == total
+    assert "Monte Carlo mean" in cells
+    text = "\n".join(str(c) for c in cells)
+    digest = hashlib.sha256(PLAN.read_bytes()).hexdigest()
+    assert f"Scenario file fy27-plan.toml, SHA-256 {digest}." in text
+    assert "Drivers moved from the file: Inference volume 1.00× → 1.30×." in text
+    assert ("Reopen this view: the app's address followed by "
+            "?scenario=fy27-plan&plan_volume=1.3") in text
+    sensitivity = _column(book["Sensitivity"], "Input")
+    assert "Inference volume" in sensitivity and "inference_volume" not in sensitivity
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path):
+    plan = load_scenario(SMALL)
+    hostile = dataclasses.replace(plan, name='=HYPERLINK("http://127.0.0.2","x")', inference=(
+        dataclasses.replace(plan.inference[0], name="=1+1", team="@SUM(A1)"),
+        *plan.inference[1:]))
+    book = _read(workbook_xlsx(report_results(hostile), provenance(plan, hostile)))
+    assert book["Summary"]["A1"].value == '=HYPERLINK("http://127.0.0.2","x")'
+    assert book["Summary"]["A1"].data_type == "s"  # a string, never a formula
+    names = [c for c in book["Workloads"]["B"] if c.value == "=1+1"]
+    assert names and all(c.data_type == "s" for c in names)
+
+
+def test_export_cli_writes_the_workbook_and_refuses_another_suffix(tmp_path, capsys):
+    out = tmp_path / "plan.xlsx"
+    assert main(["export", str(SMALL), "--out", str(out), "--set", "gpu_price=1.5"]) == 0
+    book = _read(out.read_bytes())
+    horizon = [c.value for c in book["Monthly"][book["Monthly"].max_row]]
+    # small.toml by hand (tests/budget/test_forecast.py): 19,420 with 0.5 × 4,740 more at 1.5×
+    assert round(horizon[-1], 2) == 21_790.00
+    assert main(["export", str(SMALL), "--out", str(tmp_path / "plan.pdf")]) == 2
+    assert 'error: --out: "plan.pdf" is not a workbook (.xlsx)' in capsys.readouterr().err
+    assert not (tmp_path / "plan.pdf").exists()

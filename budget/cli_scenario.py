@@ -139,25 +139,33 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
-EXPORT_FORMATS = (".xlsx",)  # the suffixes `export` writes
+EXPORT_FORMATS = (".xlsx", ".pptx")  # the suffixes `export` writes
 
 
 def _export(args: argparse.Namespace) -> int:
-    """Write the Excel workbook of a scenario (with its provenance) to --out."""
+    """Write the Excel workbook or the slide deck of a scenario (with its provenance)."""
     from budget.bridge import bridge
     from budget.provenance import provenance
     from budget.report import report_results
-    from budget.workbook import workbook_xlsx
 
     out = Path(args.out)
-    if out.suffix.lower() not in EXPORT_FORMATS:
-        raise BudgetInputError("--out", f"{shown(out.name)} is not a workbook (.xlsx)",
-                               fix="name the file FILE.xlsx")
+    suffix = out.suffix.lower()
+    if suffix not in EXPORT_FORMATS:
+        raise BudgetInputError("--out", f"{shown(out.name)} is neither a workbook (.xlsx) nor "
+                               "a slide deck (.pptx)", fix="name the file FILE.xlsx or FILE.pptx")
     check_target(out, "--out")
     file_plan = load_scenario(args.scenario)
     scenario = override_drivers(file_plan, args.overrides)
     previous = bridge(load_scenario(args.previous), scenario) if args.previous else None
-    data = workbook_xlsx(report_results(scenario, previous), provenance(file_plan, scenario))
+    results, view = report_results(scenario, previous), provenance(file_plan, scenario)
+    if suffix == ".xlsx":
+        from budget.workbook import workbook_xlsx
+
+        data = workbook_xlsx(results, view)
+    else:
+        from budget.deck import deck_pptx
+
+        data = deck_pptx(results, view, previous, f"{date.today():%Y-%m-%d}")
     write_atomically(out, data)
     print(f"wrote {out} ({len(data) / 1024:,.0f} KB)", file=sys.stderr)
     return 0

@@ -46,7 +46,7 @@ def version_of(scenario: Scenario) -> str:
 
 
 @functools.cache
-def _register_fonts() -> None:
+def register_fonts() -> None:
     """Register the shipped fonts with vl-convert, once per process (~0.7 s each time)."""
     import vl_convert as vlc
 
@@ -57,7 +57,7 @@ def chart_svg(chart: alt.TopLevelMixin) -> str:
     """Render an Altair chart to SVG offline (vl-convert), in the shipped font."""
     import vl_convert as vlc
 
-    _register_fonts()
+    register_fonts()
     spec = chart.properties(width=PDF_WIDTH_PX).configure(font=FONT).to_dict()
     svg: str = vlc.vegalite_to_svg(spec)
     return svg

@@ -6,12 +6,14 @@ from ui.boot import require_navigation
 
 require_navigation()
 
+from datetime import date  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import streamlit as st  # noqa: E402
 
 from budget.actuals import actuals_summary  # noqa: E402
 from budget.bridge import bridge  # noqa: E402
+from budget.deck import deck_pptx  # noqa: E402
 from budget.errors import BudgetInputError  # noqa: E402
 from budget.narrative import build_narrative, narrative_markdown  # noqa: E402
 from budget.provenance import provenance  # noqa: E402
@@ -65,7 +67,7 @@ if base is not None:
     st.caption(md_escape(" ".join([f"From {view.file}.", *view.lines()[1:-1]]) + " Every "
                          "number is computed by the same engine as the other pages."))
     stem = Path(base.source).stem
-    pdf_col, xlsx_col, md_col = st.columns(3)
+    pdf_col, xlsx_col, pptx_col, md_col = st.columns(4)
     pdf_col.download_button(
         "Download the PDF summary", data=lambda: results_pdf(results, view=view),
         file_name=f"{stem}-summary.pdf", mime="application/pdf", icon=":material/picture_as_pdf:",
@@ -79,6 +81,14 @@ if base is not None:
         help="Summary with where the numbers come from, months × categories, months × "
         "workloads, quarters, sensitivity and every assumption; amounts as numbers. Built when "
         "you click.")
+    pptx_col.download_button(
+        "Download the slide deck", data=lambda: deck_pptx(results, view, previous,
+                                                          f"{date.today():%Y-%m-%d}"),
+        file_name=f"{stem}.pptx", icon=":material/slideshow:", key="sum_pptx",
+        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        help="16:9 slides: title with where the numbers come from, headline numbers, the "
+        "monthly forecast, what moves it, the range, the story, and what changed since the "
+        "previous version when one is picked. Built when you click.")
     md_col.download_button(
         "Download the text (Markdown)", data=narrative_markdown(story),
         file_name=f"{stem}-summary.md", mime="text/markdown", icon=":material/description:",

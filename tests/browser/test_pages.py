@@ -157,6 +157,14 @@ def test_workbook_download_records_the_view(browser, server):
     text = " ".join(str(c) for row in book["Summary"].iter_rows(values_only=True) for c in row
                     if c is not None)
     assert "Drivers moved from the file: Inference volume 1.00× → 1.30×." in text
+    from pptx import Presentation
+
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="Download the slide deck").click()
+    assert info.value.suggested_filename == "fy27-plan.pptx"
+    deck = Presentation(io.BytesIO(info.value.path().read_bytes()))
+    headline = [s.text_frame.text for s in deck.slides[1].shapes if s.has_text_frame]
+    assert usd(moved) in headline and len(deck.slides) == 6  # no previous version picked
     assert problems(page) == []
     screenshot(page, "summary-downloads")
     page.close()

@@ -108,5 +108,35 @@ def test_export_cli_writes_the_workbook_and_refuses_another_suffix(tmp_path, cap
     # small.toml by hand (tests/budget/test_forecast.py): 19,420 with 0.5 × 4,740 more at 1.5×
     assert round(horizon[-1], 2) == 21_790.00
     assert main(["export", str(SMALL), "--out", str(tmp_path / "plan.pdf")]) == 2
-    assert 'error: --out: "plan.pdf" is not a workbook (.xlsx)' in capsys.readouterr().err
+    assert ('error: --out: "plan.pdf" is neither a workbook (.xlsx) nor a slide deck (.pptx)'
+            in capsys.readouterr().err)
     assert not (tmp_path / "plan.pdf").exists()
+
+
+def test_the_deck_has_every_slide_with_the_engines_numbers(tmp_path):
+    from pptx import Presentation
+
+    from budget.fmt import signed_usd, usd
+
+    out = tmp_path / "plan.pptx"
+    cost_down = ROOT / "data" / "scenarios" / "fy27-cost-down.toml"
+    assert main(["export", str(PLAN), "--out", str(out), "--set", "inference_volume=1.3",
+                 "--previous", str(cost_down)]) == 0
+    deck = Presentation(str(out))
+    texts = [[shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+             for slide in deck.slides]
+    titles = [t[0] for t in texts]
+    moved = override_drivers(load_scenario(PLAN), ["inference_volume=1.3"])
+    old = forecast(load_scenario(cost_down)).total_cost_usd
+    new = forecast(moved).total_cost_usd
+    assert titles == ["FY27 plan", "Headline numbers", "Monthly forecast by category",
+                      "What moves the budget most", "The range: low, point forecast, high",
+                      "The story", f"What changed: {signed_usd(new - old)}"]
+    assert "Drivers moved from the file: Inference volume 1.00× → 1.30×." in "\n".join(texts[0])
+    assert usd(new) in texts[1]  # the headline total is the forecast's
+    pictures = [sum(1 for s in slide.shapes if s.shape_type == 13) for slide in deck.slides]
+    assert pictures == [0, 0, 1, 1, 0, 0, 1]  # forecast, tornado and bridge charts
+    table = next(s for s in deck.slides[4].shapes if s.has_table).table
+    assert [table.cell(1, c).text for c in range(2)] == ["Total", table.cell(1, 1).text]
+    assert table.cell(1, 2).text == usd(new)  # the point forecast, to the dollar
+    assert deck.slide_width / deck.slide_height == pytest.approx(16 / 9, rel=1e-3)

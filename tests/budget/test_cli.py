@@ -163,7 +163,7 @@ def test_report_out_folder_is_refused_before_the_pdf_is_built(tmp_path, capsys, 
 def test_report_writes_atomically(tmp_path, capsys, monkeypatch):
     import budget.report
 
-    monkeypatch.setattr(budget.report, "summary_pdf", lambda *a: b"%PDF-1.7 test")
+    monkeypatch.setattr(budget.report, "summary_pdf", lambda *a, **k: b"%PDF-1.7 test")
     out = tmp_path / "new" / "summary.pdf"
     code, _, err = run(capsys, "report", str(SMALL), "--out", str(out))
     assert code == 0 and err.startswith(f"wrote {out}")

@@ -206,9 +206,9 @@ def sobol_data(indices: dict[str, SobolIndex]) -> Frames:
     ranks = {n: r for r, n in enumerate(sorted(indices, key=lambda n: -indices[n].st))}
     return {"sobol": pd.DataFrame([
         {"input": INPUTS_BY_NAME[n].label, "rank": ranks[n], "index": kind,
-         "value": max(value, 0.0)}
-        for n, i in indices.items() for kind, value in (("First-order S1", i.s1),
-                                                        ("Total ST", i.st))])}
+         "value": value}
+        for n, i in indices.items() for kind, value in (("First-order S1", i.s1_share),
+                                                        ("Total ST", i.st_share))])}
 
 
 def sobol_shape(sources: Sources) -> alt.Chart:

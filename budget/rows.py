@@ -110,8 +110,12 @@ def fan_rows(months: tuple[str, ...], mc: MonteCarlo, expected: pd.Series) -> pd
 
 
 def sobol_rows(indices: dict[str, SobolIndex]) -> pd.DataFrame:
-    """Return S1, ST and their gap (the interaction share) per input, largest ST first."""
-    table = pd.DataFrame([{"input": n, "s1": i.s1, "st": i.st, "interaction": i.st - i.s1}
+    """Return S1, ST and their gap (the interaction share) per input, largest ST first.
+
+    Shares below 0 are the estimator's sampling noise and shown as 0 (SobolIndex.s1_share).
+    """
+    table = pd.DataFrame([{"input": INPUTS_BY_NAME[n].label, "s1": i.s1_share, "st": i.st_share,
+                           "interaction": max(i.st_share - i.s1_share, 0.0)}
                           for n, i in indices.items()])
     return table.sort_values("st", ascending=False, kind="stable").reset_index(drop=True)
 

@@ -238,6 +238,16 @@ class SobolIndex:
     s1: float
     st: float
 
+    @property
+    def s1_share(self) -> float:
+        """Return S1 as a share of variance: an estimate below 0 is sampling noise, shown as 0."""
+        return max(self.s1, 0.0)
+
+    @property
+    def st_share(self) -> float:
+        """Return ST as a share of variance: an estimate below 0 is sampling noise, shown as 0."""
+        return max(self.st, 0.0)
+
 
 def sobol_indices(model: Callable[[np.ndarray], np.ndarray], names: Sequence[str],
                   base_samples: int = SOBOL_BASE_SAMPLES, seed: int = DEFAULT_SEED,

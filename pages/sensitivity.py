@@ -104,7 +104,8 @@ def live_panel(base: Scenario) -> None:
     with text_col:
         st.caption("Share of the total's variance each input explains alone (S1) and with its "
                    "interactions (ST), from SALib over the same distributions. Where ST is "
-                   "well above S1 the input matters through its interplay with others.")
+                   "well above S1 the input matters through its interplay with others. "
+                   "An estimate just below 0 is sampling noise and shown as 0.")
         warning = interaction_warning(indices)
         if warning:
             st.warning(md_escape(warning))

@@ -87,9 +87,12 @@ def test_sensitivity_tables_reconcile(result):
     ranges = range_rows(scenario).set_index("input")
     assert ranges.loc["refresh_frequency", ["p10", "expected", "p90"]].tolist() == [0.5, 1, 1.5]
     assert ranges.loc["refresh_frequency", "range_from"] == "documented default"
-    sobol = sobol_rows({"a": SobolIndex(0.1, 0.3), "b": SobolIndex(0.5, 0.6)})
-    assert sobol["input"].tolist() == ["b", "a"]
-    assert sobol["interaction"].tolist() == pytest.approx([0.1, 0.2])
+    sobol = sobol_rows({"gpu_price": SobolIndex(0.1, 0.3),
+                        "inference_volume": SobolIndex(0.5, 0.6),
+                        "token_price": SobolIndex(-0.001, 0.002)})  # noise below 0
+    assert sobol["input"].tolist() == ["Inference volume", "GPU price", "API token price"]
+    assert sobol["interaction"].tolist() == pytest.approx([0.1, 0.2, 0.002])
+    assert sobol["s1"].tolist()[-1] == 0.0  # −0.001 is no share of variance: shown as 0
 
 
 @pytest.mark.parametrize(("amount", "currency", "decimals", "text"), [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import altair as alt
 import numpy as np
@@ -533,3 +533,40 @@ def placements_chart(table: pd.DataFrame, height: int = 320) -> alt.Chart:
                  alt.Tooltip("largest_cloud_share:Q", format=".0%"),
                  alt.Tooltip("switching_usd:Q", format="$,.0f")]).properties(height=height)
     return chart
+
+
+TEXT_KEYS = ("fontSize", "labelFontSize", "titleFontSize")
+
+
+def with_text_px(spec: dict[str, Any], px: int) -> dict[str, Any]:
+    """Return a copy of a Vega-Lite spec whose every text (axes, legends, marks) is ≥ `px`.
+
+    For a chart read from the back of a room: the builders size text for a desk screen.
+    """
+    def size(key: str, value: Any) -> Any:
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            return scaled(value)
+        if key in TEXT_KEYS:
+            return max(value, px)
+        if key == "labelLimit":  # room for the larger labels (the builders size for ~13 px)
+            return round(value * max(px / 13, 1.0))
+        return value
+
+    def scaled(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: size(k, v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [scaled(v) for v in node]
+        return node
+
+    out: dict[str, Any] = scaled({k: v for k, v in spec.items() if k != "datasets"})
+    if "datasets" in spec:
+        out["datasets"] = spec["datasets"]
+    config = dict(out.get("config", {}))
+    for part in ("axis", "legend", "header"):
+        config[part] = {**config.get(part, {}), "labelFontSize": px, "titleFontSize": px}
+    config["legend"]["labelLimit"] = 0  # no ellipsis on "Real-time inference" at this size
+    config["text"] = {**config.get("text", {}), "fontSize": px}
+    config["title"] = {**config.get("title", {}), "fontSize": px}
+    out["config"] = config
+    return out

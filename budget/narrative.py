@@ -37,6 +37,17 @@ SECTION_HEADINGS = ("The budget", "What the spend buys", "What moves it", "Risks
                     "Efficiency levers", "What changed", "Against actuals")
 
 
+def lead_sentence(paragraphs: tuple[str, ...] | list[str]) -> str:
+    """Return a section's opening: its first paragraph, and the next when the first ends in a
+    colon (it introduces a list, and alone would stop mid-sentence)."""
+    if not paragraphs:
+        return ""
+    first = paragraphs[0]
+    if first.rstrip().endswith(":") and len(paragraphs) > 1:
+        return f"{first.rstrip()} {paragraphs[1]}"
+    return first
+
+
 def _pct(part: float, whole: float) -> str:
     return f"{part / whole:.0%}" if whole else "0%"
 

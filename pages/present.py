@@ -10,7 +10,7 @@ import streamlit as st  # noqa: E402
 
 from budget.charts import monthly_category_data, tornado_data  # noqa: E402
 from budget.fmt import usd, usd_compact  # noqa: E402
-from budget.narrative import build_narrative  # noqa: E402
+from budget.narrative import build_narrative, lead_sentence  # noqa: E402
 from budget.params import parse_slide  # noqa: E402
 from ui.cache import cached_forecast, cached_monte_carlo, cached_tornado  # noqa: E402
 from ui.charts import live_chart  # noqa: E402
@@ -19,6 +19,7 @@ from ui.picker import pick_scenario  # noqa: E402
 from ui.text import md_escape  # noqa: E402
 
 SLIDES = ("The budget", "The forecast", "What moves it", "The story")
+SLIDE_TEXT_PX = 22  # chart labels, axes and legends, as large as the slide's own text allows
 # Static styling only (no user text): large type, and the sidebar out of the way.
 st.html("""<style>
 section[data-testid="stSidebar"] {display: none;}
@@ -70,12 +71,12 @@ if base is not None:
         bottom[1].metric("Per 1K requests", usd(result.unit_costs.usd_per_1k_requests, 4))
     elif slide == 1:
         st.title("The forecast")
-        live_chart("monthly", monthly_category_data(result), height=560)
+        live_chart("monthly", monthly_category_data(result), text_px=SLIDE_TEXT_PX, height=520)
     elif slide == 2:
         st.title("What moves it")
-        live_chart("tornado", tornado_data(base_total, bars[:6]))
+        live_chart("tornado", tornado_data(base_total, bars[:6]), text_px=SLIDE_TEXT_PX)
     else:
         st.title("The story")
         story = build_narrative(result, mc, bars)
         for section in story.sections[:3]:
-            st.markdown(f"- {md_escape(section.paragraphs[0])}")
+            st.markdown(f"- {md_escape(lead_sentence(section.paragraphs))}")

@@ -87,3 +87,12 @@ def test_the_markdown_download_shows_names_as_text():
     assert "evil.test" in text
     assert not re.search(r"(?<!\\)\]\(", text)  # no link or image: every "](" is escaped
     assert "http://" not in text  # nor an autolink
+
+
+def test_lead_sentence_never_stops_at_a_colon():
+    from budget.narrative import lead_sentence
+
+    assert lead_sentence(("The assumptions that move it most:", "Volume moves it $1.")) == (
+        "The assumptions that move it most: Volume moves it $1.")
+    assert lead_sentence(("A whole sentence.", "Another.")) == "A whole sentence."
+    assert lead_sentence(()) == ""

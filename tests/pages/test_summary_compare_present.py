@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from budget.bridge import bridge
 from budget.fmt import usd
@@ -119,3 +120,31 @@ def test_a_slide_that_is_not_one_opens_the_first_with_a_warning(slide):
     assert not at.exception
     assert at.metric[0].value == usd(forecast(load_scenario(PLAN)).total_cost_usd)  # slide 1
     assert len(at.warning) == 1
+
+
+@pytest.mark.parametrize("slide", ["2", "3"])
+def test_present_charts_are_readable_from_the_back_of_the_room(slide):
+    import json
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("pages/present.py")
+    at.query_params["slide"] = slide
+    at.run()
+    assert not at.exception, at.exception
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    sizes: list[float] = []
+
+    def walk(node):  # type: ignore[no-untyped-def]
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("fontSize", "labelFontSize", "titleFontSize"):
+                    sizes.append(value)
+                elif key != "datasets":
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(spec)
+    assert sizes and min(sizes) >= 22  # every label, axis, legend and mark text
+    assert spec["config"]["axis"]["labelFontSize"] == 22

@@ -139,7 +139,7 @@ def tornado_chart(base_total_usd: float,
     return tornado_shape(tornado_data(base_total_usd, bars))
 
 
-FAN_SERIES = ("Median (P50)", "Expected")
+FAN_SERIES = ("Median (P50)", "Point forecast")
 
 
 def fan_data(months: Sequence[str], p10: Sequence[float], p50: Sequence[float],
@@ -164,7 +164,7 @@ def fan_shape(sources: Sources) -> alt.LayerChart | alt.FacetChart:
                  alt.Tooltip("p10:Q", title="P10", format="$,.0f"),
                  alt.Tooltip("p50:Q", title="P50", format="$,.0f"),
                  alt.Tooltip("p90:Q", title="P90", format="$,.0f"),
-                 alt.Tooltip("expected:Q", title="Expected", format="$,.0f")],
+                 alt.Tooltip("expected:Q", title="Point forecast", format="$,.0f")],
     )
     names = list(FAN_SERIES)
     lines = alt.Chart(sources["fan_lines"]).mark_line(strokeWidth=3).encode(
@@ -190,7 +190,7 @@ def cases_shape(sources: Sources) -> alt.LayerChart | alt.FacetChart:
               axis=alt.Axis(labelLimit=200))
     tooltip = [alt.Tooltip("label:N", title="Category"),
                alt.Tooltip("low_usd:Q", title="Low (P10)", format="$,.0f"),
-               alt.Tooltip("expected_usd:Q", title="Expected", format="$,.0f"),
+               alt.Tooltip("expected_usd:Q", title="Point forecast", format="$,.0f"),
                alt.Tooltip("high_usd:Q", title="High (P90)", format="$,.0f")]
     data = sources["cases"]
     span = alt.Chart(data).mark_bar(height={"band": 0.5}, color="#9ecae1").encode(

@@ -144,7 +144,8 @@ def _tables(results: ReportResults) -> list[dict[str, Any]]:
     scenario = results.scenario
     cases = pd.DataFrame([
         {"Line": "Total" if r["line"] == "total" else CATEGORY_LABELS[str(r["line"])],
-         "Low (P10)": usd(float(r["low_usd"])), "Expected": usd(float(r["expected_usd"])),
+         "Low (P10)": usd(float(r["low_usd"])),
+         "Point forecast": usd(float(r["expected_usd"])),
          "High (P90)": usd(float(r["high_usd"]))}
         for r in cases_by_category(scenario, results.monte_carlo)])
     prices = pd.DataFrame([
@@ -157,9 +158,9 @@ def _tables(results: ReportResults) -> list[dict[str, Any]]:
          "%": f"{float(r['percent']):.0%}", "Saving": usd(float(r["saving_usd"]))}
         for r in results.narrative.levers.to_dict("records")])
     tables = [
-        _table("Low / expected / high", "Low and high are Monte Carlo percentiles of each line "
-               "on its own; expected is the forecast.", cases, [2, 1.3, 1.3, 1.3],
-               [False, True, True, True]),
+        _table("Low / point forecast / high", "Low and high are Monte Carlo percentiles of each "
+               "line on its own; the point forecast is every input at its expected value.", cases,
+               [2, 1.3, 1.3, 1.3], [False, True, True, True]),
         _table("Efficiency levers", "Each lever is a documented share of its cost base; they "
                "overlap, so do not add them up.", levers, [1.6, 2, 1.2, 0.5, 1.1],
                [False, False, True, True, True]),

@@ -165,7 +165,7 @@ def _quarters(book: _Book, results: ReportResults, labels: list[str]) -> None:
 
 
 def _sensitivity(book: _Book, results: ReportResults) -> None:
-    """Write the tornado (each input alone P10 → P90) and low / expected / high per category."""
+    """Write the tornado (each input alone P10 → P90) and low / point forecast / high."""
     sheet = book.sheet("Sensitivity", [30, 14, 14, 20, 20, 20])
     rows = [[INPUTS_BY_NAME[b.input].label, b.low_value, b.high_value, b.low_total,
              b.high_total, b.swing] for b in results.tornado]

@@ -49,7 +49,9 @@ RANGE_HELP = (
     "stacking extremes describes a year in which everything goes wrong together, and overstates "
     "the range several-fold."
 )
-EXPECTED_HELP = "The forecast with every input at its expected value (the sliders)."
+EXPECTED_HELP = ("The forecast with every input at its expected value (the sliders): the number "
+                 "the planner shows. It is not the average of the simulated budgets (Mean), which "
+                 "sits higher when ranges lean upward.")
 
 
 @st.fragment
@@ -60,40 +62,43 @@ def live_panel(base: Scenario) -> None:
     # then the tornado, the Monte Carlo range next, and the Sobol indices (the slowest) last,
     # each as soon as it is ready.
     shown = scenario_from_url(base)  # the values the sliders are about to show
-    low, expected, median, high = st.columns(4)
+    low, expected, mean, median, high = st.columns(5)
     expected_slot = expected.empty()
-    expected_slot.metric("Expected", usd(cached_forecast(shown).total_cost_usd), border=True,
-                         help=EXPECTED_HELP)
+    expected_slot.metric("Point forecast", usd(cached_forecast(shown).total_cost_usd),
+                         border=True, help=EXPECTED_HELP)
     controls, tornado_col = st.columns([1, 3], gap="large")
     with controls:
         scenario = driver_sliders(base)
     result = cached_forecast(scenario)
     base_total, bars = cached_tornado(scenario)
     if scenario.drivers != shown.drivers:  # not expected; never leave a stale number up
-        expected_slot.metric("Expected", usd(base_total), border=True, help=EXPECTED_HELP)
+        expected_slot.metric("Point forecast", usd(base_total), border=True, help=EXPECTED_HELP)
     with tornado_col:
         st.subheader("What moves the budget most")
         st.caption("Each input alone swung from its P10 to its P90, every other input at its "
-                   "expected value. The black line is the expected total. \"Non-linear\" marks "
+                   "expected value. The black line is the point forecast. \"Non-linear\" marks "
                    "inputs whose midpoint total is off the mean of the two ends.")
         live_chart("tornado", tornado_data(base_total, bars))
     mc = cached_monte_carlo(scenario)
     low.metric("Low (P10)", usd(mc.p10), border=True, help=RANGE_HELP)
+    mean.metric("Mean (Monte Carlo)", usd(mc.mean), border=True,
+                help=f"The average of the {mc.draws:,} simulated budgets.")
     median.metric("Median (P50)", usd(mc.p50), border=True,
-                  help="Half the simulated budgets are below this. Above the expected value "
+                  help="Half the simulated budgets are below this. Above the point forecast "
                   "when the ranges lean upward.")
     high.metric("High (P90)", usd(mc.p90), border=True, help=RANGE_HELP)
     fan, cases = st.columns(2, gap="large")
     with fan:
         st.subheader("Monthly range")
-        st.caption(f"P10–P90 band and P50 of {mc.draws:,} simulated budgets; dashed: expected.")
+        st.caption(f"P10–P90 band and P50 of {mc.draws:,} simulated budgets; dashed: the point "
+                   "forecast.")
         live_chart("fan", fan_data(result.months, mc.monthly_p10, mc.monthly_p50,
                                    mc.monthly_p90, result.total_usd.tolist()))
     rows = cases_by_category(scenario, mc)
     with cases:
-        st.subheader("Low / expected / high")
+        st.subheader("Low / point forecast / high")
         st.caption("Bar: P10 to P90 of each category on its own (so they do not add up to the "
-                   "total's); tick: expected.")
+                   "total's); tick: the point forecast.")
         live_chart("cases", cases_data(rows))
     st.subheader("Interactions (Sobol indices)")
     chart_col, text_col = st.columns([3, 2], gap="large")
@@ -112,7 +117,8 @@ def live_panel(base: Scenario) -> None:
     tables(stem, scenario, result, mc, rows, (base_total, bars), indices)
 
 
-NUMBER_TABLES = ("Tornado", "Monthly range", "Low / expected / high", "Sobol indices", "Ranges")
+NUMBER_TABLES = ("Tornado", "Monthly range", "Low / point forecast / high", "Sobol indices",
+                 "Ranges")
 
 
 def tables(stem: str, scenario: Scenario, result: Forecast, mc: MonteCarlo,
@@ -144,8 +150,8 @@ def tables(stem: str, scenario: Scenario, result: Forecast, mc: MonteCarlo,
         table_with_download(fan_rows(result.months, mc, result.total_usd), "monthly range",
                             f"{stem}-monthly-range.csv", "sens_dl_fan", {c: DOLLARS for c in (
                                 "p10_usd", "p50_usd", "p90_usd", "expected_usd")})
-    elif choice == "Low / expected / high":
-        table_with_download(cases_rows(rows), "low / expected / high", f"{stem}-cases.csv",
+    elif choice == "Low / point forecast / high":
+        table_with_download(cases_rows(rows), "low / point forecast / high", f"{stem}-cases.csv",
                             "sens_dl_cases", {c: DOLLARS for c in ("low_usd", "expected_usd",
                                                                     "high_usd")})
     elif choice == "Sobol indices":

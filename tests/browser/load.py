@@ -11,7 +11,7 @@ from tests.browser.harness import CHROMIUM_ARGS
 
 # (page path, slider label, metric label that the slider changes)
 TARGETS = {"planner": ("planner", "Inference volume", "Horizon total"),
-           "sensitivity": ("sensitivity", "GPU price", "Expected"),
+           "sensitivity": ("sensitivity", "GPU price", "Point forecast"),
            # the Monte Carlo range, which paints after the expected total
            "sensitivity-range": ("sensitivity", "GPU price", "High (P90)")}
 

@@ -65,7 +65,7 @@ def test_pdf_holds_name_total_and_every_heading():
     for heading in SECTION_HEADINGS:
         assert heading in text, heading
     for heading in ("Monthly forecast by category", "What moves the budget most",
-                    "Low / expected / high", "Assumptions: GPU prices"):
+                    "Low / point forecast / high", "Assumptions: GPU prices"):
         assert heading in text
 
 

@@ -122,7 +122,7 @@ def test_an_edited_cell_moves_every_page(app):
 
 
 @pytest.mark.parametrize(("page", "label", "value"), [
-    ("sensitivity", "Expected", "$29,350"),
+    ("sensitivity", "Point forecast", "$29,350"),
     ("present", "Horizon total", "$29,350"),
     # the last month's run-rate: 7,460 + chat's 2028-01 again (3,630)
     ("present", "Run-rate 2028-01", "$11,090"),

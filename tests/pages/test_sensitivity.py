@@ -23,7 +23,8 @@ def metrics(at) -> dict[str, str]:
 
 def test_range_kpis_match_the_engine(app):
     mc = monte_carlo(load_scenario(SMALL))
-    assert metrics(app) == {"Low (P10)": usd(mc.p10), "Expected": usd(SMALL_TOTAL_USD),
+    assert metrics(app) == {"Low (P10)": usd(mc.p10), "Point forecast": usd(SMALL_TOTAL_USD),
+                            "Mean (Monte Carlo)": usd(float(mc.totals_usd.mean())),
                             "Median (P50)": usd(mc.p50), "High (P90)": usd(mc.p90)}
 
 
@@ -33,7 +34,7 @@ def test_slider_moves_expected_and_range(app):
     moved = load_scenario(SMALL).with_drivers(gpu_price=1.5)
     mc = monte_carlo(moved)
     # GPU lines 4,740 × 1.5: + 2,370 on the expected total
-    assert metrics(app)["Expected"] == usd(SMALL_TOTAL_USD + 2_370)
+    assert metrics(app)["Point forecast"] == usd(SMALL_TOTAL_USD + 2_370)
     assert metrics(app)["High (P90)"] == usd(mc.p90)
     app.button_group(key="sens_table").set_value("Tornado").run()
     tornado = app.dataframe[0].value.set_index("input")
@@ -66,7 +67,7 @@ def test_each_table_follows_the_sliders(app):
     fan = app.dataframe[0].value
     assert fan["p90_usd"].tolist() == pytest.approx(list(mc.monthly_p90))
     assert fan["expected_usd"].sum() == pytest.approx(SMALL_TOTAL_USD + 2_370)
-    picker.set_value("Low / expected / high").run()
+    picker.set_value("Low / point forecast / high").run()
     cases = app.dataframe[0].value.set_index("line")
     assert cases.loc["Total", "high_usd"] == pytest.approx(mc.p90)
     picker.set_value("Ranges").run()

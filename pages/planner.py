@@ -19,7 +19,7 @@ from ui.charts import live_chart  # noqa: E402
 from ui.drivers import driver_sliders, reset_for_new_scenario, scenario_from_url  # noqa: E402
 from ui.kpis import kpis  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
-from ui.tables import table_with_download  # noqa: E402
+from ui.tables import NO_VALUE, table_with_download  # noqa: E402
 from ui.text import md_escape  # noqa: E402
 from ui.versions import save_form  # noqa: E402
 
@@ -27,8 +27,11 @@ SHOWN_WORKLOADS = 50  # rows of the workload table on screen before "Show all"
 DOLLARS = st.column_config.NumberColumn(format="dollar")
 WORKLOAD_COLUMNS = {
     "workload": "Workload", "category": "Category", "team": "Owner (team)",
-    "model": "Model / line", "environment": "Environment", "serving": "Serving",
-    "cloud": "Cloud", "gpu": "GPU", "pricing": "Pricing",
+    "model": "Model / line", "environment": "Environment",
+    # wide enough for 'self_hosted', 'lambda' and 'on_demand' whole at 1920 px
+    "serving": st.column_config.TextColumn("Serving", width=100),
+    "cloud": st.column_config.TextColumn("Cloud", width=80),
+    "gpu": "GPU", "pricing": st.column_config.TextColumn("Pricing", width=100),
     "cost_usd": st.column_config.NumberColumn("Horizon USD", format="dollar"),
     "first_month_usd": st.column_config.NumberColumn("First month", format="dollar"),
     "last_month_usd": st.column_config.NumberColumn("Last month", format="dollar"),
@@ -89,7 +92,7 @@ def workloads(result: Forecast, stem: str) -> None:
         return
     st.caption(f"The {SHOWN_WORKLOADS} costliest of {count:,} workloads.")
     st.dataframe(workload_rows(result, SHOWN_WORKLOADS), hide_index=True, width="stretch",
-                 column_config=WORKLOAD_COLUMNS)
+                 column_config=WORKLOAD_COLUMNS, placeholder=NO_VALUE)
     st.download_button("Download workloads (CSV)", data=lambda: csv_bytes(workload_rows(result)),
                        file_name=f"{stem}-workloads.csv", mime="text/csv",
                        icon=":material/download:", key="plan_dl_workloads",

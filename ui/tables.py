@@ -9,6 +9,8 @@ import streamlit as st
 
 from budget.rows import csv_bytes
 
+NO_VALUE = "—"  # an empty cell (a unit cost of a line without requests), not "None"
+
 # What the screen calls a column whose key reads badly as words; the CSV keeps the keys.
 HEADERS = {
     "gpus_to_provision": "GPUs to provision",
@@ -53,7 +55,7 @@ def table_with_download(frame: pd.DataFrame, label: str, file_name: str, key: st
                         column_config: dict[str, Any] | None = None) -> None:
     """Show `frame` full width, columns named for people, and a CSV download of it as it is."""
     st.dataframe(frame, hide_index=True, width="stretch",
-                 column_config=labelled(frame, column_config))
+                 column_config=labelled(frame, column_config), placeholder=NO_VALUE)
     st.download_button(f"Download {label} (CSV)", data=lambda: csv_bytes(frame),
                        file_name=file_name, mime="text/csv", icon=":material/download:", key=key,
                        help=f"The {label} table as a CSV file, all rows and columns.")

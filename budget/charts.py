@@ -108,6 +108,9 @@ def tornado_data(base_total_usd: float, bars: Sequence[TornadoBar]) -> Frames:
                                                                           [base_total_usd]})}
 
 
+TORNADO_LABEL_ROOM_PX = 160  # a 12 px end label of ~24 characters, clear of the axis labels
+
+
 def tornado_shape(sources: Sources) -> alt.LayerChart | alt.FacetChart:
     """Return the tornado over its rows: bars from the base to each end, labelled, base line."""
     y = alt.Y("input:N", sort=alt.EncodingSortField(field="rank", op="min", order="ascending"),
@@ -115,7 +118,8 @@ def tornado_shape(sources: Sources) -> alt.LayerChart | alt.FacetChart:
     base = alt.Chart(sources["tornado"]).encode(y=y)
     bars_layer = base.mark_bar(height={"band": 0.7}).encode(
         x=alt.X("start:Q", title="Horizon total (USD)", axis=alt.Axis(format="$,.0f"),
-                scale=alt.Scale(zero=False, padding=90)),
+                # room beyond the longest bar for its label ("-2.0 pts/month → $1.92M")
+                scale=alt.Scale(zero=False, padding=TORNADO_LABEL_ROOM_PX)),
         x2="end:Q",
         color=alt.Color("side:N", title=None, legend=alt.Legend(orient="top"),
                         scale=alt.Scale(domain=["At P10", "At P90"],
@@ -543,13 +547,17 @@ def with_text_px(spec: dict[str, Any], px: int) -> dict[str, Any]:
 
     For a chart read from the back of a room: the builders size text for a desk screen.
     """
+    grow = max(px / 13, 1.0)  # the builders size text for ~13 px
+
     def size(key: str, value: Any) -> Any:
+        if key == "scale" and isinstance(value, dict) and isinstance(value.get("padding"), int):
+            value = {**value, "padding": round(value["padding"] * grow)}  # room for labels
         if not isinstance(value, int | float) or isinstance(value, bool):
             return scaled(value)
         if key in TEXT_KEYS:
             return max(value, px)
-        if key == "labelLimit":  # room for the larger labels (the builders size for ~13 px)
-            return round(value * max(px / 13, 1.0))
+        if key == "labelLimit":  # room for the larger labels
+            return round(value * grow)
         return value
 
     def scaled(node: Any) -> Any:

@@ -189,13 +189,15 @@ def test_with_text_px_raises_every_text_size_and_keeps_the_data():
 
     spec = {"layer": [{"mark": {"type": "text", "fontSize": 12},
                        "encoding": {"y": {"axis": {"labelFontSize": 13, "labelLimit": 260}}}},
-                      {"mark": {"type": "bar", "size": 30}}],
+                      {"mark": {"type": "bar", "size": 30},
+                       "encoding": {"x": {"scale": {"zero": False, "padding": 130}}}}],
             "datasets": {"d": [{"fontSize": 1}]}, "config": {"axis": {"grid": True}}}
     out = with_text_px(spec, 22)
     assert out["layer"][0]["mark"]["fontSize"] == 22
     axis = out["layer"][0]["encoding"]["y"]["axis"]
     assert axis == {"labelFontSize": 22, "labelLimit": 440}  # 260 × 22 / 13
     assert out["layer"][1]["mark"] == {"type": "bar", "size": 30}  # not a text size
+    assert out["layer"][1]["encoding"]["x"]["scale"] == {"zero": False, "padding": 220}  # ×22/13
     assert out["datasets"] is spec["datasets"]  # data untouched, even a field named fontSize
     assert out["config"]["axis"] == {"grid": True, "labelFontSize": 22, "titleFontSize": 22}
     assert out["config"]["legend"]["labelFontSize"] == 22

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from budget.months import WEEKS_PER_MONTH, month_labels
+from budget.months import WEEKS_PER_MONTH, fiscal_period, month_labels
 from budget.scenario_model import (
     ExperimentationWorkload,
     InferenceWorkload,
@@ -177,6 +177,28 @@ class Forecast:
                               list(dict.fromkeys(self.lines["workload"])))
         return self._frame(self.arrays.values["cost_usd"].T.copy(), "workload",
                            self.arrays.names.tolist())
+
+    def by_period(self, period: str = "quarter") -> pd.DataFrame:
+        """Return USD per fiscal quarter or year (rows, in order) and category, with the count
+        of forecast months in each and their total; each cell the exact sum of its months.
+
+        Quarters and years follow [scenario] fiscal_year_start_month; a horizon that starts or
+        ends inside one shows it with fewer months.
+        """
+        import pandas as pd
+
+        start = self.scenario.fiscal_year_start_month
+        which = 0 if period == "quarter" else 1
+        groups: dict[str, list[int]] = {}
+        for i, month in enumerate(self.months):
+            groups.setdefault(fiscal_period(month, start)[which], []).append(i)
+        rows = []
+        for label, months in groups.items():
+            cells = self.category_usd[months]
+            rows.append({period: label, "months": len(months),
+                         **{c: math.fsum(cells[:, j]) for j, c in enumerate(CATEGORIES)},
+                         "total_usd": math.fsum(self.month_total_usd[months])})
+        return pd.DataFrame(rows, columns=[period, "months", *CATEGORIES, "total_usd"])
 
     def workload_months_usd(self) -> dict[str, list[float]]:
         """Return each workload's USD per month (file order): by_workload without a frame."""

@@ -51,7 +51,13 @@ def hours_in_month(label: str) -> float:
     return 24.0 * calendar.monthrange(year, month)[1]
 
 
-def quarter_label(month: str) -> str:
-    """Return the calendar quarter of a YYYY-MM month: '2027-Q1'."""
+def fiscal_period(month: str, start_month: int = 1) -> tuple[str, str]:
+    """Return the fiscal quarter and year of a YYYY-MM month: ('FY2027 Q1', 'FY2027').
+
+    A fiscal year is named for the calendar year it ends in: starting in February, February
+    2026 to January 2027 is FY2027. Starting in January it is the calendar year.
+    """
     year, number = parse_month(month)
-    return f"{year}-Q{(number - 1) // 3 + 1}"
+    into = (number - start_month) % 12  # months since the fiscal year began
+    ends = year + (1 if start_month > 1 and number >= start_month else 0)
+    return f"FY{ends} Q{into // 3 + 1}", f"FY{ends}"

@@ -50,6 +50,12 @@ def monthly_rows(result: Forecast) -> pd.DataFrame:
     return table.reset_index().rename(columns={"month": "Month"})
 
 
+def period_rows(result: Forecast, period: str) -> pd.DataFrame:
+    """Return fiscal quarter (or year) × category USD with readable names and a total."""
+    table = result.by_period(period).rename(columns={**CATEGORY_LABELS, "total_usd": "Total"})
+    return table.rename(columns={period: period.capitalize(), "months": "Months"})
+
+
 def gpu_hour_rows(result: Forecast) -> pd.DataFrame:
     """Return GPU-hours per month by cloud/GPU pool, one row per month."""
     return result.gpu_hours_by_pool().rename_axis("month").reset_index()

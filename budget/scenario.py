@@ -350,6 +350,7 @@ def _build(values: dict[str, Any], label: str) -> Scenario:
         start=head["start"],
         months=head["months"],
         currency=head["currency"],
+        fiscal_year_start_month=head["fiscal_year_start_month"],
         drivers=drivers,
         ranges=_ranges(values.get("ranges", {}), drivers, label),
         unit_name=values.get("narrative", {}).get("unit_name"),

@@ -214,6 +214,7 @@ class Scenario:
     start: str
     months: int
     currency: str = "USD"
+    fiscal_year_start_month: int = 1  # 1 = the calendar year
     drivers: Drivers = field(default_factory=Drivers)
     gpu_prices: tuple[GpuPrice, ...] = ()
     inference: tuple[InferenceWorkload, ...] = ()

@@ -49,6 +49,8 @@ def scenario_data(scenario: Scenario) -> dict[str, Any]:
                      "currency": scenario.currency},
         "drivers": dataclasses.asdict(drivers),
     }
+    if scenario.fiscal_year_start_month != 1:
+        data["scenario"]["fiscal_year_start_month"] = scenario.fiscal_year_start_month
     for key in ("previous", "reason"):
         if getattr(scenario, key) is not None:
             data["scenario"][key] = getattr(scenario, key)
@@ -220,7 +222,8 @@ def _says(saved: Scenario, target: Scenario) -> bool:
 
 
 _TABLE_OF = {"name": "scenario", "start": "scenario", "months": "scenario",
-             "currency": "scenario", "unit_name": "narrative", "unit_workload": "narrative",
+             "currency": "scenario", "fiscal_year_start_month": "scenario",
+             "unit_name": "narrative", "unit_workload": "narrative",
              "stress_surge": "capacity", "interruption_overhead": "capacity",
              "budget_monthly": "budget"}
 

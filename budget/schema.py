@@ -256,6 +256,9 @@ TABLES: tuple[Table, ...] = (
         Key("months", "int", "forecast horizon in months", low=1, high=120),
         Key("currency", "choice", "currency of every amount in the file", required=False,
             default="USD", choices=("USD",)),
+        Key("fiscal_year_start_month", "int", "the month the fiscal year starts, 1 (January) "
+            "to 12; the Planner's quarters and years and the exports follow it",
+            required=False, default=1, low=1, high=12),
         Key("previous", "text", "the version this one was saved from, FILE@SHA256 (written "
             "by Save as new version)", required=False, prose=True),
         Key("reason", "text", "why this version was saved (written by Save as new version)",

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from budget.forecast import CATEGORIES, CATEGORY_LABELS, LINE_COLUMNS, category_label
 from budget.inputs import INPUTS_BY_NAME
-from budget.months import quarter_label
 from budget.rows import assumption_rows
 from budget.sensitivity import cases_by_category
 
@@ -148,18 +147,11 @@ def _workloads(book: _Book, results: ReportResults) -> None:
 
 
 def _quarters(book: _Book, results: ReportResults, labels: list[str]) -> None:
-    """Write calendar quarters by category; each cell the exact sum of its months."""
-    result = results.forecast
-    quarters: dict[str, list[int]] = {}
-    for i, month in enumerate(result.months):
-        quarters.setdefault(quarter_label(month), []).append(i)
-    category_usd = result.category_usd
-    rows = []
-    for quarter, months in quarters.items():
-        cells = [math.fsum(category_usd[i, j] for i in months) for j in range(len(CATEGORIES))]
-        rows.append([quarter, len(months), *cells,
-                     math.fsum(result.month_total_usd[i] for i in months)])
-    sheet = book.sheet("Quarters", [10, 8] + [18] * (len(CATEGORIES) + 1))
+    """Write fiscal quarters by category ([scenario] fiscal_year_start_month), exact sums."""
+    table = results.forecast.by_period("quarter")
+    rows = [[r["quarter"], int(r["months"]), *(float(r[c]) for c in CATEGORIES),
+             float(r["total_usd"])] for r in table.to_dict("records")]
+    sheet = book.sheet("Quarters", [12, 8] + [18] * (len(CATEGORIES) + 1))
     book.table(sheet, 0, ["Quarter", "Months", *labels, "Total"], rows,
                [False, False, *([True] * (len(CATEGORIES) + 1))])
 

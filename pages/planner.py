@@ -6,13 +6,20 @@ from ui.boot import require_navigation
 
 require_navigation()
 
+import calendar  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import streamlit as st  # noqa: E402
 
 from budget.charts import monthly_category_data  # noqa: E402
 from budget.forecast import Forecast  # noqa: E402
-from budget.rows import csv_bytes, gpu_hour_rows, monthly_rows, workload_rows  # noqa: E402
+from budget.rows import (  # noqa: E402
+    csv_bytes,
+    gpu_hour_rows,
+    monthly_rows,
+    period_rows,
+    workload_rows,
+)
 from budget.scenario_model import Scenario  # noqa: E402
 from ui.cache import cached_forecast  # noqa: E402
 from ui.charts import live_chart  # noqa: E402
@@ -54,9 +61,11 @@ def tables(result: Forecast) -> None:
     """Show the detail tables, each with a CSV download."""
     # One table at a time, picked by a segmented control: only it is built and sent on a move.
     choice = st.segmented_control(
-        "Detail", ["By workload", "By month", "Training projects", "GPU-hours"],
+        "Detail", ["By workload", "By month", "By quarter", "By year", "Training projects",
+                   "GPU-hours"],
         default="By workload", required=True, key="plan_table", label_visibility="collapsed",
-        help="Which detail table to show; each downloads as CSV.")
+        help="Which detail table to show; each downloads as CSV. Quarters and years are fiscal: "
+        "they start in the month [scenario] fiscal_year_start_month names (January unless set).")
     stem = Path(result.scenario.source).stem
     if choice == "By workload":
         workloads(result, stem)
@@ -64,6 +73,16 @@ def tables(result: Forecast) -> None:
         months = monthly_rows(result)
         table_with_download(months, "months", f"{stem}-months.csv", "plan_dl_months",
                             {c: DOLLARS for c in months.columns if c != "Month"})
+    elif choice in ("By quarter", "By year"):
+        period = "quarter" if choice == "By quarter" else "year"
+        table = period_rows(result, period)
+        start = result.scenario.fiscal_year_start_month
+        st.caption(f"Fiscal {period}s from {calendar.month_name[start]} "
+                   "([scenario] fiscal_year_start_month); a fiscal year is named for the "
+                   "calendar year it ends in, and one the horizon cuts shows fewer months.")
+        table_with_download(table, f"{period}s", f"{stem}-{period}s.csv", f"plan_dl_{period}",
+                            {c: DOLLARS for c in table.columns
+                             if c not in (period.capitalize(), "Months")})
     elif choice == "Training projects":
         st.caption("Training is a project cost: priced per run, one run per refresh.")
         table_with_download(result.training_projects(), "training projects",

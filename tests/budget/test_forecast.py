@@ -277,3 +277,35 @@ def test_a_slider_move_shares_the_plans_names_and_labels_not_its_numbers():
     other = forecast(renamed)
     assert other.arrays.names is not first.arrays.names
     assert other.arrays.names.tolist()[chat] == "chat-2"
+
+
+@pytest.mark.parametrize(("start_month", "expected"), [
+    # small.toml runs 2027-11 to 2028-01: 5,580 + 6,380 + 7,460 (tests above)
+    (1, {"quarter": [("FY2027 Q4", 2, 11_960.0), ("FY2028 Q1", 1, 7_460.0)],
+         "year": [("FY2027", 2, 11_960.0), ("FY2028", 1, 7_460.0)]}),
+    (11, {"quarter": [("FY2028 Q1", 3, 19_420.0)], "year": [("FY2028", 3, 19_420.0)]}),
+    (12, {"quarter": [("FY2027 Q4", 1, 5_580.0), ("FY2028 Q1", 2, 13_840.0)],
+          "year": [("FY2027", 1, 5_580.0), ("FY2028", 2, 13_840.0)]}),
+])
+def test_fiscal_quarters_and_years_by_hand(start_month, expected):
+    plan = dataclasses.replace(load_scenario(SMALL), fiscal_year_start_month=start_month)
+    result = forecast(plan)
+    for period, rows in expected.items():
+        table = result.by_period(period)
+        assert [(r[period], r["months"], r["total_usd"]) for r in table.to_dict("records")] == rows
+        assert table["platform"].sum() == pytest.approx(1_000 + 1_500 + 2_250)  # parts sum
+
+
+def test_fiscal_year_start_month_is_read_checked_and_written(tmp_path):
+    from budget.errors import BudgetInputError
+    from budget.scenario import parse_scenario_bytes
+    from budget.scenario_toml import scenario_toml
+
+    text = SMALL.read_text().replace('currency = "USD"',
+                                     'currency = "USD"\nfiscal_year_start_month = 7')
+    plan = parse_scenario_bytes(text.encode(), "fy.toml")
+    assert plan.fiscal_year_start_month == 7
+    assert load_scenario(SMALL).fiscal_year_start_month == 1  # default: the calendar year
+    assert "fiscal_year_start_month = 7" in scenario_toml(plan)
+    with pytest.raises(BudgetInputError, match="fiscal_year_start_month"):
+        parse_scenario_bytes(text.replace("= 7", "= 13").encode(), "bad.toml")

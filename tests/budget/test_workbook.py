@@ -56,7 +56,7 @@ def test_every_sheet_and_the_totals_equal_the_forecast(moved_book):
     assert cell.data_type == "n" and cell.number_format == '"$"#,##0.00'  # a number, in dollars
     quarters = book["Quarters"]
     assert [r[0] for r in quarters.iter_rows(min_row=2, values_only=True)] == [
-        "2027-Q1", "2027-Q2", "2027-Q3", "2027-Q4"]
+        "FY2027 Q1", "FY2027 Q2", "FY2027 Q3", "FY2027 Q4"]
     assert math.isclose(math.fsum(_column(quarters, "Total")), total, rel_tol=1e-12)
 
 

@@ -193,3 +193,14 @@ def test_the_name_is_prefilled_from_the_picked_file(folder):
     at.selectbox(key="scenario").set_value("other").run()
     assert at.text_input(key="plan_save_name").value.startswith("Other plan (saved ")
     assert at.text_input(key="plan_save_reason").value == ""
+
+
+def test_quarter_and_year_tables(app):
+    """small.toml, calendar fiscal year: Nov + Dec 2027 are FY2027 Q4, Jan 2028 FY2028 Q1."""
+    app.get("button_group")[0].set_value("By quarter").run()
+    quarters = app.dataframe[0].value
+    assert quarters["Quarter"].tolist() == ["FY2027 Q4", "FY2028 Q1"]
+    assert quarters["Total"].tolist() == [5_580 + 6_380, 7_460]
+    assert quarters["Months"].tolist() == [2, 1]
+    app.get("button_group")[0].set_value("By year").run()
+    assert app.dataframe[0].value["Year"].tolist() == ["FY2027", "FY2028"]

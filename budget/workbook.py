@@ -5,10 +5,11 @@ from __future__ import annotations
 import io
 import math
 import numbers
+import tempfile
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from budget.forecast import CATEGORIES, CATEGORY_LABELS, LINE_COLUMNS, category_label
+from budget.forecast import CATEGORIES, CATEGORY_LABELS, category_label
 from budget.inputs import INPUTS_BY_NAME
 from budget.rows import assumption_rows
 from budget.sensitivity import cases_by_category
@@ -18,15 +19,11 @@ if TYPE_CHECKING:
     from budget.report import ReportResults
 
 SHEETS = ("Summary", "Monthly", "Workloads", "Quarters", "Sensitivity", "Assumptions")
-# the Workloads sheet: a forecast line's columns (LINE_COLUMNS) under the names people read
-WORKLOAD_HEADERS = {"month": "Month", "workload": "Workload", "category": "Category",
-                    "team": "Owner (team)", "model": "Model", "environment": "Environment",
-                    "serving": "Serving", "cloud": "Cloud", "gpu": "GPU", "pricing": "Pricing",
-                    "requests": "Requests", "input_tokens": "Input tokens",
-                    "output_tokens": "Output tokens", "gpu_hours": "GPU-hours",
-                    "cost_usd": "Cost"}
-WORKLOAD_COLUMNS = tuple(c for c in LINE_COLUMNS if c in WORKLOAD_HEADERS)
-MONEY_COLUMNS = {"cost_usd"}
+# the Workloads sheet: a forecast line's labels under the names people read
+WORKLOAD_HEADERS = {"workload": "Workload", "category": "Category", "team": "Owner (team)",
+                    "model": "Model", "environment": "Environment", "serving": "Serving",
+                    "cloud": "Cloud", "gpu": "GPU", "pricing": "Pricing"}
+WORKLOAD_LABELS = tuple(WORKLOAD_HEADERS)
 
 
 def money_format(currency: str) -> str:
@@ -41,7 +38,9 @@ class _Book:
         import xlsxwriter
 
         self.buffer = io.BytesIO()
-        self.book = xlsxwriter.Workbook(self.buffer, {"in_memory": True,
+        # constant memory: each row goes to a temporary file as it is written
+        self.book = xlsxwriter.Workbook(self.buffer, {"constant_memory": True,
+                                                      "tmpdir": tempfile.gettempdir(),
                                                       "strings_to_formulas": False,
                                                       "strings_to_urls": False})
         self.money = self.book.add_format({"num_format": money_format(currency)})
@@ -134,16 +133,24 @@ def _summary(book: _Book, results: ReportResults, view: Provenance) -> None:
 
 
 def _workloads(book: _Book, results: ReportResults) -> None:
-    """Write one row per workload per month, with its owner, model and environment."""
-    lines = results.forecast.lines
-    sheet = book.sheet("Workloads", [10, 28, 20, 16, 18, 14, 12, 10, 10, 12, 16, 16, 16, 14, 16])
-    keys = list(WORKLOAD_COLUMNS)
-    columns = [lines[c].map(category_label).tolist() if c == "category" else lines[c].tolist()
-               for c in keys]
-    rows = [list(values) for values in zip(*columns, strict=True)]
-    book.table(sheet, 0, [WORKLOAD_HEADERS[c] for c in keys], rows,
-               [c in MONEY_COLUMNS for c in keys])
-    sheet.freeze_panes(1, 2)
+    """Write one row per workload (owner, model, environment…) and one column per month.
+
+    Wide, not one row per workload-month: 5,000 workloads × 120 months stay 5,000 rows (a
+    long table would be 600,000 rows and ~50 s to write).
+    """
+    result = results.forecast
+    table = result.workload_table()
+    labels = [c for c in WORKLOAD_LABELS if c in table.columns]
+    sheet = book.sheet("Workloads", [28, 18, 16, 18, 14, 12, 10, 8, 12]
+                       + [12] * len(result.months) + [16])
+    cost = result.arrays.values["cost_usd"].tolist()
+    label_columns = [table[c].map(category_label).tolist() if c == "category"
+                     else table[c].tolist() for c in labels]
+    rows = [[*row_labels, *months, total] for row_labels, months, total in zip(
+        zip(*label_columns, strict=True), cost, table["cost_usd"].tolist(), strict=True)]
+    book.table(sheet, 0, [WORKLOAD_HEADERS[c] for c in labels] + list(result.months)
+               + ["Horizon"], rows, [False] * len(labels) + [True] * (len(result.months) + 1))
+    sheet.freeze_panes(1, 1)
 
 
 def _quarters(book: _Book, results: ReportResults, labels: list[str]) -> None:

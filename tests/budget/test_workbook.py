@@ -60,16 +60,21 @@ def test_every_sheet_and_the_totals_equal_the_forecast(moved_book):
     assert math.isclose(math.fsum(_column(quarters, "Total")), total, rel_tol=1e-12)
 
 
-def test_workloads_sheet_is_every_line_with_its_owner(moved_book):
+def test_workloads_sheet_is_every_workload_by_month_with_its_owner(moved_book):
     book, total = moved_book
     sheet = book["Workloads"]
     result = forecast(override_drivers(load_scenario(PLAN), ["inference_volume=1.3"]))
-    assert sheet.max_row - 1 == len(result.arrays.names) * 12
-    assert math.isclose(math.fsum(_column(sheet, "Cost")), total, rel_tol=1e-12)
+    assert sheet.max_row - 1 == len(result.arrays.names)  # a row per workload
+    header = [c.value for c in sheet[1]]
+    assert header[-13:] == [*result.months, "Horizon"]  # a column per month, then the total
+    assert math.isclose(math.fsum(_column(sheet, "Horizon")), total, rel_tol=1e-12)
+    months = [math.fsum(_column(sheet, m)) for m in result.months]
+    assert months == pytest.approx(result.month_total_usd.tolist(), rel=1e-12)
     owners = dict(zip(_column(sheet, "Workload"), _column(sheet, "Owner (team)"), strict=True))
     table = result.workload_table()
     assert owners == dict(zip(table["workload"], table["team"], strict=True))
     assert "Real-time inference" in _column(sheet, "Category")  # labels, not raw keys
+    assert sheet.cell(2, header.index("2027-01") + 1).number_format == '"$"#,##0.00'
 
 
 def test_summary_records_the_view_it_was_made_from(moved_book):
@@ -96,7 +101,7 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path):
     book = _read(workbook_xlsx(report_results(hostile), provenance(plan, hostile)))
     assert book["Summary"]["A1"].value == '=HYPERLINK("http://127.0.0.2","x")'
     assert book["Summary"]["A1"].data_type == "s"  # a string, never a formula
-    names = [c for c in book["Workloads"]["B"] if c.value == "=1+1"]
+    names = [c for c in book["Workloads"]["A"] if c.value == "=1+1"]
     assert names and all(c.data_type == "s" for c in names)
 
 

@@ -200,6 +200,15 @@ class Forecast:
                          "total_usd": math.fsum(self.month_total_usd[months])})
         return pd.DataFrame(rows, columns=[period, "months", *CATEGORIES, "total_usd"])
 
+    def gpu_cost_usd(self) -> float:
+        """Return the USD of the line-months that use GPU-hours: the plan's own GPU spend.
+
+        Each workload's GPU-hours at its written pricing (reserved, spot with its overhead, on
+        demand): as if reserved capacity were bought by the hour, none of it idle.
+        """
+        values = self.arrays.values
+        return exact_sum(np.where(values["gpu_hours"] > 0, values["cost_usd"], 0.0))
+
     def workload_months_usd(self) -> dict[str, list[float]]:
         """Return each workload's USD per month (file order): by_workload without a frame."""
         if not self._unique:

@@ -137,7 +137,7 @@ def _hedges(result: Forecast) -> tuple[str, ...]:
     gpu = result.lines[result.lines["gpu_hours"] > 0]
     if gpu.empty:
         return ()
-    gpu_cost = float(gpu["cost_usd"].sum())
+    gpu_cost = result.gpu_cost_usd()
     hours = float(gpu["gpu_hours"].sum())
     by_cloud = gpu.groupby("cloud")["cost_usd"].sum().sort_values(ascending=False)
     primary = str(by_cloud.index[0])

@@ -29,12 +29,20 @@ from budget.procurement import (  # noqa: E402
     strategy_named,
 )
 from budget.rows import strategy_rows  # noqa: E402
+from ui.cache import cached_forecast  # noqa: E402
 from ui.drivers import scenario_from_url  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
 from ui.text import md_escape  # noqa: E402
 
 DOLLARS = st.column_config.NumberColumn(format="dollar")
+PLAN_GPU_HELP = (
+    "The plan's GPU spend is what the forecast (and every other page) prices: each workload's "
+    "GPU-hours at the pricing written for it — reserved, spot with its interruption overhead, "
+    "on demand — as if reserved capacity were bought by the hour with none of it idle. The "
+    "strategies here buy whole reserved GPUs per pool, paid for every hour, and run the rest on "
+    "demand or spot, so they differ from it by the rounding up to whole GPUs, the idle reserved "
+    "hours and the mix.")
 
 st.title("Capacity & procurement")
 base = pick_scenario()
@@ -62,7 +70,7 @@ if base is not None:
         options = strategies(scenario, coverage / 100, spot / 100)
     recommended = strategy_named(options, "recommended")
     on_demand = strategy_named(options, ON_DEMAND)
-    k1, k2, k3, k4 = st.columns(4)
+    k1, k2, k3, k4, k5 = st.columns(5)
     k1.metric("GPUs at expected peak", f"{total_peak_gpus(plan):,.1f}",
               border=True, help="Concurrent GPUs at each pool's busiest month, all pools.")
     k2.metric("All on demand", usd(on_demand.cost), border=True,
@@ -75,6 +83,9 @@ if base is not None:
               "spot for checkpointable work when it pays, on demand for the rest.")
     k4.metric("Idle reserved (recommended)", usd(recommended.idle_reserved_usd), border=True,
               help="Reserved GPU-hours paid for that no workload uses, in the expected demand.")
+    k5.metric("The plan's GPU spend", usd(cached_forecast(scenario).gpu_cost_usd()),
+              border=True, help=PLAN_GPU_HELP)
+    st.caption(PLAN_GPU_HELP)
 
     st.subheader("Demand against the three bands")
     pool = st.selectbox("GPU pool", list(plan.baseline.columns), key="cap_pool",

@@ -309,3 +309,10 @@ def test_fiscal_year_start_month_is_read_checked_and_written(tmp_path):
     assert "fiscal_year_start_month = 7" in scenario_toml(plan)
     with pytest.raises(BudgetInputError, match="fiscal_year_start_month"):
         parse_scenario_bytes(text.replace("= 7", "= 13").encode(), "bad.toml")
+
+
+def test_gpu_cost_is_the_lines_that_use_gpu_hours():
+    """small.toml: batch-sum 400 + ft 400 + research 780 a month for 3 months; chat is API."""
+    assert forecast(load_scenario(SMALL)).gpu_cost_usd() == 3 * (400 + 400 + 780)
+    doubled = forecast(load_scenario(SMALL).with_drivers(gpu_price=2.0))
+    assert doubled.gpu_cost_usd() == 2 * 4_740  # every GPU-hour price doubled

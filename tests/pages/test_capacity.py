@@ -48,3 +48,13 @@ def test_recommended_shows_no_delta_when_it_saves_nothing(monkeypatch, tmp_path)
     at = open_page("capacity")
     [metric] = [m for m in at.metric if m.label == "Recommended"]
     assert metric.value == "$6,720" and not metric.delta  # AppTest reads a missing delta as ""
+
+
+def test_the_plans_own_gpu_spend_stands_beside_the_strategies(monkeypatch):
+    """small.toml: 4,740 at the written pricing against 4,776 recommended and 6,720 on demand."""
+    monkeypatch.setenv("BUDGET_SCENARIO_DIR", str(SMALL.parent))
+    at = open_page("capacity")
+    values = {m.label: m.value for m in at.metric}
+    assert values["The plan's GPU spend"] == "$4,740"
+    assert values["Recommended"] == "$4,776"
+    assert any("rounding up to whole GPUs" in c.value for c in at.caption)

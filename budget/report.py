@@ -161,7 +161,7 @@ def _tables(results: ReportResults) -> list[dict[str, Any]]:
         _table("Low / point forecast / high", "Low and high are Monte Carlo percentiles of each "
                "line on its own; the point forecast is every input at its expected value.", cases,
                [2, 1.3, 1.3, 1.3], [False, True, True, True]),
-        _table("Efficiency levers", "Each lever is a documented share of its cost base; they "
+        _table("Levers in detail", "Each lever is a documented share of its cost base; they "
                "overlap, so do not add them up.", levers, [1.6, 2, 1.2, 0.5, 1.1],
                [False, False, True, True, True]),
         _table("Assumptions: workloads", workloads_caption, assumptions,
@@ -206,8 +206,8 @@ def report_inputs(results: ReportResults, today: date | None = None,
              "caption": "Stacked USD per month; inference grows with requests, training is "
                         "priced per run."},
             {"key": "tornado_svg", "title": "What moves the budget most",
-             "caption": "Each input alone from its P10 to its P90; the line is the expected "
-                        "total."},
+             "caption": "Each input alone from its P10 to its P90; the line is the point "
+                        "forecast."},
         ],
         "tables_before": tables[:1],
         "tables_after": tables[1:],

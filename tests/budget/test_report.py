@@ -103,3 +103,14 @@ def test_the_pdf_lists_the_drivers_moved_from_the_file(tmp_path):
     assert main(["report", str(PLAN), "--out", str(plain)]) == 0
     assert "Drivers as in the file." in " ".join(
         " ".join(p.extract_text() for p in PdfReader(plain).pages).split())
+
+
+def test_each_heading_appears_once_and_the_table_header_repeats(results):
+    pdf = results_pdf(results, date(2026, 12, 1))
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
+    text = "\n".join(pages)
+    assert text.count("Efficiency levers") == 1 and text.count("Levers in detail") == 1
+    assert "the line is the point forecast" in text
+    # the workloads table runs over a page break here: its header row starts both parts
+    parts = [p for p in pages if "Assumptions: workloads" in p or "ml-platform-oncall" in p]
+    assert all("Workload Owner Category Horizon Share" in " ".join(p.split()) for p in parts)

@@ -522,21 +522,30 @@ def category_variance_chart(by_category: pd.DataFrame,
     return alt.layer(bars, *labels, zero, height=len(CATEGORIES) * (22 * others + 18))
 
 
-def placements_chart(table: pd.DataFrame, height: int = 320) -> alt.Chart:
+PLACEMENT_COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9"]
+
+
+def placements_chart(table: pd.DataFrame,
+                     height: int = 320) -> alt.LayerChart | alt.FacetChart:
     """Return GPU cost (USD) against shortage exposure, one circle per placement.
 
     `table` is budget.rows.placement_rows.
     """
-    chart: alt.Chart = alt.Chart(table).mark_circle(size=420, opacity=0.8).encode(
+    base = alt.Chart(table).encode(
         x=alt.X("largest_cloud_share:Q", title="Share of GPU-hours in the largest cloud "
                 "(shortage exposure)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0.4, 1])),
         y=alt.Y("gpu_cost_usd:Q", title="GPU cost over the horizon", axis=alt.Axis(
-            format="$,.0f"), scale=alt.Scale(zero=False)),
-        color=alt.Color("placement:N", title=None, legend=alt.Legend(orient="top")),
+            format="$,.0f"), scale=alt.Scale(zero=False, padding=24)))
+    # distinct hues (Okabe–Ito), and each point named beside it: no legend to decode
+    points = base.mark_circle(size=420, opacity=0.9, stroke="white", strokeWidth=1.5).encode(
+        color=alt.Color("placement:N", legend=None, scale=alt.Scale(range=PLACEMENT_COLORS)),
         tooltip=["placement:N", alt.Tooltip("gpu_cost_usd:Q", format="$,.0f"),
                  alt.Tooltip("largest_cloud_share:Q", format=".0%"),
-                 alt.Tooltip("switching_usd:Q", format="$,.0f")]).properties(height=height)
-    return chart
+                 alt.Tooltip("switching_usd:Q", format="$,.0f")])
+    labels = base.transform_calculate(
+        short="split(datum.placement, ':')[0]").mark_text(
+        align="left", dx=14, fontSize=13, limit=260).encode(text="short:N")
+    return alt.layer(points, labels).properties(height=height)
 
 
 TEXT_KEYS = ("fontSize", "labelFontSize", "titleFontSize")

@@ -36,9 +36,11 @@ if base is not None:
     cols = st.columns(len(options))
     changes = cost_changes(options)
     for col, option, change in zip(cols, options, changes, strict=True):
-        col.metric(md_escape(option.name), usd(option.cost_usd),
+        # the name before its colon fits a KPI; the whole name is the first line of its help
+        col.metric(md_escape(option.name.split(":")[0]), usd(option.cost_usd),
                    None if change is None else signed_usd(change), delta_color="inverse",
-                   border=True, help=f"GPU cost over the horizon. {option.largest_cloud_share:.0%} "
+                   border=True, help=f"{md_escape(option.name)}. GPU cost over the horizon. "
+                   f"{option.largest_cloud_share:.0%} "
                    f"of GPU-hours in the largest cloud; one-time switching cost "
                    f"{usd(option.switching_usd)}.")
     table = placement_rows(options)

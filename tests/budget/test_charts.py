@@ -147,10 +147,15 @@ def test_placements_chart_plots_cost_against_exposure():
     table = pd.DataFrame({"placement": ["as planned", "all aws"], "gpu_cost_usd": [10.0, 8.0],
                           "largest_cloud_share": [0.6, 1.0], "switching_usd": [0.0, 500.0]})
     spec = placements_chart(table).to_dict()
-    assert spec["mark"]["type"] == "circle"
-    assert (spec["encoding"]["x"]["field"], spec["encoding"]["y"]["field"]) == (
-        "largest_cloud_share", "gpu_cost_usd")
-    assert spec["encoding"]["x"]["scale"]["domain"] == [0.4, 1]
+    points, labels = spec["layer"]
+    assert points["mark"]["type"] == "circle" and labels["mark"]["type"] == "text"
+    for layer in (points, labels):  # both layers on the same axes
+        assert (layer["encoding"]["x"]["field"], layer["encoding"]["y"]["field"]) == (
+            "largest_cloud_share", "gpu_cost_usd")
+        assert layer["encoding"]["x"]["scale"]["domain"] == [0.4, 1]
+    assert points["encoding"]["color"]["legend"] is None  # each point is named beside it
+    assert points["encoding"]["color"]["scale"]["range"][:2] == ["#0072B2", "#E69F00"]
+    assert labels["encoding"]["text"]["field"] == "short"
     assert [r["gpu_cost_usd"] for r in _rows(spec)] == [10.0, 8.0]
 
 

@@ -262,8 +262,12 @@ def spend_by_chart(table: pd.DataFrame, dimension: str, currency: str) -> alt.Ch
         x=alt.X("cost:Q", title=currency, axis=alt.Axis(format=",.0f")),
         tooltip=[alt.Tooltip(f"{dimension}:N"), alt.Tooltip("cost:Q", format=",.2f"),
                  alt.Tooltip("share:Q", format=".1%")],
-    ).properties(height=max(140, 30 * len(table)))
+    ).properties(height=SPEND_BY_AXIS_PX + SPEND_BY_ROW_PX * max(len(table), 3))
     return chart
+
+
+SPEND_BY_ROW_PX = 34  # a bar and the gap to the next: every value's label fits beside its bar
+SPEND_BY_AXIS_PX = 60  # the x axis and its title, inside the chart's height
 
 
 def bridge_chart(old_total_usd: float, new_total_usd: float,

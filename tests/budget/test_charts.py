@@ -207,3 +207,15 @@ def test_with_text_px_raises_every_text_size_and_keeps_the_data():
     assert out["config"]["axis"] == {"grid": True, "labelFontSize": 22, "titleFontSize": 22}
     assert out["config"]["legend"]["labelFontSize"] == 22
     assert spec["layer"][0]["mark"]["fontSize"] == 12  # a copy
+
+
+def test_spend_by_chart_has_room_for_every_label():
+    """Seven models: 60 px of axis + 34 px a bar, so no label is dropped for overlap."""
+    import pandas as pd
+
+    from budget.charts import spend_by_chart
+
+    table = pd.DataFrame({"model": [f"m{i}" for i in range(7)], "cost": [7.0 - i for i in range(7)],
+                          "share": [1 / 7] * 7})
+    assert spend_by_chart(table, "model", "USD").to_dict()["height"] == 60 + 34 * 7
+    assert spend_by_chart(table.head(1), "model", "USD").to_dict()["height"] == 60 + 34 * 3

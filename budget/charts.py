@@ -339,8 +339,9 @@ def break_even_chart(curves: pd.DataFrame, planned: float,
     marks = pd.DataFrame([{"x": planned, "label": "plan"}]
                          + ([{"x": crossing, "label": "break-even"}] if crossing else []))
     rules = alt.Chart(marks).mark_rule(strokeDash=[4, 3], color="#111827").encode(x="x:Q")
-    text = alt.Chart(marks).mark_text(align="left", dx=4, dy=-140, fontSize=12).encode(
-        x="x:Q", text="label:N")
+    # inside the plot, hung from its top edge: never cut off by the chart's frame or legend
+    text = alt.Chart(marks).mark_text(align="left", baseline="top", dx=4, fontSize=12).encode(
+        x="x:Q", y=alt.value(4), text="label:N")
     return alt.layer(lines, rules, text, height=300)
 
 

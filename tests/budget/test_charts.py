@@ -219,3 +219,15 @@ def test_spend_by_chart_has_room_for_every_label():
                           "share": [1 / 7] * 7})
     assert spend_by_chart(table, "model", "USD").to_dict()["height"] == 60 + 34 * 7
     assert spend_by_chart(table.head(1), "model", "USD").to_dict()["height"] == 60 + 34 * 3
+
+
+def test_break_even_labels_hang_inside_the_plot():
+    import pandas as pd
+
+    from budget.charts import break_even_chart
+
+    curves = pd.DataFrame({"requests_per_month": [0.0, 2e6], "api_usd": [0.0, 20.0],
+                           "self_host_usd": [10.0, 10.0]})
+    text = break_even_chart(curves, 1.5e6, 1e6).to_dict()["layer"][2]
+    assert text["mark"]["baseline"] == "top" and text["encoding"]["y"] == {"value": 4}
+    assert "dy" not in text["mark"]  # was dy=-140: cut off at the chart's top edge

@@ -77,6 +77,10 @@ def capacity_plan(scenario: Scenario) -> CapacityPlan:
     return CapacityPlan(tuple(months), band("gpus"), band("peak"), band("stress"))
 
 
+BAND_LABELS = {"baseline": "Baseline", "expected_peak": "Expected peak",
+               "stress_peak": "Stress peak"}
+
+
 def headroom(plan: CapacityPlan) -> pd.DataFrame:
     """Return per pool the GPUs each band needs at its peak month and the headroom it leaves.
 
@@ -85,7 +89,7 @@ def headroom(plan: CapacityPlan) -> pd.DataFrame:
     rows = []
     for pool in plan.baseline.columns:
         base = float(plan.baseline[pool].max())
-        for band in ("baseline", "expected_peak", "stress_peak"):
+        for band in BAND_LABELS:
             gpus = float(getattr(plan, band)[pool].max())
             rows.append({"pool": pool, "band": band, "gpus": gpus,
                          "gpus_to_provision": math.ceil(gpus - 1e-9),

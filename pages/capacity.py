@@ -12,6 +12,7 @@ import streamlit as st  # noqa: E402
 
 from budget.breakeven import break_even  # noqa: E402
 from budget.capacity import (  # noqa: E402
+    BAND_LABELS,
     capacity_plan,
     headroom,
     queue_curve,
@@ -60,10 +61,11 @@ if base is not None:
         st.stop()
     with st.sidebar:
         coverage = st.slider("Your mix: reserved coverage", 0, 100, 50, 5, format="%d%%",
-                             key="cap_coverage",
+                             key="cap_coverage", bind="query-params",
                              help="Reserve this share of each pool's lowest monthly steady "
                              "(inference) GPUs; the rest of the steady load runs on demand.")
         spot = st.slider("Your mix: spot share", 0, 100, 50, 5, format="%d%%", key="cap_spot",
+                         bind="query-params",
                          help="Run this share of the checkpointable work (training, "
                          "experiments) on spot, with the scenario's interruption overhead.")
     with st.spinner("Costing the strategies…"):
@@ -92,7 +94,7 @@ if base is not None:
                         help="Cloud and GPU type: each is planned and bought on its own.")
     st.altair_chart(capacity_chart(plan.baseline[pool], plan.expected_peak[pool],
                                    plan.stress_peak[pool]), width="stretch")
-    rooms = headroom(plan)
+    rooms = headroom(plan).assign(band=lambda t: t["band"].map(BAND_LABELS))
     table_with_download(rooms, "bands and headroom", f"{stem}-capacity-bands.csv",
                         "cap_dl_bands", {"gpus": st.column_config.NumberColumn(format="%.1f"),
                                          "headroom": st.column_config.NumberColumn(

@@ -58,3 +58,20 @@ def test_the_plans_own_gpu_spend_stands_beside_the_strategies(monkeypatch):
     assert values["The plan's GPU spend"] == "$4,740"
     assert values["Recommended"] == "$4,776"
     assert any("rounding up to whole GPUs" in c.value for c in at.caption)
+
+
+def test_your_mix_is_in_the_link(monkeypatch):
+    """capacity?cap_spot=100 opens with all checkpointable work on spot, as the slider would."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("BUDGET_SCENARIO_DIR", str(SMALL.parent))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("pages/capacity.py")
+    at.query_params["cap_spot"] = "100"
+    at.run()
+    assert at.slider(key="cap_spot").value == 100
+    table = next(d.value for d in at.dataframe if "strategy" in d.value.columns)
+    assert table.set_index("strategy").loc["your mix", "cost_usd"] == (
+        200 * 4.0 + 360 * 1.1 * 2.0) * 3
+    bands = next(d.value for d in at.dataframe if "band" in d.value.columns)
+    assert set(bands["band"]) == {"Baseline", "Expected peak", "Stress peak"}

@@ -347,6 +347,7 @@ class Exports:
         if self._charges is None:
             try:
                 sql = self.backend.compile(charges_by_kind(self.raw_billing))
+                # Ibis's own SQL over the view _register made: no value of the export in it
                 self.con.sql(f"CREATE OR REPLACE TEMP TABLE billing_charges AS {sql}")
             except duckdb.Error as exc:
                 raise _value_error(self.billing_sources.label, exc) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -22,6 +23,7 @@ HEADERS = {
     "usd_per_1k_requests": "USD per 1K requests",
     "usd_per_1m_tokens": "USD per 1M tokens",
 }
+_KEY = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")  # the snake_case keys our tables use
 _WORDS = {"usd": "USD", "gpu": "GPU", "gpus": "GPUs", "p10": "P10", "p50": "P50", "p90": "P90",
           "id": "ID", "api": "API", "vs": "vs", "1k": "1K", "1m": "1M", "pct": "%"}
 
@@ -31,8 +33,8 @@ def header(key: str) -> str:
     if key in HEADERS:
         return HEADERS[key]
     words = [w for w in key.split("_") if w]
-    if not words or not key.isidentifier():
-        return key  # a name from the data (a month, a team): shown as it is
+    if not _KEY.fullmatch(key):
+        return key  # a name from the data (a month, a pool, a team): shown as it is
     unit = " (USD)" if len(words) > 1 and words[-1] == "usd" else ""
     words = words[:-1] if unit else words
     text = " ".join(_WORDS.get(w, w) for w in words)

@@ -13,7 +13,13 @@ from tests.conftest import ROOT
 PLAN = ROOT / "data" / "scenarios" / "fy27-plan.toml"
 
 
-def _metrics(page) -> list[str]:  # type: ignore[no-untyped-def]
+# the last headline number each page paints: its figures are read once it is there
+LAST_METRIC = {"Summary": None, "Capacity": "The plan's GPU spend", "Present": "Per 1K requests"}
+
+
+def _metrics(page, last: str | None = None) -> list[str]:  # type: ignore[no-untyped-def]
+    if last is not None:
+        page.locator('[data-testid="stMetric"]', has_text=last).first.wait_for(timeout=30_000)
     return list(page.locator('[data-testid="stMetricValue"]').all_inner_texts())
 
 
@@ -33,7 +39,8 @@ def test_moved_drivers_follow_the_sidebar_and_reload_in_a_fresh_context(browser,
     page = context.new_page()
     page.goto(f"{server.url}/planner?plan_volume=1.3")
     wait_for_app(page)
-    assert moved in _metrics(page)
+    _shows(page, moved)
+    assert moved in _metrics(page, "Per 1M tokens")
     for name, path in (("Summary", "/summary"), ("Capacity", "/capacity"),
                        ("Present", "/present")):
         page.locator('[data-testid="stSidebarNav"] a', has_text=name).first.click()
@@ -42,18 +49,19 @@ def test_moved_drivers_follow_the_sidebar_and_reload_in_a_fresh_context(browser,
         assert "plan_volume=1.3" in page.url, (name, page.url)
         if name != "Capacity":  # the moved total, not the file's
             _shows(page, moved)
-        shown = _metrics(page)
+        shown = _metrics(page, LAST_METRIC[name])
         fresh = browser.new_context(viewport={"width": 1920, "height": 1080})
         again = fresh.new_page()
         again.goto(page.url)  # the address bar alone reproduces the view
         wait_for_app(again)
         if name != "Capacity":
             _shows(again, moved)
-        assert _metrics(again) == shown, name
+        assert _metrics(again, LAST_METRIC[name]) == shown, name
         fresh.close()
     page.goto(f"{server.url}/?plan_volume=1.3")  # Overview follows the drivers too
     wait_for_app(page)
-    assert _metrics(page)[0] == moved
+    _shows(page, moved)
+    assert _metrics(page, "Inference per 1K requests")[0] == moved
     assert problems(page) == []
     assert outside == []  # no request leaves the app: fonts, icons and favicon are local
     context.close()
@@ -75,6 +83,7 @@ def test_a_bad_link_is_named_and_the_page_shows_the_file(browser, server):
         wait_for_app(page)
         alerts = page.locator('[data-testid="stAlert"]').all_inner_texts()
         assert any(message in a for a in alerts), (link, alerts)
-        assert _metrics(page)[0] == file_total, link
+        _shows(page, file_total)
+        assert _metrics(page, "Per 1M tokens")[0] == file_total, link
     screenshot(page, "link-bad-value")
     page.close()

@@ -20,6 +20,8 @@ from ui.tables import header, labelled
     ("headroom", "Headroom"),
     ("2027-01", "2027-01"),  # a name from the data stays as it is
     ("support-chat", "support-chat"),
+    ("aws/H100", "aws/H100"),  # a pool
+    ("Platform Team", "Platform Team"), ("TeamA", "TeamA"),  # names someone wrote
 ])
 def test_header(key, shown):
     assert header(key) == shown

@@ -26,6 +26,7 @@ from budget.fmt import money, usd  # noqa: E402
 from budget.periods import between, date_span, window_start  # noqa: E402
 from budget.storage import save_new  # noqa: E402
 from ui.config import scenario_dir  # noqa: E402
+from ui.money import BILLED_DECIMALS, UNIT_DECIMALS, money_column  # noqa: E402
 from ui.source import choose_source, read_actuals, source_caption  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
 from ui.text import md_escape  # noqa: E402
@@ -99,12 +100,12 @@ k4.metric("Inference per 1K requests",
 
 st.subheader("Daily spend and unit cost")
 st.altair_chart(daily_trend_chart(trend, cur), width="stretch")
-MONEY = st.column_config.NumberColumn(format="%,.2f")
+MONEY = money_column(decimals=BILLED_DECIMALS, currency=cur)
 DAY = st.column_config.DateColumn("Day", format="YYYY-MM-DD")
 table_with_download(trend, "daily trend", "actuals-daily.csv", "act_dl_daily", {
     "day": DAY, "cost": MONEY, "inference_cost": MONEY,
     "requests": st.column_config.NumberColumn(format="%,.0f"),
-    "usd_per_1k_requests": st.column_config.NumberColumn("Per 1K requests", format="%.4f")})
+    "usd_per_1k_requests": money_column("Per 1K requests", decimals=UNIT_DECIMALS, currency=cur)})
 
 st.subheader("Where it goes")
 tabs = st.tabs(list(TABS.values()))
@@ -117,7 +118,7 @@ for tab, (dimension, label) in zip(tabs, TABS.items(), strict=True):
             table_with_download(
                 table, f"spend by {label.lower()}", f"actuals-by-{dimension}.csv",
                 f"act_dl_{dimension}",
-                {"cost": st.column_config.NumberColumn(f"Cost ({cur})", format="%,.2f"),
+                {"cost": money_column(f"Cost ({cur})", decimals=BILLED_DECIMALS, currency=cur),
                  "share": st.column_config.NumberColumn("Share", format="percent")})
 
 if not tele.empty:
@@ -129,10 +130,10 @@ if not tele.empty:
     unit_columns = {"cost": MONEY, "requests": st.column_config.NumberColumn(format="%,.0f"),
                     "input_tokens": st.column_config.NumberColumn(format="compact"),
                     "output_tokens": st.column_config.NumberColumn(format="compact"),
-                    "usd_per_1k_requests": st.column_config.NumberColumn("Per 1K requests",
-                                                                         format="%.4f"),
-                    "usd_per_1m_tokens": st.column_config.NumberColumn("Per 1M tokens",
-                                                                       format="%.4f"),
+                    "usd_per_1k_requests": money_column("Per 1K requests", decimals=UNIT_DECIMALS,
+                                                        currency=cur),
+                    "usd_per_1m_tokens": money_column("Per 1M tokens", decimals=UNIT_DECIMALS,
+                                                      currency=cur),
                     "day": DAY}
     table_with_download(summary, "endpoint unit costs (7 days)", "actuals-endpoint-units.csv",
                         "act_dl_units", unit_columns)

@@ -32,11 +32,12 @@ from budget.procurement import (  # noqa: E402
 from budget.rows import strategy_rows  # noqa: E402
 from ui.cache import cached_forecast  # noqa: E402
 from ui.drivers import scenario_from_url  # noqa: E402
+from ui.money import money_column  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
 from ui.text import md_escape  # noqa: E402
 
-DOLLARS = st.column_config.NumberColumn(format="dollar")
+DOLLARS = money_column()
 PLAN_GPU_HELP = (
     "The plan's GPU spend is what the forecast (and every other page) prices: each workload's "
     "GPU-hours at the pricing written for it — reserved, spot with its interruption overhead, "

@@ -26,11 +26,12 @@ from budget.charts import allocation_chart  # noqa: E402
 from budget.errors import BudgetInputError  # noqa: E402
 from budget.fmt import usd  # noqa: E402
 from budget.periods import period_choices  # noqa: E402
+from ui.money import BILLED_DECIMALS, money_column  # noqa: E402
 from ui.source import choose_source, read_actuals, source_caption  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
 from ui.text import md_escape  # noqa: E402
 
-USD = st.column_config.NumberColumn(format="$%,.2f")
+USD = money_column(decimals=BILLED_DECIMALS)
 METHOD_LABELS = {"headcount": "Headcount", "usage": "Usage (direct cost)",
                  "revenue": "Revenue share", "even": "Evenly"}
 
@@ -67,7 +68,7 @@ except BudgetInputError as exc:
     st.stop()
 table_with_download(shown, "showback", f"showback-{period}.csv", "chg_dl_showback", {
     "team": "Team", "gpu_hours": st.column_config.NumberColumn("GPU-hours", format="%,.0f"),
-    **{column: st.column_config.NumberColumn(label, format="$%,.2f") for column, label in (
+    **{column: money_column(label, decimals=BILLED_DECIMALS) for column, label in (
         ("inference_usd", "Inference"), ("training_usd", "Training"),
         ("experimentation_usd", "Experimentation"), ("storage_usd", "Storage"),
         ("platform_usd", "Platform & other"), ("total_usd", "Total"))}})
@@ -122,12 +123,12 @@ with table_col:
     table_with_download(result.table, "chargeback", f"chargeback-{method}-{period}.csv",
                         "chg_dl_chargeback", {
                             "team": "Team",
-                            "direct_usd": st.column_config.NumberColumn(
-                                "Direct (controllable)", format="$%,.2f"),
-                            "shared_usd": st.column_config.NumberColumn(
-                                "Shared", format="$%,.2f"),
-                            "total_usd": st.column_config.NumberColumn(
-                                "Total", format="$%,.2f"),
+                            "direct_usd": money_column(
+                                "Direct (controllable)", decimals=BILLED_DECIMALS),
+                            "shared_usd": money_column(
+                                "Shared", decimals=BILLED_DECIMALS),
+                            "total_usd": money_column(
+                                "Total", decimals=BILLED_DECIMALS),
                             "weight": st.column_config.NumberColumn("Weight", format="%,.4g")})
     st.download_button("Download chargeback (JSON)",
                        json.dumps(chargeback_json(result), indent=2),

@@ -20,6 +20,7 @@ from budget.fmt import signed_usd, usd  # noqa: E402
 from budget.rows import bridge_rows  # noqa: E402
 from ui.cache import cached_forecast, load  # noqa: E402
 from ui.config import scenario_files  # noqa: E402
+from ui.money import money_column  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
 from ui.text import md_escape  # noqa: E402
 
@@ -84,10 +85,9 @@ st.subheader(md_escape(f"By category, against {base_name}"))
 st.altair_chart(category_variance_chart(result.by_category, base_name), width="stretch")
 table_with_download(result.by_category, "by-category comparison", "compare-by-category.csv",
                     "cmp_dl_categories", {
-                        "usd": st.column_config.NumberColumn("USD", format="dollar"),
-                        "base_usd": st.column_config.NumberColumn("Base USD", format="dollar"),
-                        "delta_usd": st.column_config.NumberColumn("Change USD",
-                                                                   format="dollar"),
+                        "usd": money_column("USD"),
+                        "base_usd": money_column("Base USD"),
+                        "delta_usd": money_column("Change USD"),
                         "delta_pct": st.column_config.NumberColumn("Change %",
                                                                    format="%+.1f%%")})
 
@@ -121,7 +121,6 @@ for step in steps.steps:
 table_with_download(bridge_rows(steps.steps, with_changes=True), "bridge",
                     f"bridge-{old_name}-to-{new_name}.csv", "cmp_dl_bridge",
                     {"change": st.column_config.TextColumn("Step", width="medium"),
-                     "delta_usd": st.column_config.NumberColumn("USD", format="dollar",
-                                                                width="small"),
+                     "delta_usd": money_column("USD"),
                      "changes": st.column_config.TextColumn("Changes inside the step",
                                                             width="large")})

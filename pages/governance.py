@@ -32,12 +32,13 @@ from budget.governance import (  # noqa: E402
 from budget.rows import checklist_cells, incident_rows  # noqa: E402
 from ui.cache import cached_alerts, fingerprint  # noqa: E402
 from ui.config import scenario_dir  # noqa: E402
+from ui.money import money_column  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
 from ui.source import choose_source, read_actuals, source_caption  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
 from ui.text import md_escape  # noqa: E402
 
-USD = st.column_config.NumberColumn(format="$%,.0f")
+USD = money_column()
 INCIDENT_FIELDS = ("title", "trigger", "started", "detected", "impact_usd", "owner",
                    "corrective_action")
 

@@ -27,12 +27,13 @@ from budget.reforecast import leading_indicators  # noqa: E402
 from budget.rows import alert_rows, reforecast_rows  # noqa: E402
 from budget.weeks import default_week, recent_weeks  # noqa: E402
 from ui.cache import cached_alerts, cached_reforecast, fingerprint  # noqa: E402
+from ui.money import money_column  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
 from ui.source import choose_source, read_actuals, source_caption  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
 from ui.text import md_escape  # noqa: E402
 
-USD = st.column_config.NumberColumn(format="$%,.0f")
+USD = money_column()
 PCT = st.column_config.NumberColumn(format="percent")
 DIMENSION_LABELS = {"model": "Model", "endpoint": "Endpoint", "team": "Team",
                     "environment": "Environment"}
@@ -116,9 +117,9 @@ else:
                 f"variance by {dimension}", f"variance-by-{dimension}.csv",
                 f"mon_dl_var_{dimension}",
                 {dimension: DIMENSION_LABELS[dimension],
-                 "actual_usd": st.column_config.NumberColumn("Actual", format="$%,.0f"),
-                 "plan_usd": st.column_config.NumberColumn("Plan", format="$%,.0f"),
-                 "variance_usd": st.column_config.NumberColumn("Variance", format="$%,.0f"),
+                 "actual_usd": money_column("Actual"),
+                 "plan_usd": money_column("Plan"),
+                 "variance_usd": money_column("Variance"),
                  "variance_pct": st.column_config.NumberColumn("Variance %",
                                                                format="percent")})
 
@@ -160,7 +161,7 @@ else:
     periods = reforecast_rows(refit.periods)
     table_with_download(periods, "reforecast", "reforecast.csv", "mon_dl_reforecast", {
         "period": "Period", "end": st.column_config.DateColumn("Ends", format="YYYY-MM-DD"),
-        **{column: st.column_config.NumberColumn(label, format="$%,.0f") for column, label in (
+        **{column: money_column(label) for column, label in (
             ("actual_usd", "Actual so far"), ("low_usd", "Low"), ("forecast_usd", "Forecast"),
             ("high_usd", "High"), ("budget_usd", "Budget"))}})
 

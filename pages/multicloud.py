@@ -15,11 +15,12 @@ from budget.fmt import signed_usd, usd  # noqa: E402
 from budget.multicloud import PORTABILITY_WEIGHTS, placements, portability  # noqa: E402
 from budget.rows import cost_changes, placement_rows, portability_rows  # noqa: E402
 from ui.drivers import scenario_from_url  # noqa: E402
+from ui.money import money_column  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
 from ui.text import md_escape  # noqa: E402
 
-DOLLARS = st.column_config.NumberColumn(format="dollar")
+DOLLARS = money_column()
 
 st.title("Multi-cloud")
 st.caption("A second cloud is bought optionality — price leverage, capacity when one runs short, "

@@ -25,13 +25,14 @@ from ui.cache import cached_forecast  # noqa: E402
 from ui.charts import live_chart  # noqa: E402
 from ui.drivers import driver_sliders, reset_for_new_scenario, scenario_from_url  # noqa: E402
 from ui.kpis import kpis  # noqa: E402
+from ui.money import UNIT_DECIMALS, money_column  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
 from ui.tables import NO_VALUE, table_with_download  # noqa: E402
 from ui.text import md_escape  # noqa: E402
 from ui.versions import save_form  # noqa: E402
 
 SHOWN_WORKLOADS = 50  # rows of the workload table on screen before "Show all"
-DOLLARS = st.column_config.NumberColumn(format="dollar")
+DOLLARS = money_column()
 WORKLOAD_COLUMNS = {
     "workload": "Workload", "category": "Category", "team": "Owner (team)",
     "model": "Model / line", "environment": "Environment",
@@ -39,19 +40,19 @@ WORKLOAD_COLUMNS = {
     "serving": st.column_config.TextColumn("Serving", width=100),
     "cloud": st.column_config.TextColumn("Cloud", width=80),
     "gpu": "GPU", "pricing": st.column_config.TextColumn("Pricing", width=100),
-    "cost_usd": st.column_config.NumberColumn("Horizon USD", format="dollar"),
-    "first_month_usd": st.column_config.NumberColumn("First month", format="dollar"),
-    "last_month_usd": st.column_config.NumberColumn("Last month", format="dollar"),
+    "cost_usd": money_column("Horizon USD"),
+    "first_month_usd": money_column("First month"),
+    "last_month_usd": money_column("Last month"),
     "gpu_hours": st.column_config.NumberColumn("GPU-hours", format="%,.0f"),
     "requests": st.column_config.NumberColumn("Requests", format="compact"),
-    "usd_per_1k_requests": st.column_config.NumberColumn("USD / 1K req", format="$%.4f"),
-    "usd_per_1m_tokens": st.column_config.NumberColumn("USD / 1M tok", format="$%.4f"),
+    "usd_per_1k_requests": money_column("USD / 1K req", decimals=UNIT_DECIMALS),
+    "usd_per_1m_tokens": money_column("USD / 1M tok", decimals=UNIT_DECIMALS),
     "share_of_total": st.column_config.NumberColumn("Share", format="percent"),
 }
 TRAINING_COLUMNS = {
-    "usd_per_run": st.column_config.NumberColumn("USD per run", format="dollar"),
-    "usd_per_quarter": st.column_config.NumberColumn("USD per quarter", format="dollar"),
-    "usd_horizon": st.column_config.NumberColumn("USD over horizon", format="dollar"),
+    "usd_per_run": money_column("USD per run"),
+    "usd_per_quarter": money_column("USD per quarter"),
+    "usd_horizon": money_column("USD over horizon"),
     "runs_per_quarter": st.column_config.NumberColumn("Runs per quarter", format="%.2f"),
     "gpu_hours_per_run": st.column_config.NumberColumn("GPU-hours per run", format="%,.0f"),
 }

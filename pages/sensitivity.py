@@ -37,11 +37,12 @@ from ui.cache import (  # noqa: E402
 )
 from ui.charts import live_chart  # noqa: E402
 from ui.drivers import driver_sliders, reset_for_new_scenario, scenario_from_url  # noqa: E402
+from ui.money import money_column  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
 from ui.text import md_escape  # noqa: E402
 
-DOLLARS = st.column_config.NumberColumn(format="dollar")
+DOLLARS = money_column()
 RANGE_HELP = (
     "Low and high are the 10th and 90th percentiles of the horizon total over "
     f"{DEFAULT_DRAWS:,} Monte Carlo draws, each input drawn from a triangular distribution fitted "

@@ -29,6 +29,7 @@ from ui.cache import (  # noqa: E402
 from ui.config import exports_dir, scenario_files  # noqa: E402
 from ui.draft import get_draft  # noqa: E402
 from ui.drivers import scenario_from_url  # noqa: E402
+from ui.money import money_column  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
 from ui.text import md_escape  # noqa: E402
@@ -99,6 +100,6 @@ if base is not None:
             st.markdown(md_escape(paragraph))
     st.subheader("Levers in detail")
     table_with_download(story.levers, "efficiency levers", f"{stem}-levers.csv", "sum_dl_levers",
-                        {"base_usd": st.column_config.NumberColumn("Base", format="dollar"),
-                         "saving_usd": st.column_config.NumberColumn("Saving", format="dollar"),
+                        {"base_usd": money_column("Base"),
+                         "saving_usd": money_column("Saving"),
                          "percent": st.column_config.NumberColumn("Share", format="percent")})

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from budget.rows import csv_bytes
+from ui.money import money_column, money_decimals
 
 NO_VALUE = "—"  # an empty cell (a unit cost of a line without requests), not "None"
 
@@ -42,9 +43,13 @@ def header(key: str) -> str:
 
 
 def labelled(frame: pd.DataFrame, column_config: dict[str, Any] | None) -> dict[str, Any]:
-    """Return column_config with an on-screen name for every column that has none."""
+    """Return column_config with an on-screen name for every column, money columns formatted."""
     config: dict[str, Any] = dict(column_config or {})
     for column in map(str, frame.columns):
+        places = money_decimals(column)
+        if column not in config and places is not None and pd.api.types.is_numeric_dtype(
+                frame[column]):
+            config[column] = money_column(decimals=places)  # the one money format by default
         given = config.get(column, {})
         if given is None or isinstance(given, str):
             continue  # hidden, or named by the page

@@ -43,16 +43,18 @@ def filters(rollup: pd.DataFrame) -> tuple[ActualsFilter, str]:
     first, last = date_span(rollup["day"])
     cols = st.columns([1, 2, 2])
     currency = cols[0].selectbox(
-        "Currency", currencies, key="act_currency",
+        "Currency", currencies, key="act_currency", bind="query-params",
         help="Amounts are never added across currencies; pick one to look at.")
     default_start = window_start(first, last, 90)
     picked = cols[1].date_input(
         "Dates", (default_start, last), min_value=first, max_value=last, key="act_dates",
+        bind="query-params",
         help="Charge days to include (inclusive). The default is the last 90 days.")
     start, end = (picked if isinstance(picked, tuple) and len(picked) == 2
                   else (default_start, last))
     measure = cols[2].radio(
         "Cost", ["effective_cost", "billed_cost"], horizontal=True, key="act_measure",
+        bind="query-params",
         format_func=lambda m: "Effective (amortised)" if m == "effective_cost" else "Billed",
         help="Effective cost spreads commitment purchases over the usage they cover; billed "
         "cost is what the invoice says (purchases on the day they are billed).")
@@ -61,7 +63,7 @@ def filters(rollup: pd.DataFrame) -> tuple[ActualsFilter, str]:
     dims = st.columns(len(FILTER_DIMENSIONS))
     for col, (dimension, label) in zip(dims, FILTER_DIMENSIONS.items(), strict=True):
         picked_values = col.multiselect(
-            label, values[dimension], key=f"act_filter_{dimension}",
+            label, values[dimension], key=f"act_filter_{dimension}", bind="query-params",
             help=f"Only these {label.lower()} values; empty means all. "
             f"'{NO_TAG[dimension]}' is cost without that tag.")
         chosen.append((dimension, tuple(picked_values)))
@@ -83,13 +85,13 @@ trend = daily_trend(rows, tele, measure)
 kpis = actuals_kpis(rows, trend, measure)
 k1, k2, k3, k4 = st.columns(4)
 cur = chosen.currency
-k1.metric("Total", money(kpis.total, cur), border=True,
+k1.metric("Total", money(kpis.total, cur, BILLED_DECIMALS), border=True,
           help="Sum over the filtered rows and dates; credits (negative) included.")
 k2.metric("Daily run-rate (last 7 days)", money(kpis.run_rate_7d, cur),
           border=True, help="Average cost per day over the last seven days in the range.")
 share = kpis.unallocated_share
 k3.metric("Unallocated: no team tag" + (f" ({share:.1%})" if share is not None else ""),
-          money(kpis.unallocated, cur), border=True,
+          money(kpis.unallocated, cur, BILLED_DECIMALS), border=True,
           help="Cost with no owning team: shown, never dropped, and kept on its own line in "
           "showback and chargeback. In the tabs below, '(no model tag)' and the like are cost "
           "without that one tag.")

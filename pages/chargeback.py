@@ -44,15 +44,17 @@ st.caption(source_caption(folder, billing))
 periods, default_period = period_choices(billing["day"])
 c1, c2, c3 = st.columns([1, 1, 1])
 period = c1.selectbox("Period", periods, index=default_period,
-                      key="chg_period", help="A calendar month (the default is the last full "
+                      key="chg_period", bind="query-params",
+                      help="A calendar month (the default is the last full "
                       "month of the exports) or every date in them.")
 basis = c2.radio("Cost basis", list(COST_BASES), horizontal=True, key="chg_basis",
+                 bind="query-params",
                  format_func=lambda b: "Amortised (EffectiveCost)" if b == "EffectiveCost"
                  else "Invoiced (BilledCost)",
                  help="Amortised cost spreads commitments over the usage they cover: the fair "
                  "basis for charging teams. Billed cost is what the invoice says.")
 currencies = sorted(billing["currency"].unique())
-currency = c3.selectbox("Currency", currencies, key="chg_currency",
+currency = c3.selectbox("Currency", currencies, key="chg_currency", bind="query-params",
                         help="Amounts are never added across currencies.")
 rows = period_rows(billing, str(currency), str(period))
 measure = COST_BASES[str(basis)]
@@ -78,12 +80,13 @@ st.subheader("Chargeback: direct cost plus a share of the platform")
 teams = tagged_teams(rows)
 c1, c2 = st.columns([1, 1])
 method = c1.radio("Share the platform pool by", list(METHOD_LABELS), horizontal=True,
-                  key="chg_method", format_func=METHOD_LABELS.__getitem__,
+                  key="chg_method", bind="query-params", format_func=METHOD_LABELS.__getitem__,
                   help="Headcount or revenue: the weights below (edit them). Usage: each team's "
                   "direct cost. Evenly: the same share each.")
 shared = c2.multiselect("Shared teams (the pool)", teams, default=[t for t in ("platform",)
                                                                     if t in teams],
-                        key="chg_shared", help="Teams whose cost is shared platform cost, "
+                        key="chg_shared", bind="query-params",
+                        help="Teams whose cost is shared platform cost, "
                         "split among the others.")
 weights = None
 if method in WEIGHTED_METHODS:

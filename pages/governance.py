@@ -114,10 +114,11 @@ gates = approval_gates(scenario)
 if gates:
     st.markdown("**Does a change need approval?**")
     c1, c2, c3 = st.columns([1, 1, 2])
-    env = c1.selectbox("Environment", list(gates), key="gov_gate_env",
+    env = c1.selectbox("Environment", list(gates), key="gov_gate_env", bind="query-params",
                        help="An environment behind an approval gate.")
     increase = c2.number_input(
         "Forecast increase (USD/month)", 0.0, 1e9, 5000.0, 500.0, key="gov_gate_increase",
+        bind="query-params",
         help="What the change adds to the environment's monthly forecast (from the Planner or "
         "the Compare page).")
     gate = gates[str(env)]

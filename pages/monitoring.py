@@ -80,10 +80,12 @@ k4.metric("Monthly budget", usd(burn.budget_month_usd) if burn.budget_month_usd 
 settings_cols = st.columns([1, 1, 2])
 threshold_pct = settings_cols[0].number_input(
     "Unit-cost alert threshold (%)", 1.0, 500.0, 18.0, 1.0, key="mon_threshold",
+    bind="query-params",
     help="Alert when an endpoint's cost per 1K requests over 7 days is this much above the 7 "
     "days before…")
 floor_usd = settings_cols[1].number_input(
     "…and the weekly impact is at least (USD)", 0.0, 1e7, 200.0, 50.0, key="mon_floor",
+    bind="query-params",
     help="…so small endpoints do not page anyone.")
 settings = AlertSettings(unit_cost_threshold=threshold_pct / 100, unit_cost_floor_usd=floor_usd)
 alerts = cached_alerts(str(folder), tag_map, settings, planned_gpu_hours_per_run(scenario),
@@ -180,7 +182,7 @@ weeks = recent_weeks(burn.as_of, 12)
 labels = [w.label for w in weeks]
 complete = {w.label for w in weeks if w.complete}
 week = st.selectbox("Week", labels, index=default_week(weeks),
-                    key="mon_week", format_func=lambda w: w if w in complete
+                    key="mon_week", bind="query-params", format_func=lambda w: w if w in complete
                     else f"{w} (in progress)",
                     help="ISO week, Monday to Sunday. The default is the last complete week.")
 try:

@@ -132,6 +132,7 @@ def tables(stem: str, scenario: Scenario, result: Forecast, mc: MonteCarlo,
     st.subheader("The numbers")
     choice = st.segmented_control(
         "Table", NUMBER_TABLES, default=None, key="sens_table", label_visibility="collapsed",
+        bind="query-params",
         help="Which table to show: the numbers behind each chart, and the ranges the "
         "simulation draws from. Each downloads as CSV.")
     if choice is None:

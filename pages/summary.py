@@ -42,9 +42,10 @@ if base is not None:
     others = [name for name, path in files.items() if str(path) != base.source]
     with st.sidebar:
         previous_name = st.selectbox(
-            "Previous version", ["(none)", *others], key="sum_previous",
+            "Previous version", ["(none)", *others], key="sum_previous", bind="query-params",
             help="Another scenario file to explain what changed since, step by step.")
         with_actuals = st.toggle("Compare with actuals", value=True, key="sum_actuals",
+                                 bind="query-params",
                                  help="Add the last full month of actual spend from the exports "
                                  "the Actuals page reads.")
     previous = None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+import duckdb
+
 from budget.fmt import usd
 from budget.forecast import forecast
 from budget.scenario import load_scenario
@@ -86,4 +88,44 @@ def test_a_bad_link_is_named_and_the_page_shows_the_file(browser, server):
         _shows(page, file_total)
         assert _metrics(page, "Per 1M tokens")[0] == file_total, link
     screenshot(page, "link-bad-value")
+    page.close()
+
+
+def _reloads_the_same(browser, page, last: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """Open the page's URL in a fresh context and return its figures, checked equal to page's."""
+    shown = _metrics(page, last)
+    fresh = browser.new_context(viewport={"width": 1920, "height": 1080})
+    again = fresh.new_page()
+    again.goto(page.url)
+    wait_for_app(again)
+    assert _metrics(again, last) == shown, page.url
+    fresh.close()
+    return shown
+
+
+def test_page_state_is_in_the_link(browser, server):
+    # Actuals' cost basis and Chargeback's method change the figures; the link carries both.
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page.goto(f"{server.url}/actuals")
+    wait_for_app(page)
+    effective = _metrics(page, "Inference per 1K requests")
+    page.locator('[data-testid="stRadio"] label', has_text="Billed").first.click()
+    page.wait_for_url("**act_measure=*")
+    wait_for_app(page)
+    billed = _reloads_the_same(browser, page, "Inference per 1K requests")
+    assert billed[0] != effective[0]  # the billed total, not the amortised one
+
+    # Chargeback opened on a month by the link shows that month: its total from the Parquet.
+    (september,), = duckdb.sql(
+        "SELECT sum(EffectiveCost)::DECIMAL(18, 2) FROM read_parquet(?, union_by_name = true) "
+        "WHERE BillingCurrency = 'USD' AND strftime(ChargePeriodStart, '%Y-%m') = '2026-09'",
+        params=[str(ROOT / "data" / "exports" / "billing" / "**" / "*.parquet")]).fetchall()
+    page.goto(f"{server.url}/chargeback?chg_period=2026-09")
+    wait_for_app(page)
+    assert _metrics(page, "Total")[-1] == usd(float(september), 2)
+    page.locator('[data-testid="stRadio"] label', has_text="Evenly").first.click()
+    page.wait_for_url("**chg_method=*")
+    wait_for_app(page)
+    assert "chg_period=2026-09" in page.url
+    assert _reloads_the_same(browser, page, "Total")[-1] == usd(float(september), 2)
     page.close()

@@ -21,7 +21,7 @@ def test_actuals_total_matches_rollup_over_default_range():
     rollup = billing_rollup(open_exports([str(SAMPLE / "billing")]))
     last = rollup["day"].max()
     in_range = rollup[rollup["day"] >= last - pd.Timedelta(days=89)]
-    assert values["Total"] == money(in_range["effective_cost"].sum(), "USD")
+    assert values["Total"] == money(in_range["effective_cost"].sum(), "USD", 2)
     assert not at.error
     assert len(at.tabs) >= 7
 
@@ -35,7 +35,7 @@ def test_filter_by_team_changes_total():
     rows = rollup[(rollup["day"] >= last - pd.Timedelta(days=89))
                   & (rollup["team"] == "support")]
     total = {m.label: m.value for m in at.metric}["Total"]
-    assert total == money(rows["effective_cost"].sum(), "USD")
+    assert total == money(rows["effective_cost"].sum(), "USD", 2)
 
 
 def test_native_export_shows_error(tmp_path, monkeypatch):

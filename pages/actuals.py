@@ -33,6 +33,9 @@ from ui.text import md_escape  # noqa: E402
 
 FILTER_DIMENSIONS = {"team": "Team", "environment": "Environment", "model": "Model",
                      "endpoint": "Endpoint", "workload_class": "Workload class"}
+FILTER_KEYS = {"team": "act_filter_team", "environment": "act_filter_environment",  # URL keys
+               "model": "act_filter_model", "endpoint": "act_filter_endpoint",
+               "workload_class": "act_filter_workload_class"}
 TABS = {"model": "Model", "endpoint": "Endpoint", "team": "Team", "environment": "Environment",
         "workload_class": "Workload class", "provider": "Cloud", "procurement": "Pricing"}
 
@@ -63,7 +66,7 @@ def filters(rollup: pd.DataFrame) -> tuple[ActualsFilter, str]:
     dims = st.columns(len(FILTER_DIMENSIONS))
     for col, (dimension, label) in zip(dims, FILTER_DIMENSIONS.items(), strict=True):
         picked_values = col.multiselect(
-            label, values[dimension], key=f"act_filter_{dimension}", bind="query-params",
+            label, values[dimension], key=FILTER_KEYS[dimension], bind="query-params",
             help=f"Only these {label.lower()} values; empty means all. "
             f"'{NO_TAG[dimension]}' is cost without that tag.")
         chosen.append((dimension, tuple(picked_values)))

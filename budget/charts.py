@@ -60,7 +60,7 @@ def monthly_shape(sources: Sources, height: int) -> alt.Chart:
         alt.Chart(sources["monthly"])
         .mark_bar()
         .encode(
-            x=alt.X("month:O", title=None, axis=alt.Axis(labelAngle=0)),
+            x=alt.X("month:O", title=None, axis=alt.Axis(labelAngle=0, labelOverlap="parity")),
             y=alt.Y("sum(cost_usd):Q", title="USD per month", axis=alt.Axis(format="$,.0f")),
             color=alt.Color(
                 "label:N", title=None, scale=alt.Scale(domain=labels, range=colors),

@@ -26,9 +26,14 @@ WORKLOAD_HEADERS = {"workload": "Workload", "category": "Category", "team": "Own
 WORKLOAD_LABELS = tuple(WORKLOAD_HEADERS)
 
 
-def money_format(currency: str) -> str:
+def money_format(currency: str, places: int = 2) -> str:
     """Return the Excel number format of an amount: $1,234.56 for USD, else 1,234.56 EUR."""
-    return '"$"#,##0.00' if currency == "USD" else f'#,##0.00 "{currency}"'
+    digits = "#,##0." + "0" * places
+    return f'"$"{digits}' if currency == "USD" else f'{digits} "{currency}"'
+
+
+class UnitCost(float):
+    """An amount per unit (per 1K requests, per 1M tokens): written to four places, as shown."""
 
 
 class _Book:
@@ -46,6 +51,7 @@ class _Book:
         self.money = self.book.add_format({"num_format": money_format(currency)})
         self.money_bold = self.book.add_format({"num_format": money_format(currency),
                                                 "bold": True, "top": 1})
+        self.unit_money = self.book.add_format({"num_format": money_format(currency, 4)})
         self.number = self.book.add_format({"num_format": "#,##0.00"})
         self.head = self.book.add_format({"bold": True, "bg_color": "#EEF2F8", "bottom": 1})
         self.title = self.book.add_format({"bold": True, "font_size": 16})
@@ -68,8 +74,9 @@ class _Book:
                     sheet.write_string(r, c, "" if value is None else str(value))
                 elif isinstance(value, numbers.Real):
                     if math.isfinite(float(value)):
-                        sheet.write_number(r, c, float(value),
-                                           self.money if money[c] else self.number)
+                        shown = (self.unit_money if isinstance(value, UnitCost)
+                                 else self.money if money[c] else self.number)
+                        sheet.write_number(r, c, float(value), shown)
                     else:
                         sheet.write_string(r, c, "")
                 else:
@@ -120,8 +127,8 @@ def _summary(book: _Book, results: ReportResults, view: Provenance) -> None:
         ["Low (P10)", mc.p10], ["Median (P50)", mc.p50], ["High (P90)", mc.p90],
         [f"Run-rate {result.months[0]}", result.run_rate_usd(0)],
         [f"Run-rate {result.months[-1]}", result.run_rate_usd(-1)],
-        ["Inference per 1K requests", units.usd_per_1k_requests],
-        ["Inference per 1M tokens", units.usd_per_1m_tokens],
+        ["Inference per 1K requests", _unit(units.usd_per_1k_requests)],
+        ["Inference per 1M tokens", _unit(units.usd_per_1m_tokens)],
     ]
     row = book.table(sheet, 3, ["Figure", "Value"], kpis, [False, True])
     sheet.write_string(row + 1, 0, "Where these numbers come from", book.head)
@@ -130,6 +137,11 @@ def _summary(book: _Book, results: ReportResults, view: Provenance) -> None:
     sheet.write_string(row + 3 + len(view.lines()), 0,
                        f"Range from {mc.draws:,} Monte Carlo draws (seed {mc.seed}); the point "
                        "forecast is every input at its expected value.")
+
+
+def _unit(amount: float | None) -> UnitCost | None:
+    """Return a unit cost marked for four places (None, a plan without requests, stays None)."""
+    return None if amount is None else UnitCost(amount)
 
 
 def _workloads(book: _Book, results: ReportResults) -> None:

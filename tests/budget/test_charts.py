@@ -37,6 +37,9 @@ def test_chart_data_matches_forecast():
     jan = [r["month_total_usd"] for r in rows if r["month"] == "2028-01"]
     assert jan == pytest.approx([7460] * len(CATEGORIES))
     assert spec["encoding"]["color"]["scale"]["range"] == [CATEGORY_COLORS[c] for c in CATEGORIES]
+    # months that do not fit side by side (a slide's 22 px labels) show every other one,
+    # never printed over each other
+    assert spec["encoding"]["x"]["axis"]["labelOverlap"] == "parity"
 
 
 def test_tornado_chart_labels_both_ends():

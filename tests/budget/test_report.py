@@ -114,3 +114,15 @@ def test_each_heading_appears_once_and_the_table_header_repeats(results):
     # the workloads table runs over a page break here: its header row starts both parts
     parts = [p for p in pages if "Assumptions: workloads" in p or "ml-platform-oncall" in p]
     assert all("Workload Owner Category Horizon Share" in " ".join(p.split()) for p in parts)
+
+
+def test_a_lead_in_stays_on_the_page_of_what_it_introduces(tmp_path):
+    # At 1.3× volume "What moves it" starts at the foot of page 2: its lead-in ends with a
+    # colon and used to be left there, its list on page 3.
+    from budget.cli import main
+
+    out = tmp_path / "moved.pdf"
+    assert main(["report", str(PLAN), "--out", str(out), "--set", "inference_volume=1.3"]) == 0
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(out).pages]
+    lead = next(i for i, p in enumerate(pages) if "with the rest held at expected:" in p)
+    assert "Inference volume (1.04 to 1.95) moves the total" in pages[lead]

@@ -145,3 +145,14 @@ def test_the_deck_has_every_slide_with_the_engines_numbers(tmp_path):
     assert [table.cell(1, c).text for c in range(2)] == ["Total", table.cell(1, 1).text]
     assert table.cell(1, 2).text == usd(new)  # the point forecast, to the dollar
     assert deck.slide_width / deck.slide_height == pytest.approx(16 / 9, rel=1e-3)
+
+
+def test_unit_costs_keep_four_places_as_the_screen_shows_them(moved_book):
+    book, _ = moved_book
+    shown = forecast(override_drivers(load_scenario(PLAN), ["inference_volume=1.3"])).unit_costs
+    rows = {r[0].value: r[1] for r in book["Summary"].iter_rows(min_row=5, max_col=2)
+            if r[0].value}
+    per_1k = rows["Inference per 1K requests"]
+    assert math.isclose(per_1k.value, shown.usd_per_1k_requests, rel_tol=1e-15)  # 16 digits
+    assert per_1k.number_format == '"$"#,##0.0000'
+    assert rows["Horizon total (point forecast)"].number_format == '"$"#,##0.00'

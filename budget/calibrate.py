@@ -92,7 +92,8 @@ def calibrate(billing: pd.DataFrame, telemetry: pd.DataFrame, weeks: int = 8,
     platform = _platform(rest, span_days)
     data: dict[str, Any] = {
         "scenario": {"name": name or f"Calibrated from actuals to {last_day}",
-                     "start": f"{start:%Y-%m}", "months": months, "currency": "USD"},
+                     "start": f"{start:%Y-%m}", "months": months, "currency": "USD",
+                     "calendar": "days"},  # its rates are per day × 30.4375: see months.py
         "gpu_prices": prices, "inference": inference, "training": training,
         "experimentation": experimentation, "platform": platform,
     }

@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from budget.months import WEEKS_PER_MONTH, fiscal_period, month_labels
+from budget.months import (
+    DAYS_PER_AVERAGE_MONTH,
+    WEEKS_PER_MONTH,
+    calendar_factors,
+    fiscal_period,
+    month_labels,
+)
 from budget.scenario_model import (
     ExperimentationWorkload,
     InferenceWorkload,
@@ -404,14 +410,57 @@ def cost_lines(scenario: Scenario, values: InputValues) -> list[CostLine]:
     """
     segments = scenario.segments()
     if len(segments) == 1:  # no change, or every change from the first month
-        return _plain_cost_lines(segments[0].scenario, values)
-    masks = []
-    for segment in segments:
-        mask = np.zeros(scenario.months)
-        mask[segment.first:segment.last + 1] = 1.0
-        masks.append(mask)
-    versions = [_plain_cost_lines(segment.scenario, values) for segment in segments]
-    return [_merged(parts, masks, segments) for parts in zip(*versions, strict=True)]
+        lines = _plain_cost_lines(segments[0].scenario, values)
+    else:
+        masks = []
+        for segment in segments:
+            mask = np.zeros(scenario.months)
+            mask[segment.first:segment.last + 1] = 1.0
+            masks.append(mask)
+        versions = [_plain_cost_lines(segment.scenario, values) for segment in segments]
+        lines = [_merged(parts, masks, segments) for parts in zip(*versions, strict=True)]
+    weights = calendar_weights(scenario)
+    return lines if weights is None else [_on_calendar(line, weights) for line in lines]
+
+
+WEEKLY_CATEGORIES = frozenset({"experimentation"})  # written per week: a month is 52/12 weeks
+
+
+def calendar_weights(scenario: Scenario) -> dict[str, np.ndarray] | None:
+    """Return each category's month weights under `calendar = "days"`; None for average months.
+
+    A month weighs its days / 30.4375 (an average month), or its days / (7 × 52/12) for a
+    figure written per week (experimentation): volumes, GPU-hours and cost accrue per day.
+    """
+    if scenario.calendar != "days":
+        return None
+    labels = month_labels(scenario.start, scenario.months)
+    average = np.array(calendar_factors(labels, DAYS_PER_AVERAGE_MONTH))
+    weekly = np.array(calendar_factors(labels, 7 * WEEKS_PER_MONTH))
+    return {c: weekly if c in WEEKLY_CATEGORIES else average for c in CATEGORIES}
+
+
+def _month_weights(category: Label | np.ndarray, weights: dict[str, np.ndarray],
+                   rows: bool = False) -> np.ndarray:
+    """Return the month weights of a line whose category is `category` (a name, or one per
+    month after a dated change), or with `rows` of a (workloads,) column of names."""
+    if isinstance(category, str):
+        return weights[category]
+    categories = np.asarray(category, dtype=object)
+    weekly = np.isin(categories[:, None] if rows else categories, list(WEEKLY_CATEGORIES))
+    return np.where(weekly, weights[next(iter(WEEKLY_CATEGORIES))], weights["training"])
+
+
+def _on_calendar(line: CostLine, weights: dict[str, np.ndarray]) -> CostLine:
+    """Return a line with every month's amounts × its month weight (volumes of 0.0 stay)."""
+    w = _month_weights(line.category, weights)
+
+    def weighed(value: np.ndarray | float) -> np.ndarray | float:
+        return value * w if isinstance(value, np.ndarray) or value else value
+
+    return CostLine(line.name, line.category, line.labels, line.cost_usd * w,
+                    weighed(line.requests), weighed(line.input_tokens),
+                    weighed(line.output_tokens), weighed(line.gpu_hours))
 
 
 def _merged(parts: tuple[CostLine, ...], masks: list[np.ndarray],
@@ -598,6 +647,20 @@ def simulate_terms(scenario: Scenario, values: Mapping[str, np.ndarray], gpu_hou
     (draws × months) arrays and the work one pass per distinct profile (growth rate), whatever
     the number of workloads: terms are summed before the draws multiply them.
     """
+    weights = calendar_weights(scenario)
+    if weights is not None:  # a month's weight differs by month: sum the months themselves
+        monthly = _simulate_average_months(scenario, values, gpu_hours, horizon=False)
+        for (category, _), usd in monthly.items():
+            usd *= weights[category]
+        return monthly if not horizon else {
+            key: usd.sum(axis=1, keepdims=True) for key, usd in monthly.items()}
+    return _simulate_average_months(scenario, values, gpu_hours, horizon)
+
+
+def _simulate_average_months(scenario: Scenario, values: Mapping[str, np.ndarray],
+                             gpu_hours: bool, horizon: bool,
+                             ) -> dict[tuple[str, str], np.ndarray]:
+    """Return simulate_terms with every month an average month."""
     draws = next(iter(values.values())).shape[0]
     months = scenario.months
     sums: dict[tuple[str, str], np.ndarray] = {}
@@ -964,6 +1027,11 @@ def _plain_arrays(scenario: Scenario, values: InputValues) -> LineArrays:
         shape = np.stack([profile(1.0 + p.monthly_growth, window)
                           for p, window in zip(platform, windows[rows], strict=True)])
         np.multiply(column([p.monthly_cost for p in platform]), shape, out=out["cost_usd"][rows])
+    weights = calendar_weights(scenario)
+    if weights is not None:  # the same products as cost_lines' _on_calendar, in place
+        month_weights = _month_weights(layout.labels["category"], weights, rows=True)
+        for value in out.values():
+            value *= month_weights
     return LineArrays(names=layout.names, labels=dict(layout.labels), values=out)
 
 

@@ -51,6 +51,23 @@ def hours_in_month(label: str) -> float:
     return 24.0 * calendar.monthrange(year, month)[1]
 
 
+def days_in_month(label: str) -> int:
+    """Return the calendar days of a 'YYYY-MM' month (28 to 31)."""
+    year, month = parse_month(label)
+    return calendar.monthrange(year, month)[1]
+
+
+def calendar_factors(labels: list[str] | tuple[str, ...], days_per_month: float,
+                     ) -> list[float]:
+    """Return each month's days / `days_per_month`: what a per-day rate's month weighs.
+
+    A plan's monthly figures are per average month; with `[scenario] calendar = "days"` each
+    month's cost is its figure × days in the month / days_per_month (30.4375, or 30.33 for
+    figures per week × 52/12): January 31/30.4375 = 1.0185, February 2027 28/30.4375 = 0.9199.
+    """
+    return [days_in_month(label) / days_per_month for label in labels]
+
+
 def fiscal_period(month: str, start_month: int = 1) -> tuple[str, str]:
     """Return the fiscal quarter and year of a YYYY-MM month: ('FY2027 Q1', 'FY2027').
 

@@ -351,6 +351,7 @@ def _build(values: dict[str, Any], label: str) -> Scenario:
         months=head["months"],
         currency=head["currency"],
         fiscal_year_start_month=head["fiscal_year_start_month"],
+        calendar=head["calendar"],
         drivers=drivers,
         ranges=_ranges(values.get("ranges", {}), drivers, label),
         unit_name=values.get("narrative", {}).get("unit_name"),

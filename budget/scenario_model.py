@@ -215,6 +215,7 @@ class Scenario:
     months: int
     currency: str = "USD"
     fiscal_year_start_month: int = 1  # 1 = the calendar year
+    calendar: str = "average"  # "days": each month costs its days / an average month's
     drivers: Drivers = field(default_factory=Drivers)
     gpu_prices: tuple[GpuPrice, ...] = ()
     inference: tuple[InferenceWorkload, ...] = ()

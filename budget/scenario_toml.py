@@ -51,6 +51,8 @@ def scenario_data(scenario: Scenario) -> dict[str, Any]:
     }
     if scenario.fiscal_year_start_month != 1:
         data["scenario"]["fiscal_year_start_month"] = scenario.fiscal_year_start_month
+    if scenario.calendar != "average":
+        data["scenario"]["calendar"] = scenario.calendar
     for key in ("previous", "reason"):
         if getattr(scenario, key) is not None:
             data["scenario"][key] = getattr(scenario, key)
@@ -223,6 +225,7 @@ def _says(saved: Scenario, target: Scenario) -> bool:
 
 _TABLE_OF = {"name": "scenario", "start": "scenario", "months": "scenario",
              "currency": "scenario", "fiscal_year_start_month": "scenario",
+             "calendar": "scenario",
              "unit_name": "narrative", "unit_workload": "narrative",
              "stress_surge": "capacity", "interruption_overhead": "capacity",
              "budget_monthly": "budget"}

@@ -259,6 +259,10 @@ TABLES: tuple[Table, ...] = (
         Key("fiscal_year_start_month", "int", "the month the fiscal year starts, 1 (January) "
             "to 12; the Planner's quarters and years and the exports follow it",
             required=False, default=1, low=1, high=12),
+        Key("calendar", "choice", "how long a month is: \"average\" (every month a twelfth of "
+            "a year, as written) or \"days\" (run-rates accrue per day, so a month costs its "
+            "days / 30.4375 of the monthly figures; February less than January)",
+            required=False, default="average", choices=("average", "days")),
         Key("previous", "text", "the version this one was saved from, FILE@SHA256 (written "
             "by Save as new version)", required=False, prose=True),
         Key("reason", "text", "why this version was saved (written by Save as new version)",

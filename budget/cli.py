@@ -18,7 +18,8 @@ from budget.errors import BudgetInputError
 
 SCENARIO_COMMANDS = ("forecast", "sensitivity", "capacity", "diff", "compare", "report", "export",
                      "new", "sample-data")
-EXPORTS_COMMANDS = ("ingest", "calibrate", "digest", "alerts", "chargeback", "focus-check")
+EXPORTS_COMMANDS = ("ingest", "calibrate", "backtest", "digest", "alerts", "chargeback",
+                    "focus-check")
 COMMAND_MODULES: dict[str, str] = {  # command → the module whose RUNNERS runs it
     **dict.fromkeys(SCENARIO_COMMANDS, "budget.cli_scenario"),
     **dict.fromkeys(EXPORTS_COMMANDS, "budget.cli_exports"),

@@ -1,5 +1,5 @@
 """The CLI commands over billing and telemetry exports: ingest, focus-check, digest, alerts,
-chargeback, calibrate."""
+chargeback, calibrate, backtest."""
 
 from __future__ import annotations
 
@@ -187,7 +187,33 @@ def _calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backtest(args: argparse.Namespace) -> int:
+    """Score the forecasts made from each full month against the months that followed."""
+    from tqdm import tqdm
+
+    from budget.backtest import backtest, backtest_json
+    from budget.cli_render import write_backtest_table
+    from budget.exports import billing_rollup, telemetry_rollup
+
+    billing, telemetry = split_exports(args.paths, args.telemetry)
+    exports = open_exports(billing, telemetry, args.tag_map)
+    rows, tele = billing_rollup(exports), telemetry_rollup(exports)
+    with tqdm(desc=f"backtest ({args.method})", unit="origin", file=sys.stderr,
+              leave=False) as bar:
+        def advance(done: int, of: int) -> None:
+            bar.total = of
+            bar.update(done - bar.n)
+
+        result = backtest(rows, tele, args.horizons, args.method, advance)
+    if args.format == "json":
+        print_json(backtest_json(result))
+    else:
+        write_backtest_table(result, sys.stdout)
+    return 0
+
+
 RUNNERS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "ingest": _ingest, "calibrate": _calibrate, "digest": _digest, "alerts": _alerts,
+    "ingest": _ingest, "calibrate": _calibrate, "backtest": _backtest, "digest": _digest,
+    "alerts": _alerts,
     "chargeback": _chargeback, "focus-check": _focus_check,
 }

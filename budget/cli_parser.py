@@ -65,6 +65,17 @@ def _month(text: str) -> str:
     return text
 
 
+def _horizons(text: str) -> tuple[int, ...]:
+    """Read --horizons 1,2,3 (months ahead, 1 to 24, each once): argparse's type."""
+    try:
+        months = tuple(parse_whole(part.strip()) for part in text.split(","))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{exc}; give months ahead as e.g. 1,2,3") from None
+    if not all(1 <= m <= 24 for m in months) or len(set(months)) != len(months):
+        raise argparse.ArgumentTypeError(f"{text!r}: each month ahead 1 to 24, once, e.g. 1,2,3")
+    return tuple(sorted(months))
+
+
 def _overrides(cmd: argparse.ArgumentParser, help_text: str = "override a [drivers] key") -> None:
     """Add the repeatable --set DRIVER=VALUE flag."""
     cmd.add_argument("--set", dest="overrides", action="append", default=[],
@@ -123,6 +134,21 @@ def _add_calibrate(sub: SubCommands) -> None:
     cal.add_argument("--tag-map", dest="tag_map", action="append", default=[],
                      metavar="DIMENSION=TAG", help="as for ingest")
     cal.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+
+
+def _add_backtest(sub: SubCommands) -> None:
+    """Add `backtest EXPORTS… [--horizons 1,2,3] [--method calibrate|reforecast]`."""
+    bt = sub.add_parser("backtest", help="how good the forecasts have been on these exports")
+    bt.add_argument("paths", nargs="+", metavar="EXPORTS", help=EXPORTS_HELP)
+    _telemetry(bt, "serving telemetry export (docs/exports.md), if not in the folder")
+    bt.add_argument("--horizons", type=_horizons, default=(1, 2, 3), metavar="1,2,3",
+                    help="months ahead to score, comma-separated (default 1,2,3)")
+    bt.add_argument("--method", choices=("calibrate", "reforecast"), default="calibrate",
+                    help="calibrate: the plan calibrated from the history, as `calibrate` "
+                    "writes it; reforecast: the Monitoring page's ETS reforecast")
+    bt.add_argument("--tag-map", dest="tag_map", action="append", default=[],
+                    metavar="DIMENSION=TAG", help="as for ingest")
+    _output(bt, "table", "json")
 
 
 def _add_report(sub: SubCommands) -> None:
@@ -250,7 +276,8 @@ def _add_sample_data(sub: SubCommands) -> None:
                      help="repeat every billing row N times with costs split (for benchmarks)")
 
 
-SUB_COMMANDS = (_add_forecast, _add_sensitivity, _add_ingest, _add_calibrate, _add_report,
+SUB_COMMANDS = (_add_forecast, _add_sensitivity, _add_ingest, _add_calibrate, _add_backtest,
+                _add_report,
                 _add_export,
                 _add_diff, _add_compare, _add_capacity, _add_digest, _add_alerts, _add_chargeback,
                 _add_focus_check, _add_new, _add_sample_data)

@@ -10,6 +10,7 @@ from budget.fmt import signed_usd
 if TYPE_CHECKING:  # the tables import the engine only where they compute with it
     from budget.alerts import Alert
     from budget.allocation import Chargeback
+    from budget.backtest import Backtest
     from budget.bridge import Bridge
     from budget.forecast import Forecast
     from budget.scenario_model import Scenario
@@ -175,3 +176,21 @@ def write_chargeback_table(result: Chargeback, out: TextIO) -> None:
                   f"{row['total_usd']:>16,.2f}\n")
     out.write(f"{'unallocated':<20}{'':>16}{'':>16}{result.unallocated_usd:>16,.2f}\n")
     out.write(f"{'total':<20}{'':>16}{'':>16}{result.total_usd:>16,.2f}\n")
+
+
+def write_backtest_table(result: Backtest, out: TextIO) -> None:
+    """Write the backtest's scores by horizon, then each category's MAPE."""
+    out.write(f"backtest of the {result.method} forecasts, rolling origin over full months\n\n")
+    headers = ["months ahead", "origins", "MAPE", "bias", "naive MAPE", "in P10-P90"]
+    rows = [[str(s.months_ahead), str(s.origins), f"{s.mape:.2%}", f"{s.bias:+.2%}",
+             f"{s.naive_mape:.2%}", f"{s.interval_coverage:.0%}"] for s in result.horizons]
+    widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
+    for i, row in enumerate([headers, *rows]):
+        out.write("  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) + "\n")
+        if i == 0:
+            out.write("  ".join("-" * w for w in widths) + "\n")
+    if result.by_category:
+        out.write("\nMAPE by category\n")
+        for category, by_horizon in result.by_category.items():
+            cells = "  ".join(f"{h} ahead {m:.2%}" for h, m in by_horizon.items())
+            out.write(f"  {category:<20} {cells}\n")

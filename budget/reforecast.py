@@ -178,6 +178,33 @@ def reforecast(billing: pd.DataFrame, *, measure: str = "effective_cost",
     _check_history(history, horizon_end)
     periods = _periods(last_day, horizon_end)
     steps = max((end - last_day).days for _, _, end in periods)
+    sim = _simulate(usd, history, measure, steps, paths, seed)
+    quantiles = ((1 - interval) / 2, (1 + interval) / 2)
+    low_daily, high_daily = np.quantile(sim.simulated, quantiles, axis=1)
+    training_usd = sim.training_usd
+    daily = pd.DataFrame({"day": pd.date_range(last_day + timedelta(days=1), periods=steps),
+                          "forecast_usd": sim.point + training_usd,
+                          "low_usd": low_daily + training_usd,
+                          "high_usd": high_daily + training_usd})
+    cost = history.set_index("day")["cost_usd"]
+    out = tuple(_period_forecast(period, last_day, cost, sim.point, sim.simulated, quantiles,
+                                 training_usd, monthly_budget_usd) for period in periods)
+    return Reforecast(history, daily, out, sim.model, interval, training_usd)
+
+
+@dataclass(frozen=True)
+class _Simulation:
+    """The ETS fit of run-rate spend: point and simulated days ahead, clipped at 0."""
+
+    point: np.ndarray  # (steps,)
+    simulated: np.ndarray  # (steps, paths)
+    model: str
+    training_usd: float  # per future day, outside the simulation
+
+
+def _simulate(usd: pd.DataFrame, history: pd.DataFrame, measure: str, steps: int, paths: int,
+              seed: int) -> _Simulation:
+    """Fit run-rate spend (every row but training) and simulate `steps` days ahead."""
     days = pd.DatetimeIndex(history["day"])
     is_training = usd["workload_class"] == TRAINING
     has_training = bool(is_training.any())
@@ -187,18 +214,40 @@ def reforecast(billing: pd.DataFrame, *, measure: str = "effective_cost",
                                                 " on run-rate spend" if has_training else "")
     if has_training:
         model += f"; training at its {window}-day average, USD {training_usd:,.0f}/day"
-    point = np.clip(point, 0.0, None)
-    simulated = np.clip(simulated, 0.0, None)
+    return _Simulation(np.clip(point, 0.0, None), np.clip(simulated, 0.0, None), model,
+                       training_usd)
+
+
+def month_forecasts(billing: pd.DataFrame, months: int, *, measure: str = "effective_cost",
+                    interval: float = 0.8, paths: int = 1000, seed: int = 0,
+                    ) -> tuple[PeriodForecast, ...]:
+    """Forecast each of the `months` calendar months after the last actual day's month.
+
+    The same model as `reforecast` (ETS on run-rate spend, training at its trailing average);
+    each month's forecast_usd is the point forecast summed over its days, low/high the
+    quantiles of its simulated day sums. actual_usd is 0: none of these days has happened.
+    """
+    _check_options(interval, paths, None)
+    usd = _usd_rows(billing, measure)
+    history = _history(usd, measure)
+    last_day = history["day"].iloc[-1].date()
+    _check_history(history, None)
+    ends, start = [], _month_end(last_day) + timedelta(days=1)
+    for _ in range(months):
+        ends.append((start, _month_end(start)))
+        start = _month_end(start) + timedelta(days=1)
+    sim = _simulate(usd, history, measure, (ends[-1][1] - last_day).days, paths, seed)
     quantiles = ((1 - interval) / 2, (1 + interval) / 2)
-    low_daily, high_daily = np.quantile(simulated, quantiles, axis=1)
-    daily = pd.DataFrame({"day": pd.date_range(last_day + timedelta(days=1), periods=steps),
-                          "forecast_usd": point + training_usd,
-                          "low_usd": low_daily + training_usd,
-                          "high_usd": high_daily + training_usd})
-    cost = history.set_index("day")["cost_usd"]
-    out = tuple(_period_forecast(period, last_day, cost, point, simulated, quantiles,
-                                 training_usd, monthly_budget_usd) for period in periods)
-    return Reforecast(history, daily, out, model, interval, training_usd)
+    out = []
+    for first, end in ends:
+        days = slice((first - last_day).days - 1, (end - last_day).days)
+        count = days.stop - days.start
+        low, high = np.quantile(sim.simulated[days].sum(axis=0), quantiles)
+        training = sim.training_usd * count
+        out.append(PeriodForecast(f"month {first:%Y-%m}", end, 0.0,
+                                  float(sim.point[days].sum()) + training,
+                                  float(low) + training, float(high) + training, None))
+    return tuple(out)
 
 
 def _check_history(history: pd.DataFrame, horizon_end: date | None) -> None:

@@ -22,6 +22,7 @@ class ActualsSummary:
     last_month: str
     last_month_usd: float
     last_30_days_usd: float
+    track_record: str | None = None  # budget.backtest.track_record's sentence, when measured
 
 
 @dataclass(frozen=True)

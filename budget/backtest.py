@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from budget.actuals import ActualsSummary
 from budget.errors import BudgetInputError
 from budget.forecast import CATEGORIES, forecast
 from budget.periods import full_months
@@ -183,6 +185,12 @@ def _category_scores(points: list[Point], horizons: tuple[int, ...]) -> dict[str
     return out
 
 
+def score_rows(result: Backtest) -> pd.DataFrame:
+    """Return a row per horizon: months ahead, origins, MAPE, bias, naive MAPE, coverage."""
+    return pd.DataFrame([dataclasses.asdict(s) for s in result.horizons],
+                        columns=[f.name for f in dataclasses.fields(HorizonScore)])
+
+
 def backtest_json(result: Backtest) -> dict[str, object]:
     """Return the backtest as the CLI's JSON contract."""
     return {"method": result.method,
@@ -190,3 +198,31 @@ def backtest_json(result: Backtest) -> dict[str, object]:
                           "mape": s.mape, "bias": s.bias, "naive_mape": s.naive_mape,
                           "interval_coverage": s.interval_coverage} for s in result.horizons],
             "by_category": result.by_category}
+
+
+def track_record(result: Backtest, months_ahead: int = 1) -> str:
+    """Return the measured accuracy as one sentence for the screen, the PDF and the deck."""
+    score = next((s for s in result.horizons if s.months_ahead == months_ahead), None)
+    what = ("plans calibrated from these actuals" if result.method == "calibrate"
+            else "reforecasts of these actuals")
+    if score is None:
+        return f"No track record yet: too few full months to score {what}."
+    inside = round(score.interval_coverage * score.origins)
+    runs = "low" if score.bias < 0 else "high"
+    return (f"Track record: over the last {score.origins} months, {months_ahead}-month "
+            f"forecasts by {what} were off by {score.mape:.1%} on average ({runs} by "
+            f"{abs(score.bias):.1%}; the last month carried forward was off by "
+            f"{score.naive_mape:.1%}); {inside} of {score.origins} actual months fell inside "
+            "the P10–P90 range.")
+
+
+def with_track_record(summary: ActualsSummary, scored: Callable[[], Backtest]) -> ActualsSummary:
+    """Return the actuals summary with the 1-month track record of `scored()` in it.
+
+    History too short to score is said as such, never an error: the actuals still show.
+    """
+    try:
+        sentence = track_record(scored())
+    except BudgetInputError as exc:
+        sentence = f"No track record: {exc}."
+    return dataclasses.replace(summary, track_record=sentence)

@@ -127,12 +127,17 @@ def _report(args: argparse.Namespace) -> int:
     actuals = None
     if args.actuals:  # the exports' engine (DuckDB, Ibis) is imported only when read
         from budget.actuals import actuals_summary
+        from budget.backtest import backtest, with_track_record
         from budget.cli_exports import open_exports
         from budget.export_folders import export_folders
-        from budget.exports import billing_rollup
+        from budget.exports import billing_rollup, telemetry_rollup
 
-        billing = export_folders(Path(args.actuals)).billing
-        actuals = actuals_summary(billing_rollup(open_exports([str(billing)])))
+        folders = export_folders(Path(args.actuals))
+        exports = open_exports([str(folders.billing)],
+                               [str(folders.telemetry)] if folders.telemetry else [])
+        rows, telemetry = billing_rollup(exports), telemetry_rollup(exports)
+        actuals = with_track_record(actuals_summary(rows),
+                                    lambda: backtest(rows, telemetry, (1,), "calibrate"))
     pdf = summary_pdf(scenario, previous, actuals, view=provenance(file_plan, scenario))
     write_atomically(out, pdf)
     print(f"wrote {out} ({len(pdf) / 1024:,.0f} KB)", file=sys.stderr)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -179,15 +180,24 @@ def _changes(previous: Bridge) -> tuple[str, ...]:
     return tuple(text)
 
 
+GAP_FLAG_SHARE = 0.10  # a plan's first month this far from the last actual month is flagged
+
+
 def _against_actuals(result: Forecast, actuals: ActualsSummary) -> tuple[str, ...]:
-    """Return the last full month of actuals against the plan's first month."""
+    """Return the last full month of actuals against the plan's first month, gaps flagged."""
     first = result.run_rate_usd(0)
-    return (
-        f"Actual spend in {actuals.last_month}, the last full month, was "
-        f"{usd(actuals.last_month_usd)}; the plan's first month is {usd(first)} "
-        f"({(first / actuals.last_month_usd - 1):+.0%}).",
-        f"The last 30 days of actuals cost {usd(actuals.last_30_days_usd)}.",
-    )
+    gap = first / actuals.last_month_usd - 1 if actuals.last_month_usd else math.nan
+    text = [f"Actual spend in {actuals.last_month}, the last full month, was "
+            f"{usd(actuals.last_month_usd)}; the plan's first month, {result.months[0]}, is "
+            f"{usd(first)} ({gap:+.0%})."]
+    if abs(gap) > GAP_FLAG_SHARE:
+        text.append(f"Flag: that gap is beyond ±{GAP_FLAG_SHARE:.0%}. Either the plan expects "
+                    "spend to move that much by its first month, or its volumes and prices "
+                    "start from other figures than the bill: check them before it is approved.")
+    text.append(f"The last 30 days of actuals cost {usd(actuals.last_30_days_usd)}.")
+    if actuals.track_record:
+        text.append(actuals.track_record)
+    return tuple(text)
 
 
 def narrative_markdown(narrative: Narrative) -> str:

@@ -10,6 +10,7 @@ import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from budget.alerts import AlertSettings, planned_gpu_hours_per_run  # noqa: E402
+from budget.backtest import score_rows, track_record  # noqa: E402
 from budget.burn import VARIANCE_DIMENSIONS, burn_rate, month_to_date, variance_by  # noqa: E402
 from budget.charts import (  # noqa: E402
     alert_marks,
@@ -26,7 +27,12 @@ from budget.periods import last_days  # noqa: E402
 from budget.reforecast import leading_indicators  # noqa: E402
 from budget.rows import alert_rows, reforecast_rows  # noqa: E402
 from budget.weeks import default_week, recent_weeks  # noqa: E402
-from ui.cache import cached_alerts, cached_reforecast, fingerprint  # noqa: E402
+from ui.cache import (  # noqa: E402
+    cached_alerts,
+    cached_backtest,
+    cached_reforecast,
+    fingerprint,
+)
 from ui.money import money_column  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
 from ui.source import choose_source, read_actuals, source_caption  # noqa: E402
@@ -152,6 +158,24 @@ except BudgetInputError as exc:
 else:
     st.caption(md_escape(f"{refit.model}; {interval_label(refit.interval)} interval from 1,000 "
                          "simulated paths."))
+    try:
+        with st.spinner("Scoring past reforecasts against the actuals…"):
+            record = cached_backtest(str(folder), tag_map, "reforecast", files)
+    except BudgetInputError as exc:
+        st.info(md_escape(f"No track record: {exc}."))
+    else:
+        st.info(md_escape(track_record(record)), icon=":material/history:")
+        with st.expander("How good these reforecasts have been, 1 to 3 months ahead"):
+            st.caption("Rolling origin: from each full month, the reforecast fitted on the days "
+                       "up to its end, against the months that followed (`python -m budget "
+                       "backtest --method reforecast`).")
+            table_with_download(score_rows(record), "reforecast track record",
+                                "reforecast-backtest.csv", "mon_dl_backtest", {
+                                    "months_ahead": "Months ahead", "origins": "Months scored",
+                                    **{c: st.column_config.NumberColumn(label, format="percent")
+                                       for c, label in (("mape", "MAPE"), ("bias", "Bias"),
+                                                        ("naive_mape", "Naive MAPE"),
+                                                        ("interval_coverage", "Inside P10–P90"))}})
     cols = st.columns(len(refit.periods))
     for col, period in zip(cols, refit.periods, strict=True):
         col.metric(sentence(period.label), usd(period.forecast_usd),

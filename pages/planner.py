@@ -27,7 +27,7 @@ from ui.drivers import driver_sliders, reset_for_new_scenario, scenario_from_url
 from ui.kpis import kpis  # noqa: E402
 from ui.money import UNIT_DECIMALS, money_column  # noqa: E402
 from ui.picker import pick_scenario  # noqa: E402
-from ui.tables import NO_VALUE, table_with_download  # noqa: E402
+from ui.tables import show_table, table_with_download  # noqa: E402
 from ui.text import md_escape  # noqa: E402
 from ui.versions import save_form  # noqa: E402
 
@@ -111,8 +111,7 @@ def workloads(result: Forecast, stem: str) -> None:
                             "plan_dl_workloads", WORKLOAD_COLUMNS)
         return
     st.caption(f"The {SHOWN_WORKLOADS} costliest of {count:,} workloads.")
-    st.dataframe(workload_rows(result, SHOWN_WORKLOADS), hide_index=True, width="stretch",
-                 column_config=WORKLOAD_COLUMNS, placeholder=NO_VALUE)
+    show_table(workload_rows(result, SHOWN_WORKLOADS), WORKLOAD_COLUMNS)
     st.download_button("Download workloads (CSV)", data=lambda: csv_bytes(workload_rows(result)),
                        file_name=f"{stem}-workloads.csv", mime="text/csv",
                        icon=":material/download:", key="plan_dl_workloads",

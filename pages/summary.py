@@ -12,6 +12,7 @@ from pathlib import Path  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from budget.actuals import actuals_summary  # noqa: E402
+from budget.backtest import with_track_record  # noqa: E402
 from budget.bridge import bridge  # noqa: E402
 from budget.deck import deck_pptx  # noqa: E402
 from budget.errors import BudgetInputError  # noqa: E402
@@ -20,9 +21,11 @@ from budget.provenance import provenance  # noqa: E402
 from budget.report import ReportResults, results_pdf  # noqa: E402
 from budget.workbook import workbook_xlsx  # noqa: E402
 from ui.cache import (  # noqa: E402
+    cached_backtest,
     cached_forecast,
     cached_monte_carlo,
     cached_tornado,
+    fingerprint,
     load,
     load_rollups,
 )
@@ -57,7 +60,10 @@ if base is not None:
     actuals = None
     if with_actuals:
         try:
-            actuals = actuals_summary(load_rollups(exports_dir())[0])
+            folder = exports_dir()
+            with st.spinner("Scoring past forecasts against the actuals…"):
+                actuals = with_track_record(actuals_summary(load_rollups(folder)[0]), lambda: (
+                    cached_backtest(str(folder), (), "calibrate", fingerprint(folder))))
         except BudgetInputError as exc:
             st.warning(md_escape(f"Actuals left out: {exc}"))
     result, mc = cached_forecast(scenario), cached_monte_carlo(scenario)
@@ -101,6 +107,6 @@ if base is not None:
             st.markdown(md_escape(paragraph))
     st.subheader("Levers in detail")
     table_with_download(story.levers, "efficiency levers", f"{stem}-levers.csv", "sum_dl_levers",
-                        {"base_usd": money_column("Base"),
+                        {"base": "Applies to", "base_usd": money_column("Base cost"),
                          "saving_usd": money_column("Saving"),
                          "percent": st.column_config.NumberColumn("Share", format="percent")})

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from budget.alerts import Alert, AlertSettings, all_alerts
+from budget.backtest import Backtest, backtest
 from budget.charts import SHAPES
 from budget.export_folders import export_folders
 from budget.exports import TagMap, billing_rollup, open_exports, reading_notes, telemetry_rollup
@@ -168,6 +169,14 @@ def cached_alerts(folder: str, tag_map: tuple[str, ...], settings: AlertSettings
     """Return every alert over the exports with these settings (recomputed when files change)."""
     billing, telemetry = load_rollups(Path(folder), tag_map)
     return all_alerts(billing, telemetry, settings, dict(planned) or None)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def cached_backtest(folder: str, tag_map: tuple[str, ...], method: str,
+                    files: tuple[tuple[str, int, int], ...]) -> Backtest:
+    """Return the exports' 1-to-3-month backtest by `method` (about a second, once per content)."""
+    billing, telemetry = load_rollups(Path(folder), tag_map)
+    return backtest(billing, telemetry, (1, 2, 3), method)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from budget.rows import csv_bytes
-from ui.money import money_column, money_decimals
+from ui.money import for_screen, money_column, money_decimals
 
 NO_VALUE = "—"  # an empty cell (a unit cost of a line without requests), not "None"
 
@@ -58,11 +58,17 @@ def labelled(frame: pd.DataFrame, column_config: dict[str, Any] | None) -> dict[
     return config
 
 
+def show_table(frame: pd.DataFrame, column_config: dict[str, Any] | None = None) -> None:
+    """Show `frame` full width: columns named for people, money as every page writes it."""
+    config = labelled(frame, column_config)
+    st.dataframe(for_screen(frame, config), hide_index=True, width="stretch",
+                 column_config=config, placeholder=NO_VALUE)
+
+
 def table_with_download(frame: pd.DataFrame, label: str, file_name: str, key: str,
                         column_config: dict[str, Any] | None = None) -> None:
     """Show `frame` full width, columns named for people, and a CSV download of it as it is."""
-    st.dataframe(frame, hide_index=True, width="stretch",
-                 column_config=labelled(frame, column_config), placeholder=NO_VALUE)
+    show_table(frame, column_config)
     st.download_button(f"Download {label} (CSV)", data=lambda: csv_bytes(frame),
                        file_name=file_name, mime="text/csv", icon=":material/download:", key=key,
                        help=f"The {label} table as a CSV file, all rows and columns.")

@@ -120,3 +120,40 @@ def test_backtest_json_is_the_scores():
     data = backtest_json(result)
     assert data["horizons"][0]["mape"] == result.horizons[0].mape
     assert data["horizons"][0]["origins"] == 8
+
+
+def test_the_track_record_sentence_by_hand():
+    from budget.backtest import Backtest, HorizonScore, track_record
+
+    scored = Backtest("reforecast", (), (HorizonScore(1, 9, 0.0262, -0.0155, 0.0694, 2 / 9),), {})
+    assert track_record(scored) == (
+        "Track record: over the last 9 months, 1-month forecasts by reforecasts of these actuals "
+        "were off by 2.6% on average (low by 1.6%; the last month carried forward was off by "
+        "6.9%); 2 of 9 actual months fell inside the P10–P90 range.")
+    assert track_record(scored, 3).startswith("No track record yet")
+
+
+def test_with_track_record_says_why_there_is_none():
+    from budget.actuals import ActualsSummary
+    from budget.backtest import with_track_record
+
+    billing, telemetry = synthetic()
+    short = billing[billing["day"] < "2026-03-01"]
+    summary = with_track_record(ActualsSummary("2026-02", 1.0, 1.0),
+                                lambda: backtest(short, telemetry, (1,)))
+    assert summary.track_record is not None
+    assert summary.track_record.startswith("No track record: backtest: 2 full months")
+
+
+def test_the_report_states_the_track_record_and_flags_the_gap(tmp_path):
+    from pypdf import PdfReader
+
+    out = tmp_path / "summary.pdf"
+    plan = ROOT / "data" / "scenarios" / "fy27-plan.toml"
+    assert main(["report", str(plan), "--out", str(out), "--actuals", str(SAMPLE)]) == 0
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(out).pages).split())
+    assert "Track record: over the last 9 months, 1-month forecasts by plans calibrated from " \
+           "these actuals were off by 2.8% on average" in text
+    # October 2026 actuals $183,327 against the plan's January 2027 $146,542: −20%, flagged
+    assert "the plan's first month, 2027-01, is $146,542 (-20%)." in text
+    assert "Flag: that gap is beyond ±10%." in text

@@ -96,3 +96,17 @@ def test_lead_sentence_never_stops_at_a_colon():
         "The assumptions that move it most: Volume moves it $1.")
     assert lead_sentence(("A whole sentence.", "Another.")) == "A whole sentence."
     assert lead_sentence(()) == ""
+
+
+@pytest.mark.parametrize(("last_month_usd", "flagged"), [(183_005.0, True), (150_000.0, False),
+                                                         (130_000.0, True)])
+def test_a_gap_against_actuals_beyond_ten_percent_is_flagged(last_month_usd, flagged):
+    from budget.narrative import build_narrative
+    from budget.sensitivity import monte_carlo, tornado
+
+    plan = load_scenario(PLAN)  # first month $146,542: −20%, −2% and +13% against these
+    result = forecast(plan)
+    story = build_narrative(result, monte_carlo(plan, draws=200), tornado(plan)[1], None,
+                            ActualsSummary("2026-10", last_month_usd, 1.0))
+    text = " ".join(story.sections[-1].paragraphs)
+    assert ("Flag: that gap is beyond ±10%." in text) is flagged

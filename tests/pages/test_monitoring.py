@@ -64,3 +64,14 @@ def test_digest_defaults_to_the_last_complete_week(page):
 def test_every_input_has_help(page):
     for widget in [*page.selectbox, *page.number_input, *page.text_input]:
         assert widget.help, widget.label
+
+
+def test_the_reforecast_states_its_track_record(page):
+    from budget.backtest import backtest, track_record
+    from budget.exports import telemetry_rollup
+
+    exports = open_exports([str(SAMPLE / "billing")], [str(SAMPLE / "telemetry")])
+    expected = track_record(backtest(billing_rollup(exports), telemetry_rollup(exports), (1, 2, 3),
+                                     "reforecast"))
+    assert expected.startswith("Track record: over the last 9 months")
+    assert expected in [i.value for i in page.info]

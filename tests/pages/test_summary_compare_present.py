@@ -40,9 +40,11 @@ def test_compare_bridge_matches_the_engine():
     table = next(d.value for d in at.dataframe if "change" in d.value.columns)
     assert table["change"].tolist() == [s.change for s in result.steps]
     assert table["changes"].tolist() == ["; ".join(s.changes) for s in result.steps]
-    # the steps reconcile to the change to the cent (summed exactly, as the engine does)
+    # each step as the engine has it, in whole dollars on the screen (rounded, never cut);
+    # the engine's steps add up to the change exactly (tests/budget/test_bridge.py)
+    assert table["delta_usd"].tolist() == [round(s.delta) for s in result.steps]
     assert math.fsum(table["delta_usd"]) == pytest.approx(result.new_total - result.old_total,
-                                                          abs=0.005)
+                                                          abs=len(result.steps) / 2)
     assert [m.value for m in at.metric] == [usd(result.old_total), usd(result.new_total)]
     # a grouped step, even one worth $0, lists each change in its expander
     search = next(e for e in at.expander if e.label.startswith("inference/search-answers"))
@@ -148,3 +150,12 @@ def test_present_charts_are_readable_from_the_back_of_the_room(slide):
     walk(spec)
     assert sizes and min(sizes) >= 22  # every label, axis, legend and mark text
     assert spec["config"]["axis"]["labelFontSize"] == 22
+
+
+def test_summary_against_actuals_flags_the_gap_and_states_the_track_record():
+    at = open_page("summary")
+    assert "Against actuals" in [s.value for s in at.subheader]
+    text = " ".join(m.value for m in at.markdown)
+    assert "Flag: that gap is beyond ±10%." in text
+    assert "Track record: over the last 9 months, 1-month forecasts by plans calibrated from " \
+           "these actuals were off by 2.8% on average" in text

@@ -58,3 +58,19 @@ def test_no_page_formats_money_by_hand():
                     node.value in presets or "$%" in node.value):
                 offenders.append(f"{path.name}:{node.lineno} {node.value!r}")
     assert offenders == []
+
+
+def test_the_screen_gets_money_rounded_to_its_places_not_cut():
+    from ui.money import for_screen
+
+    # Streamlit cuts a cell to its places: $271,702.53 would read $271,702 beside the
+    # narrative's $271,703. The screen gets it rounded; other columns stay as they are.
+    frame = pd.DataFrame({"base_usd": [271_702.534393, 1_234.565001], "share": [0.123456, 1.0],
+                          "billed": [1_234.569999999, 0.004999]})
+    config = {"base_usd": money_column(), "billed": money_column(decimals=BILLED_DECIMALS),
+              "share": {"type_config": {"format": "percent", "step": 0.01}}}
+    shown = for_screen(frame, config)
+    assert shown["base_usd"].tolist() == [271_703.0, 1_235.0]
+    assert shown["billed"].tolist() == [1_234.57, 0.0]
+    assert shown["share"].tolist() == frame["share"].tolist()
+    assert frame["base_usd"].iloc[0] == 271_702.534393  # the CSV's frame is not touched

@@ -7,6 +7,7 @@ from typing import cast
 
 from budget import unit_costs
 from budget.fmt import compact, usd
+from budget.forecast import calendar_weights
 from budget.inputs import SLIDERS
 from budget.scenario_model import InferenceWorkload, Scenario
 from budget.unit_costs import (
@@ -27,10 +28,12 @@ def serving_in_first_month(scenario: Scenario) -> list[InferenceWorkload]:
 
 
 def total_requests_first_month(scenario: Scenario) -> float:
-    """Return inference requests in the first month, drivers applied."""
+    """Return inference requests in the first month, drivers applied (and its calendar days)."""
     values = input_values(scenario)
-    return sum(float(unit_costs.requests_first_month(w, values))
-               for w in serving_in_first_month(scenario))
+    weights = calendar_weights(scenario)
+    days = 1.0 if weights is None else float(weights["realtime_inference"][0])
+    return days * sum(float(unit_costs.requests_first_month(w, values))
+                      for w in serving_in_first_month(scenario))
 
 
 def mean_output_tokens(scenario: Scenario) -> float:

@@ -99,3 +99,14 @@ def test_the_key_is_written_back_and_a_bad_value_is_named():
     with pytest.raises(BudgetInputError) as error:
         parse_scenario(_small("weeks"), "bad.toml")
     assert "calendar" in str(error.value) and "days" in str(error.value)
+
+
+def test_the_volume_caption_counts_the_first_months_days():
+    from budget.readouts import inference_volume_caption, total_requests_first_month
+
+    days = parse_scenario(_small("days", "2027-02"), "days")  # February: 28 days
+    result = forecast(days)
+    shown = result.lines[result.lines["month_index"] == 0]["requests"].sum()
+    assert total_requests_first_month(days) == pytest.approx(shown, rel=1e-12)
+    assert total_requests_first_month(days) == pytest.approx(1.36e6 * 28 / AVERAGE, rel=1e-12)
+    assert inference_volume_caption(days) == "≈ 1.3M requests/month in 2027-02"

@@ -45,6 +45,8 @@ def open_in_sidebar(page, title: str) -> None:  # type: ignore[no-untyped-def]
 def type_into_first_row(page, steps_right: int, text: str) -> None:  # type: ignore[no-untyped-def]
     """Type a value into the first data row of the open tab's grid, `steps_right` from its name."""
     grid = page.locator('[data-testid="stTabs"] [data-testid="stDataFrame"]').first
+    grid.wait_for(state="visible")
+    page.wait_for_timeout(500)  # a tab just switched to lays its grid out after it shows
     box = grid.bounding_box()
     assert box is not None
     # the first data row's first cell: below the 35 px header, right of the row markers

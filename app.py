@@ -41,6 +41,8 @@ navigation = st.navigation({
     "Actuals": [
         st.Page("pages/actuals.py", title="Actuals", icon=":material/receipt_long:",
                 url_path="actuals"),
+        st.Page("pages/plan_vs_actual.py", title="Plan vs actual",
+                icon=":material/difference:", url_path="plan_vs_actual"),
         st.Page("pages/monitoring.py", title="Monitoring", icon=":material/monitor_heart:",
                 url_path="monitoring"),
         st.Page("pages/chargeback.py", title="Showback & chargeback",

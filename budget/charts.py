@@ -592,3 +592,20 @@ def with_text_px(spec: dict[str, Any], px: int) -> dict[str, Any]:
     config["title"] = {**config.get("title", {}), "fontSize": px}
     out["config"] = config
     return out
+
+
+def variance_effects_chart(effects: pd.DataFrame) -> alt.Chart:
+    """Return each month's variance against plan as stacked volume and unit-cost bars.
+
+    `effects` is budget.plan_vs_actual.monthly_effects: month, effect, usd (above 0: over plan).
+    """
+    chart: alt.Chart = alt.Chart(effects).mark_bar().encode(
+        x=alt.X("month:O", title=None, axis=alt.Axis(labelAngle=0, labelOverlap="parity")),
+        y=alt.Y("sum(usd):Q", title="Actual − plan (USD)", axis=alt.Axis(format="$,.0f")),
+        color=alt.Color("effect:N", title=None, legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(domain=["Volume", "Unit cost"],
+                                        range=["#0072B2", "#E69F00"])),
+        tooltip=[alt.Tooltip("month:O", title="Month"), alt.Tooltip("effect:N", title="Effect"),
+                 alt.Tooltip("usd:Q", title="USD", format="$,.0f")],
+    ).properties(height=320)
+    return chart

@@ -8,11 +8,14 @@ import numpy as np
 import pandas as pd
 
 from budget.backtest import PLATFORM, month_actuals
+from budget.dimensions import NO_TAG
 from budget.fmt import signed_usd
 from budget.forecast import CATEGORIES, INFERENCE_CATEGORIES, Forecast, category_label
 
 DIMENSIONS = ("category", "team", "model")  # what a variance can be read by
 GPU_CATEGORIES = ("training", "experimentation")  # their volume is GPU-hours
+COLUMNS = ("plan_usd", "plan_quantity", "actual_usd", "actual_quantity", "volume_unit",
+           "variance_usd", "volume_effect_usd", "unit_cost_effect_usd")
 VOLUME_UNITS = {**dict.fromkeys(INFERENCE_CATEGORIES, "requests"),
                 **dict.fromkeys(GPU_CATEGORIES, "GPU-hours"), PLATFORM: ""}
 
@@ -46,6 +49,8 @@ def _plan(result: Forecast, by: str, months: list[str]) -> pd.DataFrame:
                         np.where(lines["category"].isin(GPU_CATEGORIES), lines["gpu_hours"],
                                  0.0))
     keys = ["month", "category"] + ([by] if by != "category" else [])
+    if by != "category":  # a line without a team (model) is what the bill calls untagged
+        lines = lines.assign(**{by: lines[by].where(lines[by] != "", NO_TAG[by])})
     return (lines.assign(plan_quantity=quantity)
             .groupby(keys, as_index=False)[["cost_usd", "plan_quantity"]].sum()
             .rename(columns={"cost_usd": "plan_usd"}))
@@ -99,6 +104,8 @@ def plan_vs_actual(result: Forecast, billing: pd.DataFrame, telemetry: pd.DataFr
         raise ValueError(f"unknown dimension {by!r}")  # pages offer DIMENSIONS only
     months = [m for m in month_actuals(billing).index if m in result.months]
     keys = ["month", "category"] + ([by] if by != "category" else [])
+    if not months:
+        return pd.DataFrame(columns=[*keys, *COLUMNS])
     both = _plan(result, by, months).merge(_actual(billing, telemetry, by, months), on=keys,
                                            how="outer")
     for column in ("plan_usd", "plan_quantity", "actual_usd", "actual_quantity"):
@@ -108,6 +115,22 @@ def plan_vs_actual(result: Forecast, billing: pd.DataFrame, telemetry: pd.DataFr
     order = split.assign(size=split["variance_usd"].abs()).sort_values(
         ["month", "size"], ascending=[True, False])
     return order.drop(columns="size").reset_index(drop=True)
+
+
+EFFECT_LABELS = {"volume_effect_usd": "Volume", "unit_cost_effect_usd": "Unit cost"}
+
+
+def monthly_effects(rows: pd.DataFrame) -> pd.DataFrame:
+    """Return month, effect (Volume / Unit cost), usd: each month's variance in its two parts."""
+    sums = rows.groupby("month", as_index=False)[list(EFFECT_LABELS)].sum()
+    long = sums.melt(id_vars="month", var_name="effect", value_name="usd")
+    return long.assign(effect=long["effect"].map(EFFECT_LABELS))
+
+
+def totals(rows: pd.DataFrame) -> dict[str, float]:
+    """Return plan, actual, variance and the two effects summed over the rows (exact sums)."""
+    return {column: math.fsum(rows[column].tolist()) for column in (
+        "plan_usd", "actual_usd", "variance_usd", *EFFECT_LABELS)}
 
 
 def commentary(rows: pd.DataFrame, by: str = "category", count: int = 3) -> list[str]:

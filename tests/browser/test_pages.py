@@ -21,7 +21,7 @@ PAGES = {"": "AI infrastructure budget", "planner": "Budget planner",
          "compare": "Compare versions", "present": "FY27 plan", "actuals": "Actual spend",
          "assumptions": "Assumptions", "monitoring": "Monitoring",
          "chargeback": "Showback & chargeback", "governance": "Governance",
-         "edit": "Edit the scenario"}
+         "edit": "Edit the scenario", "plan_vs_actual": "Plan vs actual"}
 
 
 @pytest.mark.parametrize("path", list(PAGES), ids=lambda p: p or "overview")
@@ -35,7 +35,7 @@ def test_deep_link_on_a_fresh_server(browser, path):
         assert page.title() == "AI budget planner" or page.title().startswith(
             ("Planner", "Sensitivity", "Summary", "Compare", "Present", "Actuals", "Assumptions",
              "Overview", "Capacity", "Multi-cloud", "Monitoring", "Showback", "Governance",
-             "Edit"))
+             "Edit", "Plan vs actual"))
         nav = page.locator('[data-testid="stSidebarNav"]').all_inner_texts()
         assert path == "present" or "Planner" in " ".join(nav)  # our navigation, not files
         assert problems(page) == []

@@ -79,3 +79,10 @@ def test_by_team_sums_to_the_same_variance_total(compared):
     # was billed, so by team one is "did not run" and the other "unplanned", both volume
     assert (by_team["volume_effect_usd"] + by_team["unit_cost_effect_usd"]).sum() == \
         pytest.approx(by_team["variance_usd"].sum())
+
+
+def test_a_plan_without_months_in_common_gives_no_rows():
+    billing, telemetry = synthetic()
+    rows = plan_vs_actual(forecast(parse_scenario(tomllib.loads(SMALL.read_text()), "2027")),
+                          billing, telemetry)  # small.toml runs 2027-11 to 2028-01
+    assert rows.empty and "variance_usd" in rows.columns

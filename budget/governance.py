@@ -17,6 +17,7 @@ from budget.alerts import Alert
 from budget.burn import Burn, plan_lines_as_tagged, plan_month, usd_rows
 from budget.errors import BudgetInputError, shown
 from budget.files import load_toml
+from budget.fmt import usd
 from budget.forecast import forecast
 from budget.scenario_model import Guardrail, Project, Scenario
 from budget.storage import Saved, save_once
@@ -97,7 +98,7 @@ def _status(guard: Guardrail | None, spent: float, projected: float,
     if projected >= budget:
         return "over budget", "explain the variance at the weekly review"
     if increase > guard.approval_threshold * budget:
-        return "approval needed", (f"the plan adds {increase:,.0f} a month (> "
+        return "approval needed", (f"the plan adds {usd(increase)} a month (> "
                                    f"{guard.approval_threshold:.0%} of budget): a cost "
                                    "estimate and a rollback plan first")
     return "ok", ""

@@ -185,12 +185,18 @@ GAP_FLAG_SHARE = 0.10  # a plan's first month this far from the last actual mont
 
 def _against_actuals(result: Forecast, actuals: ActualsSummary) -> tuple[str, ...]:
     """Return the last full month of actuals against the plan's first month, gaps flagged."""
-    first = result.run_rate_usd(0)
-    gap = first / actuals.last_month_usd - 1 if actuals.last_month_usd else math.nan
+    covered = actuals.last_month in result.months  # the plan's own month, else its first
+    index = result.months.index(actuals.last_month) if covered else 0
+    planned = result.run_rate_usd(index)
+    gap = planned / actuals.last_month_usd - 1 if actuals.last_month_usd else math.nan
+    which = (f"the plan had {usd(planned)} for that month" if covered else
+             f"the plan's first month, {result.months[0]}, is {usd(planned)}")
     text = [f"Actual spend in {actuals.last_month}, the last full month, was "
-            f"{usd(actuals.last_month_usd)}; the plan's first month, {result.months[0]}, is "
-            f"{usd(first)} ({gap:+.0%})."]
-    if abs(gap) > GAP_FLAG_SHARE:
+            f"{usd(actuals.last_month_usd)}; {which} ({gap:+.0%})."]
+    if abs(gap) > GAP_FLAG_SHARE and covered:
+        text.append(f"Flag: that gap is beyond ±{GAP_FLAG_SHARE:.0%}: the plan has drifted from "
+                    "the bill. The Plan vs actual page splits it into volume and unit cost.")
+    elif abs(gap) > GAP_FLAG_SHARE:
         text.append(f"Flag: that gap is beyond ±{GAP_FLAG_SHARE:.0%}. Either the plan expects "
                     "spend to move that much by its first month, or its volumes and prices "
                     "start from other figures than the bill: check them before it is approved.")

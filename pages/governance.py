@@ -33,7 +33,7 @@ from budget.rows import checklist_cells, incident_rows  # noqa: E402
 from ui.cache import cached_alerts, fingerprint  # noqa: E402
 from ui.config import scenario_dir  # noqa: E402
 from ui.money import money_column  # noqa: E402
-from ui.picker import pick_scenario  # noqa: E402
+from ui.picker import covering_hint, pick_scenario  # noqa: E402
 from ui.source import choose_source, read_actuals, source_caption  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
 from ui.text import md_escape  # noqa: E402
@@ -95,6 +95,9 @@ st.caption("Hard quotas in sandboxes, soft alerts in staging, approval gates in 
            "from the scenario's [[guardrails]]. Projected is month to date plus each "
            f"environment's 7-day run rate; plan is the scenario's {burn.plan_month} by "
            "environment.")
+if not burn.plan_in_horizon:
+    st.caption(md_escape(f"“{scenario.name}” does not cover {burn.month}; its nearest month, "
+                         f"{burn.plan_month}, stands in. {covering_hint(burn.month)}"))
 status = guardrail_status(billing, burn, scenario)
 if status.empty or not scenario.guardrails:
     st.info("This scenario has no [[guardrails]] rows: add one per environment "

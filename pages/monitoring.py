@@ -34,7 +34,7 @@ from ui.cache import (  # noqa: E402
     fingerprint,
 )
 from ui.money import money_column  # noqa: E402
-from ui.picker import pick_scenario  # noqa: E402
+from ui.picker import covering_hint, pick_scenario  # noqa: E402
 from ui.source import choose_source, read_actuals, source_caption  # noqa: E402
 from ui.tables import table_with_download  # noqa: E402
 from ui.text import md_escape  # noqa: E402
@@ -64,7 +64,7 @@ if scenario is not None and not burn.plan_in_horizon:
     st.caption(md_escape(f"The plan “{scenario.name}” runs {scenario.start} for "
                          f"{scenario.months} months and does not cover {burn.month}: the actuals "
                          f"are compared with its nearest month, {burn.plan_month}, as a run-rate "
-                         "check."))
+                         f"check. {covering_hint(burn.month)}"))
 k1, k2, k3, k4 = st.columns(4)
 k1.metric("Month to date", usd(burn.mtd_usd), percent_change(burn.mtd_usd, burn.plan_mtd_usd),
           delta_color="inverse", border=True,

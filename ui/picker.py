@@ -9,6 +9,7 @@ import streamlit as st
 
 from budget.errors import BudgetInputError
 from budget.files import file_stamp
+from budget.months import month_offset
 from budget.scenario_model import Scenario
 from ui.cache import load
 from ui.config import scenario_dir, scenario_files
@@ -104,3 +105,28 @@ def selected_scenario() -> Scenario | None:
         return None
     draft = get_draft(path)
     return scenario if draft is None else draft.scenario
+
+
+def plans_covering(month: str) -> list[str]:
+    """Return the scenario files (by name) whose horizon holds `month` (YYYY-MM), oldest first.
+
+    A file that does not load is left out here: the picker names its problem when chosen.
+    """
+    names = []
+    for name, path in scenario_files().items():
+        try:
+            scenario = load(path)
+        except BudgetInputError:
+            continue
+        if 0 <= month_offset(scenario.start, month) < scenario.months:
+            names.append(name)
+    return names
+
+
+def covering_hint(month: str) -> str:
+    """Return a sentence naming the plans that cover `month`, or saying that none does."""
+    names = plans_covering(month)
+    if not names:
+        return f"No scenario file covers {month}."
+    return (f"{', '.join(names)} {'covers' if len(names) == 1 else 'cover'} {month}: pick "
+            f"{'it' if len(names) == 1 else 'one'} in the sidebar to compare like with like.")

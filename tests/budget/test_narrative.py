@@ -110,3 +110,18 @@ def test_a_gap_against_actuals_beyond_ten_percent_is_flagged(last_month_usd, fla
                             ActualsSummary("2026-10", last_month_usd, 1.0))
     text = " ".join(story.sections[-1].paragraphs)
     assert ("Flag: that gap is beyond ±10%." in text) is flagged
+
+
+def test_a_plan_that_covers_the_actual_month_is_compared_with_that_month():
+    from budget.narrative import build_narrative
+    from budget.sensitivity import monte_carlo, tornado
+
+    plan = load_scenario(ROOT / "data" / "scenarios" / "fy26-plan.toml")  # 2026-01 to 2026-12
+    result = forecast(plan)
+    october = result.run_rate_usd(result.months.index("2026-10"))
+    story = build_narrative(result, monte_carlo(plan, draws=200), tornado(plan)[1], None,
+                            ActualsSummary("2026-10", 183_326.72, 1.0))
+    first, flag = story.sections[-1].paragraphs[:2]
+    assert flag.startswith("Flag: that gap is beyond ±10%: the plan has drifted from the bill.")
+    assert first == (f"Actual spend in 2026-10, the last full month, was $183,327; the plan had "
+                     f"{usd(october)} for that month ({october / 183_326.72 - 1:+.0%}).")

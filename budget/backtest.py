@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from budget.actuals import ActualsSummary
+from budget.burn import usd_rows
 from budget.errors import BudgetInputError
 from budget.forecast import CATEGORIES, forecast
 from budget.periods import full_months
@@ -60,21 +61,24 @@ class Backtest:
     by_category: dict[str, dict[str, float]]  # category → {"1": MAPE, …}
 
 
-def month_actuals(billing: pd.DataFrame) -> pd.DataFrame:
-    """Return USD effective cost per full month (rows YYYY-MM) and plan category (columns).
+def billed_months(billing: pd.DataFrame) -> pd.DataFrame:
+    """Return the USD rows with their month (YYYY-MM) and plan category.
 
     A bill line's workload_class names its category; any other (shared, untagged) is platform.
     """
-    usd = billing[billing["currency"] == "USD"]
-    if usd.empty:
-        raise BudgetInputError("backtest", "the exports have no USD rows",
-                               fix="load billing exports in USD")
-    category = usd["workload_class"].where(usd["workload_class"].isin(CATEGORIES), PLATFORM)
-    table = (usd.assign(month=usd["day"].dt.to_period("M").astype(str), category=category)
-             .pivot_table(index="month", columns="category", values="effective_cost",
-                          aggfunc="sum", fill_value=0.0)
+    usd = usd_rows(billing)
+    return usd.assign(month=usd["day"].dt.to_period("M").astype(str),
+                      category=usd["workload_class"].where(
+                          usd["workload_class"].isin(CATEGORIES), PLATFORM))
+
+
+def month_actuals(billing: pd.DataFrame) -> pd.DataFrame:
+    """Return USD effective cost per full month (rows YYYY-MM) and plan category (columns)."""
+    rows = billed_months(billing)
+    table = (rows.pivot_table(index="month", columns="category", values="effective_cost",
+                              aggfunc="sum", fill_value=0.0)
              .reindex(columns=list(CATEGORIES), fill_value=0.0))
-    return table.loc[[m for m in full_months(usd["day"]) if m in table.index]]
+    return table.loc[[m for m in full_months(rows["day"]) if m in table.index]]
 
 
 def _calibrated(billing: pd.DataFrame, telemetry: pd.DataFrame, months: int,

@@ -7,10 +7,10 @@ import math
 import numpy as np
 import pandas as pd
 
-from budget.backtest import PLATFORM, month_actuals
+from budget.backtest import PLATFORM, billed_months, month_actuals
 from budget.dimensions import NO_TAG
 from budget.fmt import signed_usd
-from budget.forecast import CATEGORIES, INFERENCE_CATEGORIES, Forecast, category_label
+from budget.forecast import INFERENCE_CATEGORIES, Forecast, category_label
 
 DIMENSIONS = ("category", "team", "model")  # what a variance can be read by
 GPU_CATEGORIES = ("training", "experimentation")  # their volume is GPU-hours
@@ -59,10 +59,7 @@ def _plan(result: Forecast, by: str, months: list[str]) -> pd.DataFrame:
 def _actual(billing: pd.DataFrame, telemetry: pd.DataFrame, by: str,
             months: list[str]) -> pd.DataFrame:
     """Return actual USD cost and volume per month, category and `by`."""
-    usd = billing[billing["currency"] == "USD"]
-    usd = usd.assign(month=usd["day"].dt.to_period("M").astype(str),
-                     category=usd["workload_class"].where(
-                         usd["workload_class"].isin(CATEGORIES), PLATFORM))
+    usd = billed_months(billing)
     usd = usd[usd["month"].isin(months)]
     keys = ["month", "category"] + ([by] if by != "category" else [])
     cost = usd.groupby(keys, as_index=False).agg(
